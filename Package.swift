@@ -1,0 +1,38 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// Every target builds in Swift 6 language mode with the two upcoming features the
+// project relies on: `any` spelled out for existentials, and imports that must be
+// explicit in the file that uses them.
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+]
+
+let package = Package(
+    name: "nhs-gp-warehouse",
+    products: [
+        .executable(name: "pipeline", targets: ["pipeline"]),
+    ],
+    targets: [
+        // C libraries from Debian's libpq-dev and zlib1g-dev, reached through include-only shims.
+        .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+
+        // Vocabulary and pure logic: CSV tokenizer, dates, periods, dataset specs, record mappers, SHA-256.
+        .target(name: "Transform", swiftSettings: swiftSettings),
+        // Finding, downloading and unzipping publications; the only module that sees zlib.
+        .target(name: "Extract", dependencies: ["Transform", "CZlib"], swiftSettings: swiftSettings),
+        // The warehouse: migrations, revision-tracked loading, queries; the only module that sees libpq.
+        .target(name: "Load", dependencies: ["Transform", "CLibPQ"], swiftSettings: swiftSettings),
+        // The `pipeline` command: argv, Config/, logging, wiring the stages together, exit status.
+        .executableTarget(
+            name: "pipeline", dependencies: ["Extract", "Transform", "Load"], swiftSettings: swiftSettings),
+
+        .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: swiftSettings),
+        .testTarget(name: "TransformTests", dependencies: ["Transform", "TestSupport"], swiftSettings: swiftSettings),
+        .testTarget(name: "ExtractTests", dependencies: ["Extract", "Transform", "TestSupport"], swiftSettings: swiftSettings),
+        .testTarget(name: "LoadTests", dependencies: ["Load", "Transform", "TestSupport"], swiftSettings: swiftSettings),
+        .testTarget(name: "PipelineTests", dependencies: ["pipeline", "TestSupport"], swiftSettings: swiftSettings),
+    ]
+)

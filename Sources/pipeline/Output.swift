@@ -1,0 +1,61 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Buffered writes to a file descriptor: data goes to stdout, logs and errors to stderr.
+final class Output: @unchecked Sendable {
+    // @unchecked: each instance is used from one thread at a time (the command's).
+    static let standard = Output(fd: 1)
+    static let error = Output(fd: 2)
+
+    private let fd: Int32
+    private var buffer: [UInt8] = []
+
+    init(fd: Int32) {
+        self.fd = fd
+        buffer.reserveCapacity(64 * 1024)
+    }
+
+    /// True when the descriptor is a terminal (progress lines go only there).
+    var isTerminal: Bool { isatty(fd) == 1 }
+
+    func write(_ text: String) {
+        buffer.append(contentsOf: text.utf8)
+        if buffer.count >= 64 * 1024 { flush() }
+    }
+
+    func line(_ text: String) {
+        write(text)
+        buffer.append(10)
+        if buffer.count >= 64 * 1024 { flush() }
+    }
+
+    func write(bytes: UnsafeRawBufferPointer) {
+        if buffer.count + bytes.count > 64 * 1024 { flush() }
+        if bytes.count >= 64 * 1024 {
+            writeAll(bytes)
+        } else {
+            buffer.append(contentsOf: bytes)
+        }
+    }
+
+    func flush() {
+        guard !buffer.isEmpty else { return }
+        buffer.withUnsafeBytes { writeAll($0) }
+        buffer.removeAll(keepingCapacity: true)
+    }
+
+    private func writeAll(_ bytes: UnsafeRawBufferPointer) {
+        var offset = 0
+        while offset < bytes.count {
+            let n = Glibc.write(fd, bytes.baseAddress! + offset, bytes.count - offset)
+            if n < 0 {
+                if errno == EINTR { continue }
+                return  // EPIPE and friends: the reader went away; nothing useful to do
+            }
+            offset += n
+        }
+    }
+}
