@@ -170,7 +170,9 @@ struct ZipDirectoryParser {
                 return record
             }
         }
-        if record.entryCount == 0xFFFF || record.directorySize == 0xFFFF_FFFF || record.directoryOffset == 0xFFFF_FFFF {
+        // 0xFFFF entries without ZIP64 records is read literally (some writers store exactly
+        // 65,535 that way); the count is then checked against the directory's size.
+        if record.directorySize == 0xFFFF_FFFF || record.directoryOffset == 0xFFFF_FFFF {
             throw fail(.corrupt, "corrupt archive: ZIP64 values are signalled but the ZIP64 end record is missing")
         }
         return record

@@ -44,7 +44,9 @@ struct InspectCommand {
         let head = try file.bytes(at: 0, count: Int(min(file.size, 512)))
         let isZip = ZipArchive.hasZipSignature(head)
         if !isZip {
-            if entryName != nil {
+            // A name ending in .zip, or asking for an entry, declares an archive: an HTML error
+            // page saved under that name must be refused as such, not parsed as CSV.
+            if entryName != nil || path.lowercased().hasSuffix(".zip") {
                 throw ExtractError(.notZip, path: path, ZipArchive.describeNonZip(head))
             }
             try inspectCSV(file, name: path, out: out)
