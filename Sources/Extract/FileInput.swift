@@ -11,6 +11,8 @@ public final class FileInput: ByteSource {
     /// The path as the user gave it; used in every error message.
     public let path: String
     public let size: UInt64
+    /// What `stat` said when the file was opened.
+    public let identity: FileIdentity
     private let fd: Int32
     private var position: UInt64 = 0
 
@@ -34,6 +36,13 @@ public final class FileInput: ByteSource {
         }
         self.fd = fd
         self.size = UInt64(st.st_size)
+        self.identity = FileIdentity(st)
+    }
+
+    /// The file's current `stat` (to see whether it changed while being read).
+    public func currentIdentity() -> FileIdentity? {
+        var st = stat()
+        return fstat(fd, &st) == 0 ? FileIdentity(st) : nil
     }
 
     deinit { close(fd) }
@@ -87,4 +96,32 @@ public final class FileInput: ByteSource {
     static func describe(errno err: Int32) -> String {
         String(cString: strerror(err)).lowercased()
     }
+}
+
+/// The `stat` fields that change whenever a file's content can have changed.
+public struct FileIdentity: Equatable, Sendable {
+    public let device: UInt64
+    public let inode: UInt64
+    public let size: Int64
+    public let modifiedNanoseconds: Int64
+    public let changedNanoseconds: Int64
+
+    init(_ st: stat) {
+        device = UInt64(st.st_dev)
+        inode = UInt64(st.st_ino)
+        size = Int64(st.st_size)
+        modifiedNanoseconds = Int64(st.st_mtim.tv_sec) * 1_000_000_000 + Int64(st.st_mtim.tv_nsec)
+        changedNanoseconds = Int64(st.st_ctim.tv_sec) * 1_000_000_000 + Int64(st.st_ctim.tv_nsec)
+    }
+
+    public init(device: UInt64, inode: UInt64, size: Int64, modifiedNanoseconds: Int64, changedNanoseconds: Int64) {
+        self.device = device
+        self.inode = inode
+        self.size = size
+        self.modifiedNanoseconds = modifiedNanoseconds
+        self.changedNanoseconds = changedNanoseconds
+    }
+
+    /// The modification time as seconds since 1970.
+    public var modifiedSeconds: Int64 { modifiedNanoseconds / 1_000_000_000 }
 }

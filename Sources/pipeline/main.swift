@@ -12,7 +12,13 @@ enum Program {
     static let usage = """
         usage: pipeline COMMAND [ARGS]
           inspect PATH [--entry NAME] [--rows N|all] [--cat] [--json]   look inside a zip or CSV file
+          load SOURCE FILE... [--period P] [--published D] [--dry-run]  load files as one publication
+          revisions [SOURCE] [--period P] [--json]                      the revision log
+          diff SOURCE PERIOD [--dataset D] [--from R] [--to R] [--json] row-level changes between editions
+          rollback REVISION                                             withdraw an edition
+          migrate                                                       apply schema migrations
           --version                                                     print versions
+        Warehouse: --database-url URL, else DATABASE_URL, else libpq defaults (PG* variables, ~/.pgpass).
         """
 
     static func run(_ argv: [String]) -> ExitStatus {
@@ -31,13 +37,28 @@ enum Program {
                 out.line(usage)
             case "inspect":
                 try InspectCommand(rest).run(out: out)
+            case "load":
+                try LoadCommand(rest).run(out: out, err: err, arguments: argv)
+            case "revisions":
+                try RevisionsCommand(rest).run(out: out, err: err, arguments: argv)
+            case "diff":
+                try DiffCommand(rest).run(out: out, err: err, arguments: argv)
+            case "rollback":
+                try RollbackCommand(rest).run(out: out, err: err, arguments: argv)
+            case "migrate":
+                try MigrateCommand(rest).run(out: out, err: err)
             default:
                 throw UsageError("unknown command '\(command)'\n" + usage)
             }
             return .ok
         } catch {
             out.flush()
-            let status = ExitStatus.of(error)
+            var status = ExitStatus.of(error)
+            if Signals.cancelled {
+                status = Signals.signal == SIGINT ? .interrupted : .terminated
+                err.line("cancelled: rolled back; nothing of this run was kept")
+                return status
+            }
             switch status {
             case .usage: err.line("error: \(error)")
             case .internalError: err.line("internal error: \(error)")
@@ -48,4 +69,5 @@ enum Program {
     }
 }
 
+Signals.install()
 exit(Program.run(Array(CommandLine.arguments.dropFirst())).rawValue)

@@ -12,7 +12,7 @@
 ///
 /// Memory is one record's bytes, bounded by the field cap, whatever the file size.
 public final class CSVTokenizer {
-    public let options: CSVOptions
+    public private(set) var options: CSVOptions
     public private(set) var dialect = CSVDialect()
     /// Records delivered so far (the header included).
     public private(set) var recordCount = 0
@@ -51,6 +51,12 @@ public final class CSVTokenizer {
     deinit {
         buffer.deallocate()
         ends.deallocate()
+    }
+
+    /// Sets the encoding rule once the file has been recognised (its header is ASCII, so the
+    /// rule only matters from the next record on).
+    public func declare(encoding: CSVOptions.Encoding) {
+        options.encoding = encoding
     }
 
     // Byte classes for the unquoted scan: 0 = ordinary.

@@ -1,0 +1,303 @@
+import CLibPQ
+import Foundation
+
+/// One libpq connection, owned by one task. Every statement takes its values as parameters
+/// (`PQexecParams`) or through `COPY ... FROM STDIN`; no SQL is ever built from data.
+public final class PGConnection {
+    private let conn: OpaquePointer
+    private let cancelHandle: OpaquePointer?
+
+    /// Connects with `conninfo` (a URI or `key=value` string) or, when it is nil, libpq's own
+    /// defaults (PG* variables, `~/.pgpass`, service files). The password, wherever it comes
+    /// from, never appears in an error or log line.
+    public init(conninfo: String?, applicationName: String) throws {
+        // Entries before `dbname` are defaults that the caller's connection string overrides:
+        // the application name shows who we are in pg_stat_activity, and keepalives bound how
+        // long a black-holed network can hang a run.
+        let keywords = ["fallback_application_name", "connect_timeout", "keepalives", "keepalives_idle",
+                        "keepalives_interval", "keepalives_count", "dbname"]
+        let values = [applicationName, "15", "1", "30", "10", "3", conninfo ?? ""]
+        let connection = withArrayOfCStrings(keywords) { k in
+            withArrayOfCStrings(values) { v in PQconnectdbParams(k, v, 1) }
+        }
+        guard let connection else { throw LoadError(.connection, "could not allocate a libpq connection") }
+        if PQstatus(connection) != CONNECTION_OK {
+            let message = Self.clean(PQerrorMessage(connection))
+            PQfinish(connection)
+            throw LoadError(.connection, "could not connect to PostgreSQL: \(message)")
+        }
+        conn = connection
+        cancelHandle = PQgetCancel(connection)
+        // Notices ("relation already exists, skipping") are not errors; keep them off stderr.
+        PQsetNoticeProcessor(conn, { _, _ in }, nil)
+        // Pin the search path: every object we use is schema-qualified, and nothing resolves
+        // through a schema another role could create objects in.
+        _ = try execute("SELECT pg_catalog.set_config('search_path', 'pg_catalog, pg_temp', false)")
+    }
+
+    deinit {
+        if let cancelHandle { PQfreeCancel(cancelHandle) }
+        PQfinish(conn)
+    }
+
+    /// The server process serving this connection.
+    public var backendPID: Int32 { PQbackendPID(conn) }
+
+    /// `user@host:port/dbname`, for logs; never includes a password.
+    public var target: String {
+        func s(_ p: UnsafeMutablePointer<CChar>?) -> String { p.map { String(cString: $0) } ?? "" }
+        return "\(s(PQuser(conn)))@\(s(PQhost(conn))):\(s(PQport(conn)))/\(s(PQdb(conn)))"
+    }
+
+    /// The server's version number, e.g. 150018.
+    public var serverVersion: Int { Int(PQserverVersion(conn)) }
+
+    /// True between BEGIN and COMMIT/ROLLBACK.
+    public var inTransaction: Bool {
+        let status = PQtransactionStatus(conn)
+        return status == PQTRANS_INTRANS || status == PQTRANS_INERROR || status == PQTRANS_ACTIVE
+    }
+
+    /// A handle that cancels this connection's running statement from any thread (a signal
+    /// handler's queue); it stays valid after the connection closes (then it does nothing useful).
+    public func makeCanceller() -> Canceller { Canceller(PQgetCancel(conn)) }
+
+    /// Asks the server to cancel the running statement. Safe from another thread.
+    public func cancel() {
+        guard let cancelHandle else { return }
+        var buffer = [CChar](repeating: 0, count: 256)
+        _ = PQcancel(cancelHandle, &buffer, 256)
+    }
+
+    /// Runs one statement with text parameters (nil is SQL NULL) and returns its result.
+    @discardableResult
+    public func execute(_ sql: String, _ parameters: [String?] = []) throws -> PGResult {
+        let result: OpaquePointer? = withParameterPointers(parameters) { pointers in
+            PQexecParams(conn, sql, Int32(parameters.count), nil, pointers, nil, nil, 0)
+        }
+        return try check(result)
+    }
+
+    /// Runs a script of several statements without parameters (migrations).
+    public func executeScript(_ sql: String) throws {
+        let result = PQexec(conn, sql)
+        _ = try check(result)
+    }
+
+    /// Runs `body` in a transaction: commits when it returns, rolls back when it throws.
+    public func transaction<T>(_ body: () throws -> T) throws -> T {
+        try execute("BEGIN")
+        do {
+            let value = try body()
+            try execute("COMMIT")
+            return value
+        } catch {
+            rollbackQuietly()
+            throw error
+        }
+    }
+
+    /// ROLLBACK, ignoring errors (used on paths that are already failing).
+    public func rollbackQuietly() {
+        if PQstatus(conn) == CONNECTION_OK && PQtransactionStatus(conn) != PQTRANS_IDLE {
+            PQclear(PQexec(conn, "ROLLBACK"))
+        }
+    }
+
+    // MARK: COPY
+
+    /// Runs `COPY ... FROM STDIN`; `body` writes rows through the `CopyWriter`. If `body`
+    /// throws, the COPY is aborted on the server (nothing of it is kept) and the error rethrown.
+    @discardableResult
+    public func copyIn(_ sql: String, _ body: (CopyWriter) throws -> Void) throws -> Int {
+        let writer = try startCopy(sql)
+        do {
+            try body(writer)
+        } catch {
+            abortCopy(reason: "client error")
+            throw error
+        }
+        return try writer.finish()
+    }
+
+    /// Starts a COPY FROM STDIN that the caller drives and must `finish()` or abort.
+    public func startCopy(_ sql: String) throws -> CopyWriter {
+        let start = PQexec(conn, sql)
+        guard let start, PQresultStatus(start) == PGRES_COPY_IN else {
+            _ = try check(start)
+            throw LoadError(.sql, "COPY did not start")
+        }
+        PQclear(start)
+        return CopyWriter(connection: self)
+    }
+
+    /// Ends a COPY in progress with an error so the server discards it.
+    public func abortCopy(reason: String) {
+        _ = PQputCopyEnd(conn, reason)
+        while let result = PQgetResult(conn) { PQclear(result) }
+    }
+
+    func putCopyData(_ bytes: UnsafeRawBufferPointer) throws {
+        guard bytes.count > 0 else { return }
+        let status = PQputCopyData(conn, bytes.baseAddress!.assumingMemoryBound(to: CChar.self), Int32(bytes.count))
+        if status != 1 {
+            throw LoadError(.connection, "COPY failed: \(Self.clean(PQerrorMessage(conn)))")
+        }
+    }
+
+    func endCopy() throws -> Int {
+        if PQputCopyEnd(conn, nil) != 1 {
+            throw LoadError(.connection, "COPY failed: \(Self.clean(PQerrorMessage(conn)))")
+        }
+        var rows = 0
+        var firstError: (any Error)?
+        while let result = PQgetResult(conn) {
+            if PQresultStatus(result) == PGRES_COMMAND_OK {
+                rows = Int(String(cString: PQcmdTuples(result))) ?? 0
+                PQclear(result)
+            } else if firstError == nil {
+                do { _ = try check(result) } catch { firstError = error }
+            } else {
+                PQclear(result)
+            }
+        }
+        if let firstError { throw firstError }
+        return rows
+    }
+
+    /// Runs `COPY ... TO STDOUT` and hands each row (text format, newline included) to `body`.
+    public func copyOut(_ sql: String, _ body: (UnsafeRawBufferPointer) throws -> Void) throws {
+        let start = PQexec(conn, sql)
+        guard let start, PQresultStatus(start) == PGRES_COPY_OUT else {
+            _ = try check(start)
+            throw LoadError(.sql, "COPY TO did not start")
+        }
+        PQclear(start)
+        var failure: (any Error)?
+        while true {
+            var buffer: UnsafeMutablePointer<CChar>? = nil
+            let n = PQgetCopyData(conn, &buffer, 0)
+            if n > 0, let buffer {
+                if failure == nil {
+                    do { try body(UnsafeRawBufferPointer(start: buffer, count: Int(n))) } catch { failure = error }
+                }
+                PQfreemem(buffer)
+            } else {
+                break
+            }
+        }
+        while let result = PQgetResult(conn) {
+            if PQresultStatus(result) != PGRES_COMMAND_OK, failure == nil {
+                do { _ = try check(result) } catch { failure = error }
+            } else {
+                PQclear(result)
+            }
+        }
+        if let failure { throw failure }
+    }
+
+    // MARK: results and errors
+
+    private func check(_ result: OpaquePointer?) throws -> PGResult {
+        guard let result else {
+            throw LoadError(.connection, "lost the connection to PostgreSQL: \(Self.clean(PQerrorMessage(conn)))")
+        }
+        switch PQresultStatus(result) {
+        case PGRES_COMMAND_OK, PGRES_TUPLES_OK, PGRES_EMPTY_QUERY:
+            return PGResult(result)
+        default:
+            let error = Self.error(from: result, connection: conn)
+            PQclear(result)
+            throw error
+        }
+    }
+
+    static func error(from result: OpaquePointer, connection: OpaquePointer) -> LoadError {
+        func field(_ code: Int32) -> String? {
+            guard let p = PQresultErrorField(result, code) else { return nil }
+            return String(cString: p)
+        }
+        let state = field(Int32(UInt8(ascii: "C")))
+        let primary = field(Int32(UInt8(ascii: "M"))) ?? clean(PQerrorMessage(connection))
+        let detail = field(Int32(UInt8(ascii: "D")))
+        let constraint = field(Int32(UInt8(ascii: "n")))
+        let lost = PQstatus(connection) != CONNECTION_OK
+        return LoadError(lost ? .connection : .sql, primary, sqlState: state, detail: detail, constraint: constraint)
+    }
+
+    static func clean(_ message: UnsafePointer<CChar>?) -> String {
+        guard let message else { return "unknown error" }
+        return String(cString: message).split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }
+            .filter { !$0.isEmpty }.joined(separator: "; ")
+    }
+}
+
+/// Cancels a connection's running statement from any thread (libpq's PQcancel is thread-safe).
+public final class Canceller: @unchecked Sendable {
+    private let handle: OpaquePointer?
+
+    init(_ handle: OpaquePointer?) { self.handle = handle }
+
+    deinit { if let handle { PQfreeCancel(handle) } }
+
+    public func cancel() {
+        guard let handle else { return }
+        var buffer = [CChar](repeating: 0, count: 256)
+        _ = PQcancel(handle, &buffer, 256)
+    }
+}
+
+/// A query result; values are read straight from libpq's memory, freed with the object.
+public final class PGResult {
+    private let result: OpaquePointer
+    public let rowCount: Int
+    public let columnCount: Int
+
+    init(_ result: OpaquePointer) {
+        self.result = result
+        rowCount = Int(PQntuples(result))
+        columnCount = Int(PQnfields(result))
+    }
+
+    deinit { PQclear(result) }
+
+    /// The value at (row, column) as text, or nil for SQL NULL.
+    public func string(_ row: Int, _ column: Int) -> String? {
+        if PQgetisnull(result, Int32(row), Int32(column)) == 1 { return nil }
+        return String(cString: PQgetvalue(result, Int32(row), Int32(column)))
+    }
+
+    public func int(_ row: Int, _ column: Int) -> Int? { string(row, column).flatMap { Int($0) } }
+
+    public func bool(_ row: Int, _ column: Int) -> Bool? { string(row, column).map { $0 == "t" } }
+
+    /// The value's bytes without making a String (for hashes compared as text).
+    public func withBytes<T>(_ row: Int, _ column: Int, _ body: (UnsafeRawBufferPointer) -> T) -> T {
+        let p = PQgetvalue(result, Int32(row), Int32(column))!
+        return body(UnsafeRawBufferPointer(start: p, count: Int(PQgetlength(result, Int32(row), Int32(column)))))
+    }
+
+    /// Rows affected by INSERT/UPDATE/DELETE.
+    public var affectedRows: Int { Int(String(cString: PQcmdTuples(result))) ?? 0 }
+
+    /// The column's name.
+    public func columnName(_ column: Int) -> String { String(cString: PQfname(result, Int32(column))) }
+}
+
+/// Calls `body` with a NULL-terminated array of C strings.
+func withArrayOfCStrings<T>(_ strings: [String], _ body: (UnsafePointer<UnsafePointer<CChar>?>) -> T) -> T {
+    let duplicates: [UnsafeMutablePointer<CChar>?] = strings.map { strdup($0) }
+    defer { duplicates.forEach { free($0) } }
+    var pointers: [UnsafePointer<CChar>?] = duplicates.map { UnsafePointer($0) }
+    pointers.append(nil)
+    return pointers.withUnsafeBufferPointer { body($0.baseAddress!) }
+}
+
+/// Calls `body` with parameter value pointers; nil parameters are NULL pointers (SQL NULL).
+func withParameterPointers<T>(_ parameters: [String?], _ body: (UnsafePointer<UnsafePointer<CChar>?>?) -> T) -> T {
+    if parameters.isEmpty { return body(nil) }
+    let duplicates: [UnsafeMutablePointer<CChar>?] = parameters.map { $0.map { strdup($0) } ?? nil }
+    defer { duplicates.forEach { free($0) } }
+    let pointers: [UnsafePointer<CChar>?] = duplicates.map { UnsafePointer($0) }
+    return pointers.withUnsafeBufferPointer { body($0.baseAddress!) }
+}

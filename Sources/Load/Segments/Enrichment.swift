@@ -1,0 +1,37 @@
+import Transform
+
+/// Keeps the organisation hierarchy (PCN, ICB, region) on current segments of datasets whose
+/// files do not carry it, so every API filter is a single indexed read on one table.
+///
+/// The hierarchy for a practice in month M comes from the practice map of M, or failing that
+/// the newest earlier map. It is enrichment, not content: it is not part of a segment's hash
+/// or of a revision's row counts, and it is written only when it differs.
+enum Enrichment {
+    static func afterActivation(of spec: DatasetSpec, scopeID: Int, period: ReportingPeriod, on connection: PGConnection) throws {
+        switch spec.table {
+        case "list_sizes":
+            try connection.execute(hierarchyUpdate(condition: "s.scope_id = $1::int"), [String(scopeID)])
+        case "practice_map":
+            try connection.execute(hierarchyUpdate(condition: "s.period >= $1::date"), [period.start.iso])
+        default:
+            break
+        }
+    }
+
+    /// Sets pcn/icb/region on current list-size segments matching `condition` from the
+    /// practice map current for their month (or the newest earlier one).
+    private static func hierarchyUpdate(condition: String) -> String {
+        """
+        UPDATE data.list_sizes s
+        SET pcn = m.pcn, icb = m.icb, region = m.region, hierarchy_period = m.period
+        FROM data.list_sizes target
+        CROSS JOIN LATERAL (
+            SELECT pm.pcn, pm.icb, pm.region, pm.period FROM data.practice_map pm
+            WHERE pm.valid_to IS NULL AND pm.org = target.org AND pm.period <= target.period
+            ORDER BY pm.period DESC LIMIT 1
+        ) m
+        WHERE s.segment_id = target.segment_id AND s.valid_to IS NULL AND \(condition)
+          AND (s.pcn, s.icb, s.region, s.hierarchy_period) IS DISTINCT FROM (m.pcn, m.icb, m.region, m.period)
+        """
+    }
+}

@@ -1,0 +1,260 @@
+import Transform
+
+/// The SQL for one dataset's segment table, generated from its `DatasetSpec`. Identifiers come
+/// only from the spec (code, reviewed with the migrations); values always travel as parameters
+/// or through COPY.
+///
+/// Two shapes: datasets with dimensions keep each measure as an array (one element per row of
+/// the segment); datasets without dimensions have one row per segment and plain columns.
+struct SegmentTable {
+    let spec: DatasetSpec
+
+    init(_ spec: DatasetSpec) { self.spec = spec }
+
+    var name: String { "data." + spec.table }
+    var staging: String { "pg_temp.staging_" + spec.table }
+    var flat: Bool { spec.dimensions.isEmpty }
+
+    var attributeColumns: [String] { spec.attributes.map(\.name) }
+    var dimensionColumns: [String] { spec.dimensions.map(\.name) }
+    var measureColumns: [String] { spec.measures.map(\.name) }
+    /// Suppression tokens are kept only for measures that can be numbers.
+    var rawColumns: [String] { spec.numericMeasures.map { spec.measures[$0].name + "_raw" } }
+
+    /// Columns holding the segment's content, in COPY order after the bookkeeping ones.
+    var contentColumns: [String] { attributeColumns + ["line"] + dimensionColumns + measureColumns + rawColumns }
+    /// Every column staged for a segment.
+    var stagedColumns: [String] { ["scope_id", "org", "seg_hash", "row_count"] + contentColumns }
+
+    private func type(_ field: DatasetSpec.Field) -> String { flat ? field.kind.sqlType : field.kind.sqlType + "[]" }
+
+    /// A session-private table for the segments a load is about to write.
+    var createStaging: String {
+        var columns = ["scope_id integer NOT NULL", "org text NOT NULL", "seg_hash bytea NOT NULL", "row_count integer NOT NULL"]
+        columns += spec.attributes.map { "\($0.name) text" }
+        columns.append(flat ? "line integer" : "line integer[]")
+        columns += spec.dimensions.map { "\($0.name) text[]" }
+        columns += spec.measures.map { "\($0.name) \(type($0))" }
+        columns += rawColumns.map { flat ? "\($0) text" : "\($0) text[]" }
+        return "CREATE TEMP TABLE IF NOT EXISTS staging_\(spec.table) (\(columns.joined(separator: ", "))) ON COMMIT DROP"
+    }
+
+    var copyIntoStaging: String {
+        "COPY \(staging) (\(stagedColumns.joined(separator: ", "))) FROM STDIN"
+    }
+
+    /// Writes one segment as a staging row.
+    func write(_ segment: Segment, scopeID: Int, to writer: CopyWriter) throws {
+        writer.plain(String(scopeID))
+        writer.text(segment.org)
+        writer.bytea(segment.hash)
+        writer.plain(String(segment.rowCount))
+        for attribute in segment.attributes { writer.text(attribute) }
+        if flat {
+            writer.plain(String(segment.lines[0]))
+            for m in segment.measures.indices { writer.text(segment.measures[m][0]) }
+            for m in spec.numericMeasures { writer.text(segment.raws[m][0]) }
+        } else {
+            writer.array(segment.lines)
+            for d in segment.dimensions.indices { writer.array(segment.dimensions[d]) }
+            for m in segment.measures.indices { writer.array(segment.measures[m]) }
+            for m in spec.numericMeasures {
+                if segment.hasRaws(m) { writer.array(segment.raws[m]) } else { writer.null() }
+            }
+        }
+        try writer.endRow()
+    }
+
+    // MARK: reading what is current
+
+    /// `org, seg_hash (hex), row_count` of the scope's current segments. $1 scope.
+    var currentHashes: String {
+        "SELECT org, encode(seg_hash, 'hex'), row_count FROM \(name) WHERE scope_id = $1 AND valid_to IS NULL"
+    }
+
+    // MARK: counting what a new edition changes
+
+    /// Rows added, changed, removed and unchanged by the staged segments of scope $1 against its
+    /// current segments (staged segments always differ from the current ones as a whole; this
+    /// finds out row by row). Removed organisations are counted separately.
+    var countStagedChanges: String {
+        let attributesDiffer = attributeColumns.isEmpty
+            ? "false"
+            : "(\(attributeColumns.map { "o.\($0)" }.joined(separator: ", "))) IS DISTINCT FROM (\(attributeColumns.map { "n.\($0)" }.joined(separator: ", ")))"
+        if flat {
+            return """
+                SELECT count(*) FILTER (WHERE o.org IS NULL), count(*) FILTER (WHERE o.org IS NOT NULL), 0, 0
+                FROM \(staging) n LEFT JOIN \(name) o ON o.scope_id = n.scope_id AND o.valid_to IS NULL AND o.org = n.org
+                WHERE n.scope_id = $1
+                """
+        }
+        let values = measureColumns + rawColumns
+        let oldValues = values.map { "o.\($0)" }.joined(separator: ", ")
+        let newValues = values.map { "n.\($0)" }.joined(separator: ", ")
+        let a = values.indices.map { "a\($0)" }, b = values.indices.map { "b\($0)" }
+        let valuesDiffer = values.indices.map { "a\($0) IS DISTINCT FROM b\($0)" }.joined(separator: " OR ")
+        let aligned = dimensionColumns.map { "o.\($0) = n.\($0)" }.joined(separator: " AND ")
+        let d = dimensionColumns.indices.map { "d\($0)" }
+        let join = d.map { "x.\($0) = y.\($0)" }.joined(separator: " AND ")
+        let xyDiffer = values.indices.map { "x.v\($0) IS DISTINCT FROM y.v\($0)" }.joined(separator: " OR ")
+        let v = values.indices.map { "v\($0)" }
+        let newDims = dimensionColumns.map { "n.\($0)" }.joined(separator: ", ")
+        let oldDims = dimensionColumns.map { "o.\($0)" }.joined(separator: ", ")
+        return """
+            SELECT coalesce(sum(c.added), 0), coalesce(sum(c.changed), 0), coalesce(sum(c.removed), 0), coalesce(sum(c.unchanged), 0)
+            FROM \(staging) n
+            LEFT JOIN \(name) o ON o.scope_id = n.scope_id AND o.valid_to IS NULL AND o.org = n.org
+            CROSS JOIN LATERAL (
+                SELECT n.row_count::bigint AS added, 0::bigint AS changed, 0::bigint AS removed, 0::bigint AS unchanged
+                WHERE o.org IS NULL
+                UNION ALL
+                SELECT 0, count(*) FILTER (WHERE differs), 0, count(*) FILTER (WHERE NOT differs)
+                FROM (SELECT \(attributesDiffer) OR \(valuesDiffer) AS differs
+                      FROM unnest(\(oldValues), \(newValues)) AS u(\((a + b).joined(separator: ", ")))) AS rows
+                WHERE o.org IS NOT NULL AND \(aligned)
+                UNION ALL
+                SELECT count(*) FILTER (WHERE y.k IS NULL),
+                       count(*) FILTER (WHERE x.k AND y.k AND (\(attributesDiffer) OR \(xyDiffer))),
+                       count(*) FILTER (WHERE x.k IS NULL),
+                       count(*) FILTER (WHERE x.k AND y.k AND NOT (\(attributesDiffer) OR \(xyDiffer)))
+                FROM (SELECT true AS k, * FROM unnest(\(newDims), \(newValues)) AS u(\((d + v).joined(separator: ", ")))) AS x
+                FULL JOIN (SELECT true AS k, * FROM unnest(\(oldDims), \(oldValues)) AS u(\((d + v).joined(separator: ", ")))) AS y ON \(join)
+                WHERE o.org IS NOT NULL AND NOT (\(aligned))
+            ) AS c
+            WHERE n.scope_id = $1
+            """
+    }
+
+    /// Rows in the scope's current segments of the organisations in $2 (text[]). $1 scope.
+    var countRowsOfOrgs: String {
+        "SELECT coalesce(sum(row_count), 0) FROM \(name) WHERE scope_id = $1 AND valid_to IS NULL AND org = ANY($2::text[])"
+    }
+
+    // MARK: activation
+
+    /// Closes current segments replaced by staged ones. $1 scope, $2 step.
+    var closeReplaced: String {
+        """
+        UPDATE \(name) o SET valid_to = $2
+        FROM \(staging) n
+        WHERE o.scope_id = $1 AND o.valid_to IS NULL AND n.scope_id = $1 AND n.org = o.org
+        """
+    }
+
+    /// Closes current segments of organisations the new edition no longer has. $1 scope, $2 step, $3 orgs.
+    var closeRemoved: String {
+        "UPDATE \(name) SET valid_to = $2 WHERE scope_id = $1 AND valid_to IS NULL AND org = ANY($3::text[])"
+    }
+
+    private var insertColumns: String {
+        (["scope_id", "dataset", "period", "org", "valid_from", "valid_to", "revision_id", "detached_revision", "seg_hash", "row_count"]
+            + contentColumns).joined(separator: ", ")
+    }
+
+    private var content: String { contentColumns.joined(separator: ", ") }
+
+    /// Makes staged segments current from step $4. $1 scope, $2 dataset, $3 period, $4 step, $5 revision.
+    var insertStaged: String {
+        """
+        INSERT INTO \(name) (\(insertColumns))
+        SELECT scope_id, $2, $3::date, org, $4, NULL, $5, NULL, seg_hash, row_count, \(content)
+        FROM \(staging) WHERE scope_id = $1
+        """
+    }
+
+    /// Keeps a never-current edition's staged segments as detached segments
+    /// (valid_from = valid_to = 0). $1 scope, $2 dataset, $3 period, $4 revision.
+    var insertDetachedStaged: String {
+        """
+        INSERT INTO \(name) (\(insertColumns))
+        SELECT scope_id, $2, $3::date, org, 0, 0, $4, $4, seg_hash, row_count, \(content)
+        FROM \(staging) WHERE scope_id = $1
+        """
+    }
+
+    /// Completes a detached edition with copies of the current segments it left unchanged.
+    /// $1 scope, $2 revision, $3 organisations it removed (text[]).
+    var insertDetachedUnchanged: String {
+        """
+        INSERT INTO \(name) (\(insertColumns))
+        SELECT t.scope_id, t.dataset, t.period, t.org, 0, 0, t.revision_id, $2, t.seg_hash, t.row_count, \(contentColumns.map { "t.\($0)" }.joined(separator: ", "))
+        FROM \(name) t
+        WHERE t.scope_id = $1 AND t.valid_to IS NULL AND t.org <> ALL($3::text[])
+          AND NOT EXISTS (SELECT 1 FROM \(staging) n WHERE n.scope_id = $1 AND n.org = t.org)
+        """
+    }
+
+    // MARK: history
+
+    /// A predicate selecting the segments of one revision's content, for alias `t`:
+    /// a step's content, or a detached revision's.
+    static func contentPredicate(step: Int?, revision: Int64, stepParameter: String, revisionParameter: String) -> String {
+        if step != nil {
+            return "(t.valid_from > 0 AND t.valid_from <= \(stepParameter) AND (t.valid_to IS NULL OR t.valid_to > \(stepParameter)))"
+        }
+        return "(t.valid_from = 0 AND t.detached_revision = \(revisionParameter))"
+    }
+
+    /// Re-makes step $2's content current at step $3 (rollback). First closes the current
+    /// segments written after step $2 (every other current segment was already valid at $2),
+    /// then copies back the segments of step $2 that were closed since. At step $2 each
+    /// organisation had one segment, so the copies never meet a current segment. $1 scope.
+    var restoreStep: [String] {
+        [
+            """
+            UPDATE \(name) t SET valid_to = $3
+            WHERE t.scope_id = $1 AND t.valid_to IS NULL AND t.valid_from > $2
+            """,
+            """
+            INSERT INTO \(name) (\(insertColumns))
+            SELECT t.scope_id, t.dataset, t.period, t.org, $3, NULL, t.revision_id, NULL, t.seg_hash, t.row_count, \(contentColumns.map { "t.\($0)" }.joined(separator: ", "))
+            FROM \(name) t
+            WHERE t.scope_id = $1 AND t.valid_from > 0 AND t.valid_from <= $2 AND t.valid_to IS NOT NULL AND t.valid_to > $2
+            """,
+        ]
+    }
+
+    /// Closes every current segment of scope $1 at step $2 (rolling back the only edition).
+    var closeAll: String {
+        "UPDATE \(name) SET valid_to = $2 WHERE scope_id = $1 AND valid_to IS NULL"
+    }
+
+    /// The row-level differences between two contents of scope $1. Each row: org, the
+    /// dimension values, then old and new of every attribute and value column (text).
+    /// `fromPredicate`/`toPredicate` select contents for alias `t`; the empty predicate `false`
+    /// stands for "nothing" (a first edition compared with an empty scope).
+    func diffQuery(fromPredicate: String, toPredicate: String) -> String {
+        let values = attributeColumns + measureColumns + rawColumns
+        let rowValues = flat ? values : attributeColumns + measureColumns + rawColumns
+        func expand(_ alias: String, _ set: String) -> String {
+            if flat {
+                return "SELECT org, \(values.joined(separator: ", ")) FROM \(set)"
+            }
+            let unnested = dimensionColumns + measureColumns + rawColumns
+            return """
+                SELECT \(set).org, \(attributeColumns.map { "\(set).\($0)" }.joined(separator: ", "))\(attributeColumns.isEmpty ? "" : ", ")u.*
+                FROM \(set) CROSS JOIN LATERAL unnest(\(unnested.map { "\(set).\($0)" }.joined(separator: ", "))) AS u(\(unnested.joined(separator: ", ")))
+                """
+        }
+        let keys = ["org"] + (flat ? [] : dimensionColumns)
+        let joinOn = keys.map { "a.\($0) = b.\($0)" }.joined(separator: " AND ")
+        let keyOut = keys.map { "coalesce(a.\($0), b.\($0))" }.joined(separator: ", ")
+        let pairs = rowValues.map { "a.\($0)::text, b.\($0)::text" }.joined(separator: ", ")
+        let differ = "(\(rowValues.map { "a.\($0)" }.joined(separator: ", "))) IS DISTINCT FROM (\(rowValues.map { "b.\($0)" }.joined(separator: ", ")))"
+        return """
+            WITH fa AS (SELECT * FROM \(name) t WHERE t.scope_id = $1 AND \(fromPredicate)),
+                 fb AS (SELECT * FROM \(name) t WHERE t.scope_id = $1 AND \(toPredicate)),
+                 ca AS (SELECT * FROM fa WHERE NOT EXISTS (SELECT 1 FROM fb WHERE fb.segment_id = fa.segment_id)),
+                 cb AS (SELECT * FROM fb WHERE NOT EXISTS (SELECT 1 FROM fa WHERE fa.segment_id = fb.segment_id)),
+                 a AS (\(expand("a", "ca"))),
+                 b AS (\(expand("b", "cb")))
+            SELECT \(keyOut), (a.org IS NULL)::int + 2 * (b.org IS NULL)::int, \(pairs)
+            FROM a FULL JOIN b ON \(joinOn)
+            WHERE a.org IS NULL OR b.org IS NULL OR \(differ)
+            ORDER BY \(keys.indices.map { String($0 + 1) }.joined(separator: ", "))
+            """
+    }
+
+    /// Column names reported by `diffQuery`, after the key columns.
+    var diffValueColumns: [String] { attributeColumns + measureColumns + rawColumns }
+}

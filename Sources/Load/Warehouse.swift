@@ -1,0 +1,156 @@
+import Foundation
+import Transform
+
+/// The warehouse as the pipeline sees it: one connection, the schema, the run lock and the
+/// run log. Loads, queries and rollbacks go through the types that take a `Warehouse`.
+public final class Warehouse {
+    public let connection: PGConnection
+    /// The run this process is recording, once `startRun` was called.
+    public private(set) var runID: Int64?
+
+    /// The advisory lock every run holds (session level, on this connection): two int4 keys,
+    /// "NHSW" and 1. The server frees it when the connection ends, however the process ends.
+    static let lockKeys = (Int32(0x4E48_5357), Int32(1))
+
+    public init(conninfo: String?, applicationName: String) throws {
+        connection = try PGConnection(conninfo: conninfo, applicationName: applicationName)
+    }
+
+    // MARK: schema
+
+    /// Applies pending migrations, each in its own transaction, serialised across processes.
+    /// Returns the names of those applied. Refuses a database whose history differs from ours.
+    @discardableResult
+    public func migrate() throws -> [String] {
+        var applied: [String] = []
+        try connection.transaction {
+            // Serialise concurrent migrators; the lock ends with the transaction.
+            try connection.execute("SELECT pg_advisory_xact_lock($1::int, 0)", [String(Self.lockKeys.0)])
+            try connection.execute("""
+                CREATE SCHEMA IF NOT EXISTS etl;
+                """)
+            try connection.execute("""
+                CREATE TABLE IF NOT EXISTS etl.schema_migrations (
+                    version integer PRIMARY KEY, name text NOT NULL, checksum text NOT NULL,
+                    applied_at timestamptz NOT NULL DEFAULT now())
+                """)
+            let done = try connection.execute("SELECT version, checksum FROM etl.schema_migrations ORDER BY version")
+            var known: [Int: String] = [:]
+            for row in 0..<done.rowCount { known[done.int(row, 0)!] = done.string(row, 1)! }
+            for migration in Migrations.all {
+                let checksum = SHA256.hex(SHA256.hash(Array(migration.sql.utf8)))
+                if let existing = known[migration.version] {
+                    if existing != checksum {
+                        throw LoadError(.migration, "migration \(migration.version) (\(migration.name)) differs from the one applied to this database; refusing to run against a schema this binary did not make")
+                    }
+                    continue
+                }
+                try connection.executeScript(migration.sql)
+                try connection.execute(
+                    "INSERT INTO etl.schema_migrations (version, name, checksum) VALUES ($1::int, $2, $3)",
+                    [String(migration.version), migration.name, checksum])
+                applied.append("\(migration.version) \(migration.name)")
+            }
+            if let newest = known.keys.max(), newest > (Migrations.all.last?.version ?? 0) {
+                throw LoadError(.migration, "the database has schema version \(newest), newer than this binary knows (\(Migrations.all.last?.version ?? 0)); upgrade the pipeline")
+            }
+        }
+        return applied
+    }
+
+    // MARK: the run lock
+
+    /// Takes the warehouse lock. When another run holds it: waits if `wait`, else throws
+    /// `LoadError(.lockHeld)` naming the holder (run, command, host, pid, since when).
+    public func lock(wait: Bool, onWait: (String) -> Void = { _ in }) throws {
+        let keys = [String(Self.lockKeys.0), String(Self.lockKeys.1)]
+        let got = try connection.execute("SELECT pg_try_advisory_lock($1::int, $2::int)", keys)
+        if got.bool(0, 0) == true { return }
+        let holder = try describeLockHolder()
+        if !wait {
+            throw LoadError(.lockHeld, "another run holds the warehouse lock: \(holder)")
+        }
+        onWait("waiting for the warehouse lock held by \(holder)")
+        try connection.execute("SELECT pg_advisory_lock($1::int, $2::int)", keys)
+    }
+
+    public func unlock() {
+        _ = try? connection.execute("SELECT pg_advisory_unlock($1::int, $2::int)", [String(Self.lockKeys.0), String(Self.lockKeys.1)])
+    }
+
+    /// "run 12 (load list-sizes) pid 4242 on host db1, since 2026-11-21 17:58:03+00".
+    func describeLockHolder() throws -> String {
+        let result = try connection.execute("""
+            SELECT l.pid, r.run_id, r.command, r.host, r.os_pid,
+                   to_char(coalesce(r.started_at, a.backend_start) AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS"Z"'),
+                   a.application_name
+            FROM pg_catalog.pg_locks l
+            JOIN pg_catalog.pg_stat_activity a ON a.pid = l.pid
+            LEFT JOIN etl.runs r ON r.backend_pid = l.pid AND r.finished_at IS NULL
+            WHERE l.locktype = 'advisory' AND l.classid = $1::int::oid AND l.objid = $2::int::oid AND l.objsubid = 2 AND l.granted
+            ORDER BY r.run_id DESC NULLS LAST
+            LIMIT 1
+            """, [String(Self.lockKeys.0), String(Self.lockKeys.1)])
+        guard result.rowCount == 1 else { return "a session that has just let go of it" }
+        if let run = result.string(0, 1) {
+            return "run \(run) (\(result.string(0, 2) ?? "?")), pid \(result.string(0, 4) ?? "?") on host \(result.string(0, 3) ?? "?"), since \(result.string(0, 5) ?? "?")"
+        }
+        return "\(result.string(0, 6) ?? "a session") (backend pid \(result.string(0, 0) ?? "?")), since \(result.string(0, 5) ?? "?")"
+    }
+
+    // MARK: runs
+
+    /// Records the start of a run; the id goes into every revision it writes.
+    @discardableResult
+    public func startRun(command: String, arguments: [String], versions: [String: String]) throws -> Int64 {
+        let result = try connection.execute("""
+            INSERT INTO etl.runs (command, arguments, host, os_pid, os_user, tool_version, libpq_version, zlib_version)
+            VALUES ($1, $2::text[], $3, $4::int, $5, $6, $7, $8) RETURNING run_id
+            """, [command, PGArray.literal(arguments), ProcessInfo.processInfo.hostName, String(getpid()),
+                  Actor.osUser, versions["tool"], versions["libpq"], versions["zlib"]])
+        runID = Int64(result.string(0, 0)!)
+        return runID!
+    }
+
+    /// Records how the run ended.
+    public func finishRun(outcome: String, error: String?, counts: [String: Int]) {
+        guard let runID else { return }
+        connection.rollbackQuietly()
+        let json = "{" + counts.sorted { $0.key < $1.key }.map { "\"\($0.key)\":\($0.value)" }.joined(separator: ",") + "}"
+        _ = try? connection.execute(
+            "UPDATE etl.runs SET finished_at = clock_timestamp(), outcome = $2, error = $3, counts = $4::jsonb WHERE run_id = $1::bigint",
+            [String(runID), outcome, error, json])
+    }
+
+    /// Marks runs that were left `running` by a process that died (their backend is gone).
+    public func markAbandonedRuns() throws {
+        try connection.execute("""
+            UPDATE etl.runs r SET outcome = 'abandoned', finished_at = clock_timestamp(),
+                   error = 'the process ended without recording an outcome (killed, or its connection was lost)'
+            WHERE r.outcome = 'running' AND r.run_id <> coalesce($1::bigint, 0)
+              AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_stat_activity a WHERE a.pid = r.backend_pid AND a.backend_start <= r.started_at)
+            """, [runID.map { String($0) }])
+    }
+}
+
+/// Who is acting, for the revision log and rollbacks: OS user and host.
+public enum Actor {
+    public static var osUser: String {
+        if let name = ProcessInfo.processInfo.environment["USER"] ?? ProcessInfo.processInfo.environment["LOGNAME"], !name.isEmpty {
+            return name
+        }
+        if let entry = getpwuid(getuid()), let name = entry.pointee.pw_name { return String(cString: name) }
+        return String(getuid())
+    }
+
+    public static var description: String { "\(osUser)@\(ProcessInfo.processInfo.hostName)" }
+}
+
+/// Text literals for array parameters (`{"a","b"}`), passed as values, never spliced into SQL.
+enum PGArray {
+    static func literal(_ values: [String]) -> String {
+        "{" + values.map { value in
+            "\"" + value.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
+        }.joined(separator: ",") + "}"
+    }
+}

@@ -1,0 +1,101 @@
+/// How one family of CSV files maps onto a `DatasetSpec`, across the header editions the
+/// publisher has used. Columns are found by name (compared after `CSVLayout.normalize`), never
+/// by position, except for header-less files whose columns are declared here in order.
+public struct CSVLayout: Sendable {
+    /// Where column names come from.
+    public enum Header: Sendable {
+        /// The first record is the header.
+        case firstRecord
+        /// No header row: the file's columns, in order (ODS publishes several such files).
+        case declared([String])
+    }
+
+    /// Where a row's period comes from.
+    public enum PeriodRule: Sendable {
+        /// A date column, parsed with these formats; the period is the one containing the date.
+        case column(Column, formats: [NHSDate.Format])
+        /// Given by the caller (from the file name, the publication page, or `--period`).
+        case external
+    }
+
+    /// A column: the spellings it has had, and whether a file may lack it.
+    public struct Column: Sendable {
+        public let spellings: [String]
+        public let required: Bool
+
+        public init(_ spellings: String..., required: Bool = true) {
+            self.spellings = spellings.map(CSVLayout.normalize)
+            self.required = required
+        }
+
+        /// The canonical (first) spelling, for messages.
+        public var name: String { spellings[0] }
+    }
+
+    /// Keeps only rows whose value in `column` is one of `keep` (e.g. ORG_TYPE = GP in the
+    /// multi-level files). A file without the column keeps every row.
+    public struct Filter: Sendable {
+        public let column: Column
+        public let keep: Set<String>
+
+        public init(_ column: Column, keep: Set<String>) {
+            self.column = column
+            self.keep = keep
+        }
+    }
+
+    public var header: Header
+    public var org: Column
+    public var period: PeriodRule
+    /// One per `spec.dimensions`, same order. A nil entry means the dimension is constant
+    /// for this layout and takes `constantDimensions` value.
+    public var dimensions: [Column?]
+    public var constantDimensions: [String?]
+    /// One per `spec.measures`; a missing optional column gives NULL.
+    public var measures: [Column]
+    /// One per `spec.attributes`.
+    public var attributes: [Column]
+    /// Known columns that are not stored (e.g. PUBLICATION, which repeats one constant).
+    public var ignored: [Column]
+    public var filters: [Filter]
+    public var encoding: CSVOptions.Encoding
+    /// Date formats for `.date` measures and attributes.
+    public var dateFormats: [NHSDate.Format]
+
+    public init(
+        header: Header = .firstRecord, org: Column, period: PeriodRule, dimensions: [Column?] = [],
+        constantDimensions: [String?]? = nil, measures: [Column], attributes: [Column] = [],
+        ignored: [Column] = [], filters: [Filter] = [], encoding: CSVOptions.Encoding = .utf8,
+        dateFormats: [NHSDate.Format] = NHSDate.anyFormat
+    ) {
+        self.header = header
+        self.org = org
+        self.period = period
+        self.dimensions = dimensions
+        self.constantDimensions = constantDimensions ?? dimensions.map { _ in nil }
+        self.measures = measures
+        self.attributes = attributes
+        self.ignored = ignored
+        self.filters = filters
+        self.encoding = encoding
+        self.dateFormats = dateFormats
+    }
+
+    /// Header names compared case-insensitively, with runs of spaces and punctuation read as
+    /// one `_` and the ends trimmed: `Number of Patients` = `NUMBER_OF_PATIENTS`, and a
+    /// payments header's trailing space does not matter.
+    public static func normalize(_ name: String) -> String {
+        var out = ""
+        var pendingSeparator = false
+        for scalar in name.unicodeScalars {
+            if scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) {
+                if pendingSeparator && !out.isEmpty { out += "_" }
+                pendingSeparator = false
+                out += String(scalar).uppercased()
+            } else {
+                pendingSeparator = true
+            }
+        }
+        return out
+    }
+}

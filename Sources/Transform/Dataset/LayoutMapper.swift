@@ -1,0 +1,145 @@
+/// The record mapper for files described by a `CSVLayout`: resolves every column by name once
+/// (refusing unknown headers with the missing and unexpected columns named), then converts
+/// each record's fields by kind.
+public final class LayoutMapper: RecordMapper {
+    public let spec: DatasetSpec
+    public let layout: CSVLayout
+    /// The file's name as shown in errors.
+    public let source: String
+    /// The header as found (or declared), for the revision log.
+    public let header: [String]
+
+    private let orgIndex: Int
+    private let periodIndex: Int?
+    private let periodFormats: [NHSDate.Format]
+    private let fixedPeriod: ReportingPeriod?
+    private let expectedPeriod: ReportingPeriod?
+    private let dimensionIndexes: [Int?]
+    private let measureIndexes: [Int?]
+    private let attributeIndexes: [Int?]
+    private let filters: [(index: Int, keep: Set<String>)]
+    private var lastPeriodBytes: [UInt8] = []
+    private var lastPeriod: ReportingPeriod?
+
+    /// Builds the mapper from the file's header. `period` is required when the layout takes
+    /// its period from outside the file; when the layout reads it from a column, a given
+    /// `period` must agree with every row's (a clear error otherwise).
+    public init(spec: DatasetSpec, layout: CSVLayout, header: [String], source: String, period: ReportingPeriod?) throws {
+        self.spec = spec
+        self.layout = layout
+        self.source = source
+        self.header = header
+        var positions: [String: Int] = [:]
+        for (i, name) in header.enumerated() {
+            let key = CSVLayout.normalize(name)
+            if key.isEmpty {
+                throw TransformError(.header, file: source, line: 1, column: i + 1, "empty column name in the header")
+            }
+            if let first = positions[key] {
+                throw TransformError(.header, file: source, line: 1, column: i + 1, "duplicate column \(TransformError.shown(name)) (also column \(first + 1))")
+            }
+            positions[key] = i
+        }
+        var used = Set<Int>()
+        var missing: [String] = []
+        func find(_ column: CSVLayout.Column) -> Int? {
+            for spelling in column.spellings {
+                if let index = positions[spelling] {
+                    used.insert(index)
+                    return index
+                }
+            }
+            if column.required { missing.append(column.name) }
+            return nil
+        }
+        let org = find(layout.org)
+        switch layout.period {
+        case .column(let column, let formats):
+            periodIndex = find(column)
+            periodFormats = formats
+            fixedPeriod = nil
+        case .external:
+            periodIndex = nil
+            periodFormats = []
+            fixedPeriod = period
+        }
+        dimensionIndexes = layout.dimensions.map { $0.flatMap(find) }
+        measureIndexes = layout.measures.map(find)
+        attributeIndexes = layout.attributes.map(find)
+        filters = layout.filters.compactMap { filter in find(filter.column).map { ($0, filter.keep) } }
+        for column in layout.ignored { _ = find(column) }
+        let unexpected = header.indices.filter { !used.contains($0) }.map { header[$0] }
+        if !missing.isEmpty || !unexpected.isEmpty {
+            var parts: [String] = []
+            if !missing.isEmpty { parts.append("missing " + missing.joined(separator: ", ")) }
+            if !unexpected.isEmpty { parts.append("unexpected " + unexpected.map(TransformError.shown).joined(separator: ", ")) }
+            throw TransformError(.header, file: source, line: 1, "header does not match \(spec.id): " + parts.joined(separator: "; "))
+        }
+        orgIndex = org!
+        if case .external = layout.period, period == nil {
+            throw TransformError(.period, file: source, "the period of \(spec.id) files is not in the file; give --period")
+        }
+        expectedPeriod = period
+    }
+
+    public func map(_ record: CSVRecord, into row: inout MappedRow) throws -> Bool {
+        for filter in filters {
+            if !filter.keep.contains(record.string(filter.index)) { return false }
+        }
+        row.line = record.line
+        row.period = try period(record)
+        row.org = try ODSCode.validated(record[orgIndex], file: source, line: record.line, column: orgIndex + 1)
+        for (d, index) in dimensionIndexes.enumerated() {
+            if let index {
+                row.dimensions[d] = record.string(index)
+            } else {
+                row.dimensions[d] = layout.constantDimensions[d] ?? ""
+            }
+        }
+        for (m, index) in measureIndexes.enumerated() {
+            guard let index else {
+                row.measures[m] = nil
+                row.raws[m] = nil
+                continue
+            }
+            let field = spec.measures[m]
+            let value = ValueParser.parse(
+                record[index], kind: field.kind, suppression: spec.suppressionTokens, dateFormats: layout.dateFormats)
+            switch value {
+            case .value(let text):
+                row.measures[m] = text
+                row.raws[m] = nil
+            case .suppressed(let token):
+                row.measures[m] = nil
+                row.raws[m] = token
+            case .invalid(let reason):
+                throw TransformError(.value, file: source, line: record.line, column: index + 1, "\(reason) \(TransformError.shown(record.string(index))) in \(header[index])")
+            }
+        }
+        for (a, index) in attributeIndexes.enumerated() {
+            guard let index, !record.isEmpty(index) else {
+                row.attributes[a] = nil
+                continue
+            }
+            row.attributes[a] = record.string(index)
+        }
+        return true
+    }
+
+    private func period(_ record: CSVRecord) throws -> ReportingPeriod {
+        guard let index = periodIndex else { return fixedPeriod! }
+        let bytes = record[index]
+        // Every row of a file usually carries the same date: parse it once.
+        if let last = lastPeriod, bytes.elementsEqual(lastPeriodBytes) { return last }
+        guard let date = NHSDate.parse(bytes, formats: periodFormats) else {
+            throw TransformError(.value, file: source, line: record.line, column: index + 1, "invalid date \(TransformError.shown(record.string(index))) in \(header[index])")
+        }
+        let period = ReportingPeriod(kind: spec.periodKind, start: date)
+        if let expected = expectedPeriod, expected != period {
+            throw TransformError(.period, file: source, line: record.line, column: index + 1, "\(header[index]) \(record.string(index)) is in period \(period.label), not \(expected.label) as --period says")
+        }
+        lastPeriodBytes = Array(bytes)
+        lastPeriod = period
+        return period
+    }
+}

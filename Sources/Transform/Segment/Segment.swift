@@ -1,0 +1,59 @@
+/// All of one organisation's rows for one period of one dataset, held as columns: the unit the
+/// warehouse stores, compares and versions (docs/warehouse-design.md).
+///
+/// Rows keep file order. `hash` covers the attributes and every row's dimensions, measures and
+/// suppression tokens (not line numbers), so an identical segment in a republished file is
+/// recognised without sending it to the database.
+public final class Segment {
+    public let spec: DatasetSpec
+    public internal(set) var period: ReportingPeriod
+    public internal(set) var org: String = ""
+    public internal(set) var lines: [Int32] = []
+    /// `dimensions[d][row]`.
+    public internal(set) var dimensions: [[String]]
+    /// `measures[m][row]`: canonical text or nil.
+    public internal(set) var measures: [[String?]]
+    /// `raws[m][row]`: the suppression token where the measure is nil because of one.
+    public internal(set) var raws: [[String?]]
+    public internal(set) var attributes: [String?]
+    /// First 16 bytes of the SHA-256 of the canonical content.
+    public internal(set) var hash: [UInt8] = []
+
+    public var rowCount: Int { lines.count }
+
+    init(spec: DatasetSpec) {
+        self.spec = spec
+        period = MappedRow(spec: spec).period
+        dimensions = Array(repeating: [], count: spec.dimensions.count)
+        measures = Array(repeating: [], count: spec.measures.count)
+        raws = Array(repeating: [], count: spec.measures.count)
+        attributes = Array(repeating: nil, count: spec.attributes.count)
+    }
+
+    /// True when any measure of the segment carries a suppression token.
+    public func hasRaws(_ measure: Int) -> Bool { raws[measure].contains { $0 != nil } }
+
+    func reset(period: ReportingPeriod, org: String, attributes: [String?]) {
+        self.period = period
+        self.org = org
+        self.attributes = attributes
+        lines.removeAll(keepingCapacity: true)
+        for d in dimensions.indices { dimensions[d].removeAll(keepingCapacity: true) }
+        for m in measures.indices {
+            measures[m].removeAll(keepingCapacity: true)
+            raws[m].removeAll(keepingCapacity: true)
+        }
+        hash = []
+    }
+}
+
+/// Identifies a segment: a period and an organisation.
+public struct SegmentKey: Hashable, Sendable {
+    public let period: ReportingPeriod
+    public let org: String
+
+    public init(period: ReportingPeriod, org: String) {
+        self.period = period
+        self.org = org
+    }
+}

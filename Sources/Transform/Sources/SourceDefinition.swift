@@ -1,0 +1,59 @@
+/// Everything the Transform stage knows about one publisher source: its datasets and how to
+/// recognise and read each of its files. Adding a source = one conformance in
+/// `Transform/Sources/`, one line in `SourceRegistry`, a catalogue entry in `Config/sources.json`
+/// and a migration for its tables and API views (docs/adding-a-source.md).
+public protocol SourceDefinition: Sendable {
+    /// Source id: the CLI argument, config key and revision-log column (`list-sizes`).
+    var id: String { get }
+    var title: String { get }
+    var datasets: [DatasetSpec] { get }
+    /// Picks the dataset and layout for a file from its name and first record. Throws a
+    /// `TransformError` naming the file when it is none of this source's files.
+    func recognise(fileName: String, firstRecord: [String]) throws -> FileReading
+    /// Whether an archive entry is one of this source's files (others are skipped and logged).
+    func wants(entryName: String) -> Bool
+}
+
+/// How to read one recognised file.
+public struct FileReading: Sendable {
+    public let spec: DatasetSpec
+    public let layout: CSVLayout
+    /// A custom mapper for files that are not one-row-per-record (wide files read long).
+    public let makeMapper: (@Sendable (_ header: [String], _ source: String, _ period: ReportingPeriod?) throws -> any RecordMapper)?
+
+    public init(spec: DatasetSpec, layout: CSVLayout,
+                makeMapper: (@Sendable (_ header: [String], _ source: String, _ period: ReportingPeriod?) throws -> any RecordMapper)? = nil) {
+        self.spec = spec
+        self.layout = layout
+        self.makeMapper = makeMapper
+    }
+
+    /// The mapper for a file with this header.
+    public func mapper(header: [String], source: String, period: ReportingPeriod?) throws -> any RecordMapper {
+        if let makeMapper { return try makeMapper(header, source, period) }
+        return try LayoutMapper(spec: spec, layout: layout, header: header, source: source, period: period)
+    }
+}
+
+/// The sources this build knows.
+public enum SourceRegistry {
+    public static let all: [any SourceDefinition] = [
+        ListSizesSource(),
+    ]
+
+    public static func source(_ id: String) -> (any SourceDefinition)? {
+        all.first { $0.id == id }
+    }
+
+    /// Every dataset of every source.
+    public static var datasets: [DatasetSpec] { all.flatMap(\.datasets) }
+
+    public static func dataset(_ id: String) -> DatasetSpec? { datasets.first { $0.id == id } }
+}
+
+extension SourceDefinition {
+    public func wants(entryName: String) -> Bool {
+        let name = entryName.lowercased()
+        return name.hasSuffix(".csv") && !name.hasPrefix("__macosx/") && !name.contains("/._")
+    }
+}

@@ -1,0 +1,144 @@
+import Foundation
+import Load
+import Transform
+
+/// `pipeline migrate`: applies pending schema migrations and says which.
+struct MigrateCommand {
+    let args: Arguments
+
+    init(_ argv: [String]) throws {
+        args = try Arguments(argv, options: WarehouseSession.options, flags: [])
+        guard args.positionals.isEmpty else { throw UsageError("usage: pipeline migrate [--database-url URL]") }
+    }
+
+    func run(out: Output, err: Output) throws {
+        let target = DatabaseTarget.resolve(flag: args.value("database-url"))
+        let warehouse = try Warehouse(conninfo: target.conninfo, applicationName: "pipeline migrate")
+        let applied = try warehouse.migrate()
+        if applied.isEmpty {
+            out.line("schema is up to date (version \(Migrations.all.last?.version ?? 0))")
+        } else {
+            for name in applied { out.line("applied migration \(name)") }
+        }
+    }
+}
+
+/// `pipeline revisions [SOURCE] [--period YYYY-MM-DD] [--dataset D] [--json]`: the revision log.
+struct RevisionsCommand {
+    static let usage = "usage: pipeline revisions [SOURCE] [--period YYYY-MM-DD] [--dataset D] [--json]"
+    let args: Arguments
+
+    init(_ argv: [String]) throws {
+        args = try Arguments(argv, options: WarehouseSession.options.union(["period", "dataset"]), flags: ["json"])
+        guard args.positionals.count <= 1 else { throw UsageError(Self.usage) }
+        if let source = args.positionals.first, SourceRegistry.source(source) == nil {
+            throw UsageError("unknown source '\(source)'")
+        }
+    }
+
+    func run(out: Output, err: Output, arguments: [String]) throws {
+        let period = try args.value("period").map(PeriodArgument.firstDay)
+        let session = try WarehouseSession(args: args, command: "revisions", arguments: arguments, writes: false, err: err)
+        let records = try RevisionLog.list(session.warehouse, source: args.positionals.first, period: period, dataset: args.value("dataset"))
+        if args.flag("json") {
+            for record in records { out.line(record.json.text) }
+            return
+        }
+        if records.isEmpty {
+            out.line("no revisions")
+            return
+        }
+        out.line(["rev", "status", "dataset", "period", "published", "loaded_at", "rows", "+added", "~changed", "-removed", "=unchanged", "file"].joined(separator: "\t"))
+        for r in records {
+            out.line([String(r.revision), r.status, r.dataset, r.period, r.published, r.loadedAt, String(r.rows), String(r.added),
+                      String(r.changed), String(r.removed), String(r.unchanged), r.file].joined(separator: "\t"))
+        }
+    }
+}
+
+/// `pipeline diff SOURCE PERIOD [--dataset D] [--from REV] [--to REV] [--json]`: row-level changes.
+struct DiffCommand {
+    static let usage = "usage: pipeline diff SOURCE PERIOD [--dataset D] [--from REV] [--to REV] [--json]"
+    let args: Arguments
+
+    init(_ argv: [String]) throws {
+        args = try Arguments(argv, options: WarehouseSession.options.union(["dataset", "from", "to"]), flags: ["json"])
+        guard args.positionals.count == 2 else { throw UsageError(Self.usage) }
+        guard SourceRegistry.source(args.positionals[0]) != nil else { throw UsageError("unknown source '\(args.positionals[0])'") }
+    }
+
+    func run(out: Output, err: Output, arguments: [String]) throws {
+        let period = try PeriodArgument.firstDay(args.positionals[1])
+        func revision(_ name: String) throws -> Int64? {
+            guard let text = args.value(name) else { return nil }
+            guard let n = Int64(text) else { throw UsageError("--\(name) must be a revision number") }
+            return n
+        }
+        let from = try revision("from"), to = try revision("to")
+        let session = try WarehouseSession(args: args, command: "diff", arguments: arguments, writes: false, err: err)
+        var lines = 0
+        if !args.flag("json") { out.line(["dataset", "key", "column", "old", "new", "change"].joined(separator: "\t")) }
+        try RevisionDiff.compute(session.warehouse, source: args.positionals[0], period: period, dataset: args.value("dataset"),
+                                 from: from, to: to) { line in
+            lines += 1
+            if args.flag("json") {
+                out.line(line.json.text)
+            } else {
+                out.line([line.dataset, line.keyText, line.column, line.old ?? "∅", line.new ?? "∅", line.change.rawValue]
+                    .map(Self.cell).joined(separator: "\t"))
+            }
+        }
+        if lines == 0 { err.line("no differences") }
+    }
+
+    /// Tabs and line breaks shown escaped so one difference stays one line.
+    static func cell(_ text: String) -> String {
+        text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\t", with: "\\t")
+            .replacingOccurrences(of: "\n", with: "\\n").replacingOccurrences(of: "\r", with: "\\r")
+    }
+}
+
+/// `pipeline rollback REVISION`: the edition stops being current; the one before is current again.
+struct RollbackCommand {
+    static let usage = "usage: pipeline rollback REVISION [--wait-lock]"
+    let args: Arguments
+    let revision: Int64
+
+    init(_ argv: [String]) throws {
+        args = try Arguments(argv, options: WarehouseSession.options, flags: WarehouseSession.flags)
+        guard args.positionals.count == 1, let n = Int64(args.positionals[0]) else { throw UsageError(Self.usage) }
+        revision = n
+    }
+
+    func run(out: Output, err: Output, arguments: [String]) throws {
+        let session = try WarehouseSession(args: args, command: "rollback", arguments: arguments, writes: true, err: err)
+        try session.run {
+            let outcome = try Rollback.rollback(session.warehouse, revision: revision, actor: Actor.description)
+            if outcome.contentChanged {
+                let now = outcome.nowCurrent.map { "revision \($0) is current again" } ?? "no revision is current any more"
+                out.line("rolled back revision \(revision) (\(outcome.dataset) \(outcome.period)); \(now)")
+            } else {
+                out.line("marked revision \(revision) (\(outcome.dataset) \(outcome.period)) rolled back; it was not current, so what is served did not change")
+            }
+            session.finish(outcome: "ok", counts: ["rolled_back": 1])
+        }
+    }
+}
+
+/// A period argument as its first day, ISO: `2025-10-01` as is, `2025-10` as the month,
+/// `2023-24` or `2023/24` as the financial year starting 1 April 2023.
+enum PeriodArgument {
+    static func firstDay(_ text: String) throws -> String {
+        if let date = CalendarDate(iso: text) { return date.iso }
+        if let month = ReportingPeriod.parse(text, kind: .month), !text.contains("/"), text.count == 7 {
+            let year = Int(text.prefix(4))!, second = Int(text.suffix(2))!
+            // 2023-24 reads as a financial year (24 is the next year), 2025-10 as a month.
+            if second == (year + 1) % 100, second > 12 || second == 0 {
+                return ReportingPeriod.parse(text, kind: .financialYear)!.start.iso
+            }
+            return month.start.iso
+        }
+        if let year = ReportingPeriod.parse(text, kind: .financialYear) { return year.start.iso }
+        throw UsageError("a period looks like 2025-10-01, 2025-10 or 2023-24, not '\(text)'")
+    }
+}

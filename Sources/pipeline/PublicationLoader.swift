@@ -1,0 +1,208 @@
+import Extract
+import Foundation
+import Load
+import Transform
+
+/// A file to load, with what is known about where it came from.
+struct LocalFile {
+    var path: String
+    /// Name for the log and messages (the path as given, or the publisher's file name).
+    var displayName: String
+    var url: String?
+    var page: String?
+    var etag: String?
+    var lastModified: String?
+    var fetchedAt: Date?
+    /// The publisher's date for this edition (page or HTTP date); else the file's own.
+    var published: CalendarDate?
+    /// Known already (the download cache names files by it).
+    var sha256: String?
+
+    init(path: String, displayName: String? = nil) {
+        self.path = path
+        self.displayName = displayName ?? path
+    }
+}
+
+/// What happened to one file of a load.
+struct FileOutcome {
+    var file: String
+    /// Set when the whole file was skipped because the same bytes were loaded before.
+    var skippedAsKnown: Bool
+}
+
+/// Streams one publication (files, and CSV entries inside zips) through the source's mapper
+/// into a `RevisionWriter`: read → tokenize → map → segments → warehouse, one pass per file,
+/// memory bounded by one segment.
+final class PublicationLoader {
+    let warehouse: Warehouse
+    let source: any SourceDefinition
+    let fingerprints: FingerprintStore?
+    let zipLimits: ZipLimits
+    let csvLimits: (maxFieldBytes: Int, maxFields: Int)
+    let progress: Progress?
+
+    init(warehouse: Warehouse, source: any SourceDefinition, fingerprints: FingerprintStore?,
+         zipLimits: ZipLimits = .standard, csvLimits: (Int, Int) = (1 << 20, 20_000), progress: Progress? = nil) {
+        self.warehouse = warehouse
+        self.source = source
+        self.fingerprints = fingerprints
+        self.zipLimits = zipLimits
+        self.csvLimits = csvLimits
+        self.progress = progress
+    }
+
+    struct Result {
+        var scopes: [ScopeOutcome]
+        var files: [FileOutcome]
+        var rowsRead: Int
+        var bytesRead: Int64
+    }
+
+    /// Loads `files` as one publication, in one transaction.
+    func load(_ files: [LocalFile], period: ReportingPeriod?, options: LoadOptions) throws -> Result {
+        var fileOutcomes: [FileOutcome] = []
+        var toRead: [(LocalFile, FileInput, knownSHA: String?)] = []
+        for file in files {
+            let input = try FileInput(path: file.path)
+            let sha = file.sha256 ?? fingerprints?.sha256(for: input.identity)
+            if let sha, try isKnown(sha) {
+                fileOutcomes.append(FileOutcome(file: file.displayName, skippedAsKnown: true))
+                continue
+            }
+            toRead.append((file, input, sha))
+        }
+        var result = Result(scopes: [], files: fileOutcomes, rowsRead: 0, bytesRead: 0)
+        if toRead.isEmpty { return result }
+
+        let writer = try RevisionWriter(warehouse: warehouse, source: source.id, options: options)
+        do {
+            var described: [Int: InputFile] = [:]
+            for (file, input, knownSHA) in toRead {
+                let head = try input.bytes(at: 0, count: Int(min(input.size, 512)))
+                if ZipArchive.hasZipSignature(head) {
+                    let started = Date()
+                    let sha = try knownSHA ?? HashingSource.digest(of: input).sha256
+                    input.rewind()
+                    if knownSHA == nil {
+                        fingerprints?.record(sha256: sha, before: input.identity, after: input.currentIdentity(), hashedAt: started)
+                    }
+                    if try isKnown(sha) {
+                        result.files.append(FileOutcome(file: file.displayName, skippedAsKnown: true))
+                        continue
+                    }
+                    let archive = try ZipArchive(path: file.path, limits: zipLimits)
+                    let entries = archive.entries.filter { !$0.isDirectory && source.wants(entryName: $0.name) }
+                    if entries.isEmpty {
+                        throw ExtractError(.notFound, path: file.displayName, "the archive holds no \(source.id) CSV files (entries: \(archive.entries.map(\.name).joined(separator: ", ")))")
+                    }
+                    for entry in entries {
+                        let reader = try archive.reader(for: entry)
+                        let index = try read(reader, name: "\(file.displayName):\(entry.name)", entryName: entry.name,
+                                             period: period, writer: writer, result: &result)
+                        var info = describe(file, sha: sha, size: Int64(input.size))
+                        info.published = options.published ?? file.published ?? entry.modified.map(CalendarDate.utc) ?? info.published
+                        described[index] = info
+                        result.bytesRead += Int64(entry.uncompressedSize)
+                    }
+                } else if file.displayName.lowercased().hasSuffix(".zip") {
+                    throw ExtractError(.notZip, path: file.displayName, ZipArchive.describeNonZip(head))
+                } else {
+                    let started = Date()
+                    let hashing = HashingSource(input)
+                    let index = try read(hashing, name: file.displayName, entryName: (file.displayName as NSString).lastPathComponent,
+                                         period: period, writer: writer, result: &result)
+                    let sha = hashing.sha256 ?? knownSHA!
+                    if knownSHA == nil {
+                        fingerprints?.record(sha256: sha, before: input.identity, after: input.currentIdentity(), hashedAt: started)
+                    }
+                    var info = describe(file, sha: sha, size: Int64(input.size))
+                    info.published = options.published ?? file.published
+                        ?? CalendarDate.utc(Date(timeIntervalSince1970: TimeInterval(input.identity.modifiedSeconds)))
+                    described[index] = info
+                    result.bytesRead += Int64(input.size)
+                }
+            }
+            result.scopes = try writer.finish(files: described)
+            for (file, _, _) in toRead where !result.files.contains(where: { $0.file == file.displayName }) {
+                result.files.append(FileOutcome(file: file.displayName, skippedAsKnown: false))
+            }
+            return result
+        } catch {
+            writer.abort()
+            throw error
+        }
+    }
+
+    private func isKnown(_ sha: String) throws -> Bool {
+        try warehouse.connection.execute("SELECT 1 FROM etl.files WHERE source = $1 AND sha256 = $2", [source.id, sha]).rowCount > 0
+    }
+
+    private func describe(_ file: LocalFile, sha: String, size: Int64) -> InputFile {
+        InputFile(name: (file.displayName as NSString).lastPathComponent, sha256: sha, size: size, published: file.published,
+                  url: file.url, page: file.page, etag: file.etag, lastModified: file.lastModified, fetchedAt: file.fetchedAt)
+    }
+
+    /// Reads one CSV stream into the writer; returns the input index it was registered under.
+    private func read(_ stream: any ByteSource, name: String, entryName: String, period: ReportingPeriod?,
+                      writer: RevisionWriter, result: inout Result) throws -> Int {
+        var mapper: (any RecordMapper)?
+        var assembler: SegmentAssembler?
+        var row: MappedRow?
+        var inputIndex = -1
+        var records = 0
+        let options = CSVOptions(source: name, fieldCount: .sameAsFirst, maxFieldBytes: csvLimits.maxFieldBytes, maxFields: csvLimits.maxFields)
+        let tokenizer = CSVTokenizer(options: options)
+        let emit: (Segment) throws -> Void = { try writer.accept($0, input: inputIndex) }
+        let onRecord: (CSVRecord) throws -> Void = { record in
+            if mapper == nil {
+                let reading = try self.source.recognise(fileName: entryName, firstRecord: record.strings)
+                tokenizer.declare(encoding: reading.layout.encoding)
+                let header: [String]
+                switch reading.layout.header {
+                case .firstRecord:
+                    header = record.strings
+                case .declared(let columns):
+                    header = columns
+                    if record.count != columns.count {
+                        throw TransformError(.header, file: name, line: record.line, "expected \(columns.count) columns in a header-less \(reading.spec.id) file, found \(record.count)")
+                    }
+                }
+                let made = try reading.mapper(header: header, source: name, period: period)
+                mapper = made
+                assembler = SegmentAssembler(spec: made.spec, source: name)
+                row = MappedRow(spec: made.spec)
+                inputIndex = writer.addInput(name: name, header: header)
+                if case .firstRecord = reading.layout.header { return }
+            }
+            records += 1
+            if try mapper!.map(record, into: &row!) {
+                try assembler!.add(row!, emit: emit)
+            }
+            if records & 0xFFFF == 0 { self.progress?.rows(records) }
+        }
+        try ReadAhead(stream).forEachChunk { try tokenizer.feed($0, onRecord) }
+        try tokenizer.finish(onRecord)
+        guard let assembler else {
+            throw TransformError(.empty, file: name, "the file is empty")
+        }
+        try assembler.finish(emit: emit)
+        if records == 0 {
+            throw TransformError(.empty, file: name, "no data rows after the header")
+        }
+        if assembler.rowsAdded == 0 {
+            throw TransformError(.empty, file: name, "none of the \(records) rows is a practice row this dataset keeps")
+        }
+        result.rowsRead += records
+        progress?.rows(records)
+        return inputIndex
+    }
+}
+
+extension CalendarDate {
+    /// The UTC calendar date of an instant.
+    static func utc(_ date: Date) -> CalendarDate {
+        let c = Calendar(identifier: .gregorian).dateComponents(in: TimeZone(identifier: "UTC")!, from: date)
+        return CalendarDate(year: c.year!, month: c.month!, day: c.day!)!
+    }
+}
