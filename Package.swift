@@ -18,9 +18,11 @@ let package = Package(
         // C libraries from Debian's libpq-dev and zlib1g-dev, reached through include-only shims.
         .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        // The SHA-256 block function on CPUs with SHA extensions (Swift cannot emit those instructions).
+        .target(name: "CSHA256"),
 
         // Vocabulary and pure logic: CSV tokenizer, dates, periods, dataset specs, record mappers, SHA-256.
-        .target(name: "Transform", swiftSettings: swiftSettings),
+        .target(name: "Transform", dependencies: ["CSHA256"], swiftSettings: swiftSettings),
         // Finding, downloading and unzipping publications; the only module that sees zlib.
         .target(name: "Extract", dependencies: ["Transform", "CZlib"], swiftSettings: swiftSettings),
         // The warehouse: migrations, revision-tracked loading, queries; the only module that sees libpq.

@@ -33,6 +33,11 @@ public final class PGConnection {
         // Pin the search path: every object we use is schema-qualified, and nothing resolves
         // through a schema another role could create objects in.
         _ = try execute("SELECT pg_catalog.set_config('search_path', 'pg_catalog, pg_temp', false)")
+        // Segment arrays are TOASTed; lz4 compresses several times faster than the default pglz.
+        // Servers built without lz4 (or before PostgreSQL 14) keep their default.
+        if PQserverVersion(conn) >= 140_000 {
+            _ = try? execute("SET default_toast_compression = 'lz4'")
+        }
     }
 
     deinit {

@@ -1,6 +1,13 @@
-/// SHA-256 (FIPS 180-4), incremental, in pure Swift: the project's one implementation, used
-/// for file identity (revisions, the download cache) and for practice-segment hashes.
+import CSHA256
+
+/// SHA-256 (FIPS 180-4), incremental: the project's one implementation, used for file identity
+/// (revisions, the download cache) and for segment hashes. The block function runs on the CPU's
+/// SHA extensions when it has them (the CSHA256 shim), else in portable Swift; both are checked
+/// against the NIST vectors.
 public struct SHA256: Sendable {
+    /// Whether the hardware block function is used (false forces portable Swift, for tests).
+    nonisolated(unsafe) public static var useHardware = CSHA256_hardware_available() == 1
+
     private var h: (UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32) = (
         0x6a09_e667, 0xbb67_ae85, 0x3c6e_f372, 0xa54f_f53a, 0x510e_527f, 0x9b05_688c, 0x1f83_d9ab, 0x5be0_cd19
     )
@@ -100,6 +107,13 @@ public struct SHA256: Sendable {
     @inline(__always) private static func rotr(_ x: UInt32, _ n: UInt32) -> UInt32 { (x >> n) | (x << (32 - n)) }
 
     private mutating func compress(blocks: UnsafeRawPointer, count: Int) {
+        if Self.useHardware {
+            withUnsafeMutableBytes(of: &h) { state in
+                CSHA256_compress_hw(state.baseAddress!.assumingMemoryBound(to: UInt32.self),
+                                    blocks.assumingMemoryBound(to: UInt8.self), count)
+            }
+            return
+        }
         var (a0, b0, c0, d0, e0, f0, g0, h0) = h
         Self.k.withUnsafeBufferPointer { kp in
             withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 64) { w in

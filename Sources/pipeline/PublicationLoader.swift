@@ -148,38 +148,39 @@ final class PublicationLoader {
                       writer: RevisionWriter, result: inout Result) throws -> Int {
         var mapper: (any RecordMapper)?
         var assembler: SegmentAssembler?
-        var row: MappedRow?
         var inputIndex = -1
         var records = 0
         let options = CSVOptions(source: name, fieldCount: .sameAsFirst, maxFieldBytes: csvLimits.maxFieldBytes, maxFields: csvLimits.maxFields)
         let tokenizer = CSVTokenizer(options: options)
         let emit: (Segment) throws -> Void = { try writer.accept($0, input: inputIndex) }
         let onRecord: (CSVRecord) throws -> Void = { record in
-            if mapper == nil {
-                let reading = try self.source.recognise(fileName: entryName, firstRecord: record.strings)
-                tokenizer.declare(encoding: reading.layout.encoding)
-                let header: [String]
-                switch reading.layout.header {
-                case .firstRecord:
-                    header = record.strings
-                case .declared(let columns):
-                    header = columns
-                    if record.count != columns.count {
-                        throw TransformError(.header, file: name, line: record.line, "expected \(columns.count) columns in a header-less \(reading.spec.id) file, found \(record.count)")
-                    }
+            if let mapper, let assembler {
+                records += 1
+                if try mapper.map(record, into: &assembler.row) { try assembler.commit(emit: emit) }
+                if records & 0xFFFF == 0 { self.progress?.rows(records) }
+                return
+            }
+            let reading = try self.source.recognise(fileName: entryName, firstRecord: record.strings)
+            tokenizer.declare(encoding: reading.layout.encoding)
+            let header: [String]
+            switch reading.layout.header {
+            case .firstRecord:
+                header = record.strings
+            case .declared(let columns):
+                header = columns
+                if record.count != columns.count {
+                    throw TransformError(.header, file: name, line: record.line, "expected \(columns.count) columns in a header-less \(reading.spec.id) file, found \(record.count)")
                 }
-                let made = try reading.mapper(header: header, source: name, period: period)
-                mapper = made
-                assembler = SegmentAssembler(spec: made.spec, source: name)
-                row = MappedRow(spec: made.spec)
-                inputIndex = writer.addInput(name: name, header: header)
-                if case .firstRecord = reading.layout.header { return }
             }
-            records += 1
-            if try mapper!.map(record, into: &row!) {
-                try assembler!.add(row!, emit: emit)
+            let made = try reading.mapper(header: header, source: name, period: period)
+            let newAssembler = SegmentAssembler(spec: made.spec, source: name)
+            mapper = made
+            assembler = newAssembler
+            inputIndex = writer.addInput(name: name, header: header)
+            if case .declared = reading.layout.header {
+                records += 1
+                if try made.map(record, into: &newAssembler.row) { try newAssembler.commit(emit: emit) }
             }
-            if records & 0xFFFF == 0 { self.progress?.rows(records) }
         }
         try ReadAhead(stream).forEachChunk { try tokenizer.feed($0, onRecord) }
         try tokenizer.finish(onRecord)

@@ -32,6 +32,20 @@ final class SHA256Tests: XCTestCase {
             "cf5b16a778af8380036ce59e7b0492370b249b11e8f07a51afac45037afee9d1")
     }
 
+    func testPortableAndHardwareBlockFunctionsAgreeOnNISTVectors() {
+        let saved = SHA256.useHardware
+        defer { SHA256.useHardware = saved }
+        let message = Array("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq".utf8)
+        let long = [UInt8]((0..<100_003).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ 7) })
+        var digests: [[String]] = []
+        for hardware in [false, saved] {
+            SHA256.useHardware = hardware
+            digests.append([SHA256.hex(SHA256.hash(message)), SHA256.hex(SHA256.hash(long))])
+        }
+        XCTAssertEqual(digests[0][0], "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1")
+        XCTAssertEqual(digests[0], digests[1], "hardware (\(saved)) and portable agree")
+    }
+
     func testIncrementalUpdatesAtEveryBoundaryAgreeWithOneShot() {
         let message = Array((0..<300).map { UInt8(truncatingIfNeeded: $0 &* 7) })
         let oneShot = SHA256.hash(message)

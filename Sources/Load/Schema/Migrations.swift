@@ -129,6 +129,8 @@ public enum Migrations {
         """
 
     /// Segment tables. Bookkeeping columns first, then attributes, enrichment, and the row arrays.
+    /// `revision_id` is checked at commit: a first edition's segments are COPYed straight into
+    /// the table before its revision row exists (the row needs the file's hash, known at the end).
     /// Indexes: one partial unique index makes "the current segment of an organisation" exact;
     /// the rest are partial indexes on current segments, one per API filter.
     static let listSizes = """
@@ -140,7 +142,7 @@ public enum Migrations {
             org text NOT NULL,
             valid_from integer NOT NULL,
             valid_to integer,
-            revision_id bigint NOT NULL REFERENCES etl.revisions,
+            revision_id bigint NOT NULL REFERENCES etl.revisions DEFERRABLE INITIALLY DEFERRED,
             detached_revision bigint REFERENCES etl.revisions,
             seg_hash bytea NOT NULL,
             row_count integer NOT NULL,
@@ -151,6 +153,7 @@ public enum Migrations {
             icb text,
             region text,
             hierarchy_period date,
+            dims_hash bytea NOT NULL,
             line integer[] NOT NULL,
             sex text[] NOT NULL,
             age text[] NOT NULL,
@@ -175,7 +178,7 @@ public enum Migrations {
             org text NOT NULL,
             valid_from integer NOT NULL,
             valid_to integer,
-            revision_id bigint NOT NULL REFERENCES etl.revisions,
+            revision_id bigint NOT NULL REFERENCES etl.revisions DEFERRABLE INITIALLY DEFERRED,
             detached_revision bigint REFERENCES etl.revisions,
             seg_hash bytea NOT NULL,
             row_count integer NOT NULL,

@@ -10,7 +10,8 @@ enum Enrichment {
     static func afterActivation(of spec: DatasetSpec, scopeID: Int, period: ReportingPeriod, on connection: PGConnection) throws {
         switch spec.table {
         case "list_sizes":
-            try connection.execute(hierarchyUpdate(condition: "s.scope_id = $1::int"), [String(scopeID)])
+            // Segments kept from earlier steps already carry their hierarchy.
+            try connection.execute(hierarchyUpdate(condition: "s.scope_id = $1::int AND s.valid_from = (SELECT current_step FROM etl.scopes WHERE scope_id = $1::int)"), [String(scopeID)])
         case "practice_map":
             try connection.execute(hierarchyUpdate(condition: "s.period >= $1::date"), [period.start.iso])
         default:
@@ -22,6 +23,7 @@ enum Enrichment {
     /// practice map current for their month (or the newest earlier one).
     private static func hierarchyUpdate(condition: String) -> String {
         """
+        WITH any_map AS (SELECT 1 FROM data.practice_map LIMIT 1)
         UPDATE data.list_sizes s
         SET pcn = m.pcn, icb = m.icb, region = m.region, hierarchy_period = m.period
         FROM data.list_sizes target
@@ -30,7 +32,7 @@ enum Enrichment {
             WHERE pm.valid_to IS NULL AND pm.org = target.org AND pm.period <= target.period
             ORDER BY pm.period DESC LIMIT 1
         ) m
-        WHERE s.segment_id = target.segment_id AND s.valid_to IS NULL AND \(condition)
+        WHERE EXISTS (SELECT 1 FROM any_map) AND s.segment_id = target.segment_id AND s.valid_to IS NULL AND \(condition)
           AND (s.pcn, s.icb, s.region, s.hierarchy_period) IS DISTINCT FROM (m.pcn, m.icb, m.region, m.period)
         """
     }

@@ -86,7 +86,7 @@ public final class RevisionWriter {
     private let options: LoadOptions
     private var scopes: [ScopeKey: ScopeState] = [:]
     private var scopeOrder: [ScopeKey] = []
-    private var copy: (table: String, writer: CopyWriter)?
+    private var copy: (target: String, writer: CopyWriter)?
     private var stagingCreated = Set<String>()
     private var inputs: [(name: String, header: [String])] = []
     private var open = true
@@ -111,6 +111,9 @@ public final class RevisionWriter {
         var unchangedRows = 0
         var stagedSegments = 0
         var rows = 0
+        /// A first edition (no current revision): segments go straight into the segment table
+        /// under this pre-allocated revision id and step, with nothing to compare.
+        var direct: (revision: Int64, step: Int)?
 
         init(spec: DatasetSpec, period: ReportingPeriod, scopeID: Int, currentStep: Int, currentRevision: Int64?,
              currentPublished: CalendarDate?, current: [String: (hash: String, rows: Int)]) {
@@ -158,20 +161,26 @@ public final class RevisionWriter {
             return
         }
         let table = SegmentTable(segment.spec)
-        let writer = try copyWriter(for: table)
-        try table.write(segment, scopeID: scope.scopeID, to: writer)
+        if let direct = scope.direct {
+            let writer = try copyWriter(target: "data." + table.spec.table, sql: table.copyIntoTable)
+            try table.writeDirect(segment, scopeID: scope.scopeID, step: direct.step, revision: direct.revision, to: writer)
+        } else {
+            if !stagingCreated.contains(table.spec.table) {
+                try endCopy()
+                try connection.execute(table.createStaging)
+                stagingCreated.insert(table.spec.table)
+            }
+            let writer = try copyWriter(target: table.staging, sql: table.copyIntoStaging)
+            try table.write(segment, scopeID: scope.scopeID, to: writer)
+        }
         scope.stagedSegments += 1
     }
 
-    private func copyWriter(for table: SegmentTable) throws -> CopyWriter {
-        if let copy, copy.table == table.spec.table { return copy.writer }
+    private func copyWriter(target: String, sql: String) throws -> CopyWriter {
+        if let copy, copy.target == target { return copy.writer }
         try endCopy()
-        if !stagingCreated.contains(table.spec.table) {
-            try connection.execute(table.createStaging)
-            stagingCreated.insert(table.spec.table)
-        }
-        let writer = try connection.startCopy(table.copyIntoStaging)
-        copy = (table.spec.table, writer)
+        let writer = try connection.startCopy(sql)
+        copy = (target, writer)
         return writer
     }
 
@@ -205,6 +214,10 @@ public final class RevisionWriter {
             spec: spec, period: key.period, scopeID: scopeID, currentStep: row.int(0, 1)!,
             currentRevision: row.string(0, 2).flatMap { Int64($0) },
             currentPublished: row.string(0, 3).flatMap { CalendarDate(iso: $0) }, current: current)
+        if state.currentRevision == nil {
+            let id = try connection.execute("SELECT nextval(pg_catalog.pg_get_serial_sequence('etl.revisions', 'revision_id'))")
+            state.direct = (Int64(id.string(0, 0)!)!, state.currentStep + 1)
+        }
         scopes[key] = state
         scopeOrder.append(key)
         return state
@@ -215,6 +228,7 @@ public final class RevisionWriter {
     /// scopes fed only by files already recorded for this source are left alone.
     public func finish(files: [Int: InputFile]) throws -> [ScopeOutcome] {
         try endCopy()
+        try refreshStatistics()
         var fileIDs: [Int: Int64] = [:]
         var alreadyKnown = Set<Int>()
         var idBySHA: [String: (Int64, Bool)] = [:]
@@ -266,7 +280,15 @@ public final class RevisionWriter {
             source: spec.source, dataset: spec.id, period: scope.period, status: .unchanged, revision: nil,
             rows: scope.rows, added: 0, changed: 0, removed: 0, unchanged: scope.rows)
         let removedOrgs = scope.current.keys.filter { scope.seen[$0] == nil }.sorted()
-        if scope.inputs.isSubset(of: alreadyKnown) { return outcome }
+        if scope.inputs.isSubset(of: alreadyKnown) {
+            if let direct = scope.direct {
+                try connection.execute(table.deleteDirect, [String(scope.scopeID), String(direct.revision)])
+            }
+            return outcome
+        }
+        if let direct = scope.direct {
+            return try finishFirstEdition(scope, direct: direct, files: files, fileIDs: fileIDs, outcome: outcome)
+        }
         if scope.stagedSegments == 0 && removedOrgs.isEmpty { return outcome }
 
         let scopeParameter = [String(scope.scopeID)]
@@ -285,18 +307,8 @@ public final class RevisionWriter {
             ?? contributing.compactMap { files[$0]?.published }.max()
             ?? Self.today
         let becomesCurrent = scope.currentRevision == nil || published >= (scope.currentPublished ?? published)
-        let fileID = fileIDs[contributing[0]]!
-        let revisionRow = try connection.execute("""
-            INSERT INTO etl.revisions (scope_id, source, dataset, period, file_id, inputs, header, published, loaded_by, run_id,
-                                       rows, added, changed, removed, unchanged)
-            VALUES ($1::int, $2, $3, $4::date, $5::bigint, $6::text[], $7::text[], $8::date, $9, $10::bigint,
-                    $11::int, $12::int, $13::int, $14::int, $15::int)
-            RETURNING revision_id
-            """, [String(scope.scopeID), spec.source, spec.id, scope.period.start.iso, String(fileID),
-                  PGArray.literal(contributing.map { inputs[$0].name }), PGArray.literal(inputs[contributing[0]].header),
-                  published.iso, options.actor, warehouse.runID.map { String($0) },
-                  String(scope.rows), String(added), String(changed), String(removed), String(unchanged)])
-        let revision = Int64(revisionRow.string(0, 0)!)!
+        let revision = try insertRevision(id: nil, scope: scope, fileID: fileIDs[contributing[0]]!, contributing: contributing,
+                                          published: published, added: added, changed: changed, removed: removed, unchanged: unchanged)
         let removedLiteral = PGArray.literal(removedOrgs)
 
         if becomesCurrent {
@@ -320,6 +332,61 @@ public final class RevisionWriter {
         outcome.removed = removed
         outcome.unchanged = unchanged
         return outcome
+    }
+
+    /// Gives the planner true row counts before the set-based statements run. Temp tables are
+    /// never analyzed by autovacuum, and a segment table that a previous load just filled has no
+    /// statistics yet: without this, the planner believes "1 row" and picks nested loops that
+    /// compare every staged segment with every current one (seconds become minutes).
+    private func refreshStatistics() throws {
+        for table in stagingCreated.sorted() {
+            // Only the join columns: statistics on the row arrays cost seconds and help nothing.
+            try connection.execute("ANALYZE pg_temp.staging_\(table) (scope_id, org)")
+            let stats = try connection.execute("""
+                SELECT n_live_tup, n_mod_since_analyze, (last_analyze IS NULL AND last_autoanalyze IS NULL)
+                FROM pg_catalog.pg_stat_user_tables WHERE schemaname = 'data' AND relname = $1
+                """, [table])
+            guard stats.rowCount == 1 else { continue }
+            let live = stats.int(0, 0) ?? 0, modified = stats.int(0, 1) ?? 0, never = stats.bool(0, 2) ?? true
+            if (never && live + modified > 0) || modified > live / 10 + 1000 {
+                try connection.execute("ANALYZE data.\(table) (scope_id, org, valid_to, period)")
+            }
+        }
+    }
+
+    /// A first edition, already written to the segment table: every row is added.
+    private func finishFirstEdition(_ scope: ScopeState, direct: (revision: Int64, step: Int), files: [Int: InputFile],
+                                    fileIDs: [Int: Int64], outcome: ScopeOutcome) throws -> ScopeOutcome {
+        var outcome = outcome
+        let contributing = scope.inputs.sorted()
+        let published = options.published ?? contributing.compactMap { files[$0]?.published }.max() ?? Self.today
+        try insertRevision(id: direct.revision, scope: scope, fileID: fileIDs[contributing[0]]!, contributing: contributing,
+                           published: published, added: scope.rows, changed: 0, removed: 0, unchanged: 0)
+        try activate(scopeID: scope.scopeID, step: direct.step, revision: direct.revision, reason: "load")
+        try Enrichment.afterActivation(of: scope.spec, scopeID: scope.scopeID, period: scope.period, on: connection)
+        outcome.status = .current
+        outcome.revision = direct.revision
+        outcome.added = scope.rows
+        outcome.unchanged = 0
+        return outcome
+    }
+
+    @discardableResult
+    private func insertRevision(id: Int64?, scope: ScopeState, fileID: Int64, contributing: [Int], published: CalendarDate,
+                                added: Int, changed: Int, removed: Int, unchanged: Int) throws -> Int64 {
+        let spec = scope.spec
+        let row = try connection.execute("""
+            INSERT INTO etl.revisions (revision_id, scope_id, source, dataset, period, file_id, inputs, header, published, loaded_by, run_id,
+                                       rows, added, changed, removed, unchanged)
+            VALUES (coalesce($16::bigint, nextval(pg_catalog.pg_get_serial_sequence('etl.revisions', 'revision_id'))),
+                    $1::int, $2, $3, $4::date, $5::bigint, $6::text[], $7::text[], $8::date, $9, $10::bigint,
+                    $11::int, $12::int, $13::int, $14::int, $15::int)
+            RETURNING revision_id
+            """, [String(scope.scopeID), spec.source, spec.id, scope.period.start.iso, String(fileID),
+                  PGArray.literal(contributing.map { inputs[$0].name }), PGArray.literal(inputs[contributing[0]].header),
+                  published.iso, options.actor, warehouse.runID.map { String($0) },
+                  String(scope.rows), String(added), String(changed), String(removed), String(unchanged), id.map { String($0) }])
+        return Int64(row.string(0, 0)!)!
     }
 
     /// Moves the scope's current pointer to `revision` at `step` and logs the step.

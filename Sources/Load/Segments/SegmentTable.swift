@@ -22,7 +22,7 @@ struct SegmentTable {
     var rawColumns: [String] { spec.numericMeasures.map { spec.measures[$0].name + "_raw" } }
 
     /// Columns holding the segment's content, in COPY order after the bookkeeping ones.
-    var contentColumns: [String] { attributeColumns + ["line"] + dimensionColumns + measureColumns + rawColumns }
+    var contentColumns: [String] { attributeColumns + (flat ? [] : ["dims_hash"]) + ["line"] + dimensionColumns + measureColumns + rawColumns }
     /// Every column staged for a segment.
     var stagedColumns: [String] { ["scope_id", "org", "seg_hash", "row_count"] + contentColumns }
 
@@ -32,6 +32,7 @@ struct SegmentTable {
     var createStaging: String {
         var columns = ["scope_id integer NOT NULL", "org text NOT NULL", "seg_hash bytea NOT NULL", "row_count integer NOT NULL"]
         columns += spec.attributes.map { "\($0.name) text" }
+        if !flat { columns.append("dims_hash bytea NOT NULL") }
         columns.append(flat ? "line integer" : "line integer[]")
         columns += spec.dimensions.map { "\($0.name) text[]" }
         columns += spec.measures.map { "\($0.name) \(type($0))" }
@@ -43,13 +44,38 @@ struct SegmentTable {
         "COPY \(staging) (\(stagedColumns.joined(separator: ", "))) FROM STDIN"
     }
 
+    /// COPY straight into the segment table (a scope's first edition: nothing to compare with).
+    var copyIntoTable: String {
+        "COPY \(name) (\(insertColumns)) FROM STDIN"
+    }
+
     /// Writes one segment as a staging row.
     func write(_ segment: Segment, scopeID: Int, to writer: CopyWriter) throws {
         writer.plain(String(scopeID))
         writer.text(segment.org)
         writer.bytea(segment.hash)
         writer.plain(String(segment.rowCount))
+        try writeContent(segment, to: writer)
+    }
+
+    /// Writes one segment as a current row of the segment table, from `step`, by `revision`.
+    func writeDirect(_ segment: Segment, scopeID: Int, step: Int, revision: Int64, to writer: CopyWriter) throws {
+        writer.plain(String(scopeID))
+        writer.text(spec.id)
+        writer.plain(segment.period.start.iso)
+        writer.text(segment.org)
+        writer.plain(String(step))
+        writer.null()
+        writer.plain(String(revision))
+        writer.null()
+        writer.bytea(segment.hash)
+        writer.plain(String(segment.rowCount))
+        try writeContent(segment, to: writer)
+    }
+
+    private func writeContent(_ segment: Segment, to writer: CopyWriter) throws {
         for attribute in segment.attributes { writer.text(attribute) }
+        if !flat { writer.bytea(segment.dimensionsHash) }
         if flat {
             writer.plain(String(segment.lines[0]))
             for m in segment.measures.indices { writer.text(segment.measures[m][0]) }
@@ -91,37 +117,44 @@ struct SegmentTable {
         let values = measureColumns + rawColumns
         let oldValues = values.map { "o.\($0)" }.joined(separator: ", ")
         let newValues = values.map { "n.\($0)" }.joined(separator: ", ")
-        let a = values.indices.map { "a\($0)" }, b = values.indices.map { "b\($0)" }
+        // Aligned pairs (same keys, same order) compare row by row: set-returning functions in
+        // the select list run in lockstep (ProjectSet), much cheaper than a LATERAL scan per pair.
+        let zipped = values.indices.map { "unnest(o.\(values[$0])) AS a\($0), unnest(n.\(values[$0])) AS b\($0)" }.joined(separator: ", ")
         let valuesDiffer = values.indices.map { "a\($0) IS DISTINCT FROM b\($0)" }.joined(separator: " OR ")
-        let aligned = dimensionColumns.map { "o.\($0) = n.\($0)" }.joined(separator: " AND ")
         let d = dimensionColumns.indices.map { "d\($0)" }
+        let v = values.indices.map { "v\($0)" }
         let join = d.map { "x.\($0) = y.\($0)" }.joined(separator: " AND ")
         let xyDiffer = values.indices.map { "x.v\($0) IS DISTINCT FROM y.v\($0)" }.joined(separator: " OR ")
-        let v = values.indices.map { "v\($0)" }
         let newDims = dimensionColumns.map { "n.\($0)" }.joined(separator: ", ")
         let oldDims = dimensionColumns.map { "o.\($0)" }.joined(separator: ", ")
+        let pairs = "\(staging) n JOIN \(name) o ON o.scope_id = n.scope_id AND o.valid_to IS NULL AND o.org = n.org"
         return """
-            SELECT coalesce(sum(c.added), 0), coalesce(sum(c.changed), 0), coalesce(sum(c.removed), 0), coalesce(sum(c.unchanged), 0)
-            FROM \(staging) n
-            LEFT JOIN \(name) o ON o.scope_id = n.scope_id AND o.valid_to IS NULL AND o.org = n.org
-            CROSS JOIN LATERAL (
-                SELECT n.row_count::bigint AS added, 0::bigint AS changed, 0::bigint AS removed, 0::bigint AS unchanged
-                WHERE o.org IS NULL
-                UNION ALL
-                SELECT 0, count(*) FILTER (WHERE differs), 0, count(*) FILTER (WHERE NOT differs)
-                FROM (SELECT \(attributesDiffer) OR \(valuesDiffer) AS differs
-                      FROM unnest(\(oldValues), \(newValues)) AS u(\((a + b).joined(separator: ", ")))) AS rows
-                WHERE o.org IS NOT NULL AND \(aligned)
-                UNION ALL
-                SELECT count(*) FILTER (WHERE y.k IS NULL),
-                       count(*) FILTER (WHERE x.k AND y.k AND (\(attributesDiffer) OR \(xyDiffer))),
-                       count(*) FILTER (WHERE x.k IS NULL),
-                       count(*) FILTER (WHERE x.k AND y.k AND NOT (\(attributesDiffer) OR \(xyDiffer)))
-                FROM (SELECT true AS k, * FROM unnest(\(newDims), \(newValues)) AS u(\((d + v).joined(separator: ", ")))) AS x
-                FULL JOIN (SELECT true AS k, * FROM unnest(\(oldDims), \(oldValues)) AS u(\((d + v).joined(separator: ", ")))) AS y ON \(join)
-                WHERE o.org IS NOT NULL AND NOT (\(aligned))
-            ) AS c
-            WHERE n.scope_id = $1
+            SELECT
+                (SELECT coalesce(sum(n.row_count), 0) FROM \(staging) n
+                 WHERE n.scope_id = $1 AND NOT EXISTS (SELECT 1 FROM \(name) o WHERE o.scope_id = $1 AND o.valid_to IS NULL AND o.org = n.org))
+                    + misaligned.added,
+                aligned.changed + misaligned.changed,
+                misaligned.removed,
+                aligned.unchanged + misaligned.unchanged
+            FROM (
+                SELECT count(*) FILTER (WHERE attributes_differ OR \(valuesDiffer)) AS changed,
+                       count(*) FILTER (WHERE NOT (attributes_differ OR \(valuesDiffer))) AS unchanged
+                FROM (SELECT \(attributesDiffer) AS attributes_differ, \(zipped)
+                      FROM \(pairs) WHERE n.scope_id = $1 AND o.dims_hash = n.dims_hash) AS rows
+            ) AS aligned, (
+                SELECT coalesce(sum(c.added), 0) AS added, coalesce(sum(c.changed), 0) AS changed,
+                       coalesce(sum(c.removed), 0) AS removed, coalesce(sum(c.unchanged), 0) AS unchanged
+                FROM \(pairs)
+                CROSS JOIN LATERAL (
+                    SELECT count(*) FILTER (WHERE y.k IS NULL) AS added,
+                           count(*) FILTER (WHERE x.k AND y.k AND (\(attributesDiffer) OR \(xyDiffer))) AS changed,
+                           count(*) FILTER (WHERE x.k IS NULL) AS removed,
+                           count(*) FILTER (WHERE x.k AND y.k AND NOT (\(attributesDiffer) OR \(xyDiffer))) AS unchanged
+                    FROM (SELECT true AS k, * FROM unnest(\(newDims), \(newValues)) AS u(\((d + v).joined(separator: ", ")))) AS x
+                    FULL JOIN (SELECT true AS k, * FROM unnest(\(oldDims), \(oldValues)) AS u(\((d + v).joined(separator: ", ")))) AS y ON \(join)
+                ) AS c
+                WHERE n.scope_id = $1 AND o.dims_hash <> n.dims_hash
+            ) AS misaligned
             """
     }
 
@@ -146,7 +179,7 @@ struct SegmentTable {
         "UPDATE \(name) SET valid_to = $2 WHERE scope_id = $1 AND valid_to IS NULL AND org = ANY($3::text[])"
     }
 
-    private var insertColumns: String {
+    var insertColumns: String {
         (["scope_id", "dataset", "period", "org", "valid_from", "valid_to", "revision_id", "detached_revision", "seg_hash", "row_count"]
             + contentColumns).joined(separator: ", ")
     }
@@ -212,6 +245,12 @@ struct SegmentTable {
             WHERE t.scope_id = $1 AND t.valid_from > 0 AND t.valid_from <= $2 AND t.valid_to IS NOT NULL AND t.valid_to > $2
             """,
         ]
+    }
+
+    /// Removes segments a load wrote directly for revision $2 of scope $1 (when the file turned
+    /// out to be one loaded before).
+    var deleteDirect: String {
+        "DELETE FROM \(name) WHERE scope_id = $1 AND revision_id = $2"
     }
 
     /// Closes every current segment of scope $1 at step $2 (rolling back the only edition).

@@ -12,32 +12,34 @@
 ///
 /// Memory is one record's bytes, bounded by the field cap, whatever the file size.
 public final class CSVTokenizer {
-    public private(set) var options: CSVOptions
-    public private(set) var dialect = CSVDialect()
+    // Hot-path state of a single-threaded object: `@exclusivity(unchecked)` drops Swift's dynamic
+    // exclusivity checks, which cost ~15% of a load's CPU (docs/performance.md).
+    @exclusivity(unchecked) public private(set) var options: CSVOptions
+    @exclusivity(unchecked) public private(set) var dialect = CSVDialect()
     /// Records delivered so far (the header included).
-    public private(set) var recordCount = 0
+    @exclusivity(unchecked) public private(set) var recordCount = 0
 
     private enum State: UInt8 { case fieldStart, unquoted, quoted, quoteSeen, afterCR }
 
-    private var state: State = .fieldStart
-    private var line = 1
-    private var recordLine = 1
-    private var recordStarted = false
-    private var lastWasCR = false          // inside a quoted field: a CR was just appended
-    private var expectedFields: Int?
-    private var bomProbe: [UInt8] = []
-    private var bomDone = false
-    private var finished = false
+    @exclusivity(unchecked) private var state: State = .fieldStart
+    @exclusivity(unchecked) private var line = 1
+    @exclusivity(unchecked) private var recordLine = 1
+    @exclusivity(unchecked) private var recordStarted = false
+    @exclusivity(unchecked) private var lastWasCR = false          // inside a quoted field: a CR was just appended
+    @exclusivity(unchecked) private var expectedFields: Int?
+    @exclusivity(unchecked) private var bomProbe: [UInt8] = []
+    @exclusivity(unchecked) private var bomDone = false
+    @exclusivity(unchecked) private var finished = false
 
-    private var buffer: UnsafeMutablePointer<UInt8>
-    private var bufferCount = 0
-    private var bufferCapacity: Int
-    private var ends: UnsafeMutablePointer<Int>
-    private var fieldCount = 0
-    private var endsCapacity: Int
-    private var fieldStartOffset = 0
-    private var transcodeBuffer: [UInt8] = []
-    private var transcodeEnds: [Int] = []
+    @exclusivity(unchecked) private var buffer: UnsafeMutablePointer<UInt8>
+    @exclusivity(unchecked) private var bufferCount = 0
+    @exclusivity(unchecked) private var bufferCapacity: Int
+    @exclusivity(unchecked) private var ends: UnsafeMutablePointer<Int>
+    @exclusivity(unchecked) private var fieldCount = 0
+    @exclusivity(unchecked) private var endsCapacity: Int
+    @exclusivity(unchecked) private var fieldStartOffset = 0
+    @exclusivity(unchecked) private var transcodeBuffer: [UInt8] = []
+    @exclusivity(unchecked) private var transcodeEnds: [Int] = []
 
     public init(options: CSVOptions) {
         self.options = options

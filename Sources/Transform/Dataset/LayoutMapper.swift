@@ -17,9 +17,15 @@ public final class LayoutMapper: RecordMapper {
     private let dimensionIndexes: [Int?]
     private let measureIndexes: [Int?]
     private let attributeIndexes: [Int?]
-    private let filters: [(index: Int, keep: Set<String>)]
-    private var lastPeriodBytes: [UInt8] = []
-    private var lastPeriod: ReportingPeriod?
+    private let filters: [(index: Int, keep: [[UInt8]])]
+    // Hot-path state of a single-threaded object: `@exclusivity(unchecked)` drops Swift's dynamic
+    // exclusivity checks, which cost ~15% of a load's CPU (docs/performance.md).
+    @exclusivity(unchecked) private var lastPeriodBytes: [UInt8] = []
+    @exclusivity(unchecked) private var lastPeriod: ReportingPeriod?
+    /// Organisation codes and attributes repeat on every row of a segment: keep the last
+    /// bytes and String per column and reuse the String when the bytes are the same.
+    @exclusivity(unchecked) private var orgCache = FieldCache()
+    @exclusivity(unchecked) private var attributeCaches: [FieldCache]
 
     /// Builds the mapper from the file's header. `period` is required when the layout takes
     /// its period from outside the file; when the layout reads it from a column, a given
@@ -66,7 +72,8 @@ public final class LayoutMapper: RecordMapper {
         dimensionIndexes = layout.dimensions.map { $0.flatMap(find) }
         measureIndexes = layout.measures.map(find)
         attributeIndexes = layout.attributes.map(find)
-        filters = layout.filters.compactMap { filter in find(filter.column).map { ($0, filter.keep) } }
+        filters = layout.filters.compactMap { filter in find(filter.column).map { ($0, filter.keep.map { Array($0.utf8) }) } }
+        attributeCaches = layout.attributes.map { _ in FieldCache() }
         for column in layout.ignored { _ = find(column) }
         let unexpected = header.indices.filter { !used.contains($0) }.map { header[$0] }
         if !missing.isEmpty || !unexpected.isEmpty {
@@ -84,11 +91,18 @@ public final class LayoutMapper: RecordMapper {
 
     public func map(_ record: CSVRecord, into row: inout MappedRow) throws -> Bool {
         for filter in filters {
-            if !filter.keep.contains(record.string(filter.index)) { return false }
+            let value = record[filter.index]
+            if !filter.keep.contains(where: { FieldCache.equal(value, $0) }) { return false }
         }
         row.line = record.line
         row.period = try period(record)
-        row.org = try ODSCode.validated(record[orgIndex], file: source, line: record.line, column: orgIndex + 1)
+        let orgBytes = record[orgIndex]
+        if let cached = orgCache.string(for: orgBytes) {
+            row.org = cached
+        } else {
+            row.org = try ODSCode.validated(orgBytes, file: source, line: record.line, column: orgIndex + 1)
+            orgCache.store(orgBytes, row.org)
+        }
         for (d, index) in dimensionIndexes.enumerated() {
             if let index {
                 row.dimensions[d] = record.string(index)
@@ -121,7 +135,14 @@ public final class LayoutMapper: RecordMapper {
                 row.attributes[a] = nil
                 continue
             }
-            row.attributes[a] = record.string(index)
+            let bytes = record[index]
+            if let cached = attributeCaches[a].string(for: bytes) {
+                row.attributes[a] = cached
+            } else {
+                let text = String(decoding: bytes, as: UTF8.self)
+                attributeCaches[a].store(bytes, text)
+                row.attributes[a] = text
+            }
         }
         return true
     }
@@ -141,5 +162,29 @@ public final class LayoutMapper: RecordMapper {
         lastPeriodBytes = Array(bytes)
         lastPeriod = period
         return period
+    }
+}
+
+/// The last value seen in one column, as bytes and as a String.
+struct FieldCache {
+    private var bytes: [UInt8] = []
+    private var text: String?
+
+    func string(for field: UnsafeRawBufferPointer) -> String? {
+        guard let text, field.count == bytes.count else { return nil }
+        return Self.equal(field, bytes) ? text : nil
+    }
+
+    mutating func store(_ field: UnsafeRawBufferPointer, _ string: String) {
+        bytes = Array(field)
+        text = string
+    }
+
+    @inline(__always) static func equal(_ field: UnsafeRawBufferPointer, _ bytes: [UInt8]) -> Bool {
+        guard field.count == bytes.count else { return false }
+        return bytes.withUnsafeBufferPointer { b in
+            for i in 0..<field.count where field[i] != b[i] { return false }
+            return true
+        }
     }
 }

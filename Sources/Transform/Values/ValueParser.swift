@@ -45,6 +45,10 @@ public enum ValueParser {
     /// fractional zeros, `-0` as `0`. Nil when the text is not such a number (or an integer
     /// does not fit in 64 bits).
     public static func canonicalNumber(_ b: UnsafeRawBufferPointer, allowFraction: Bool) -> String? {
+        // Fast path, most NHS values: plain digits, no sign, no leading zero, short enough.
+        if b.count <= 18 && (b.count == 1 || b[0] != 48) && b.allSatisfy({ $0 >= 48 && $0 <= 57 }) {
+            return String(decoding: b, as: UTF8.self)
+        }
         var i = 0
         var negative = false
         if b[0] == 43 || b[0] == 45 {  // + -
