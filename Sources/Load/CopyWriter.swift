@@ -1,3 +1,5 @@
+import Transform
+
 /// Writes rows in PostgreSQL's COPY text format, buffered into large `PQputCopyData` calls.
 ///
 /// Fields are tab-separated; backslash, tab, newline and carriage return are escaped; `\N` is
@@ -148,6 +150,42 @@ public final class CopyWriter {
         }
         reserve(1).pointee = UInt8(ascii: "}")
         count += 1
+    }
+
+    /// An array field from a segment column; NULL rows are NULL elements.
+    public func array(_ column: ColumnBuffer) {
+        separator()
+        reserve(1).pointee = UInt8(ascii: "{")
+        count += 1
+        column.bytes.withUnsafeBufferPointer { all in
+            column.ends.withUnsafeBufferPointer { ends in
+                var start = 0
+                for row in 0..<ends.count {
+                    if row > 0 { reserve(1).pointee = UInt8(ascii: ","); count += 1 }
+                    let end = Int(ends[row])
+                    if column.hasNulls && column.isNull(row) {
+                        let p = reserve(4)
+                        p[0] = 78; p[1] = 85; p[2] = 76; p[3] = 76  // NULL
+                        count += 4
+                    } else {
+                        appendElement(UnsafeBufferPointer(rebasing: all[start..<end]))
+                    }
+                    start = end
+                }
+            }
+        }
+        reserve(1).pointee = UInt8(ascii: "}")
+        count += 1
+    }
+
+    /// A text field from row `row` of a segment column, or NULL.
+    public func text(_ column: ColumnBuffer, row: Int) {
+        separator()
+        column.withValue(row) { value in
+            guard let value else { return appendNull() }
+            let p = reserve(value.count * 2)
+            count += Self.escape(UnsafeBufferPointer(start: value.baseAddress?.assumingMemoryBound(to: UInt8.self), count: value.count), into: p)
+        }
     }
 
     /// An int4 array.

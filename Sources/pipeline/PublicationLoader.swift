@@ -98,10 +98,11 @@ final class PublicationLoader {
                     }
                     for entry in entries {
                         let reader = try archive.reader(for: entry)
+                        let published = options.published ?? file.published ?? entry.modified.map(CalendarDate.utc)
                         let index = try read(reader, name: "\(file.displayName):\(entry.name)", entryName: entry.name,
-                                             period: period, writer: writer, result: &result)
+                                             period: period, published: published, writer: writer, result: &result)
                         var info = describe(file, sha: sha, size: Int64(input.size))
-                        info.published = options.published ?? file.published ?? entry.modified.map(CalendarDate.utc) ?? info.published
+                        info.published = published
                         described[index] = info
                         result.bytesRead += Int64(entry.uncompressedSize)
                     }
@@ -110,15 +111,16 @@ final class PublicationLoader {
                 } else {
                     let started = Date()
                     let hashing = HashingSource(input)
+                    let published = options.published ?? file.published
+                        ?? CalendarDate.utc(Date(timeIntervalSince1970: TimeInterval(input.identity.modifiedSeconds)))
                     let index = try read(hashing, name: file.displayName, entryName: (file.displayName as NSString).lastPathComponent,
-                                         period: period, writer: writer, result: &result)
+                                         period: period, published: published, writer: writer, result: &result)
                     let sha = hashing.sha256 ?? knownSHA!
                     if knownSHA == nil {
                         fingerprints?.record(sha256: sha, before: input.identity, after: input.currentIdentity(), hashedAt: started)
                     }
                     var info = describe(file, sha: sha, size: Int64(input.size))
-                    info.published = options.published ?? file.published
-                        ?? CalendarDate.utc(Date(timeIntervalSince1970: TimeInterval(input.identity.modifiedSeconds)))
+                    info.published = published
                     described[index] = info
                     result.bytesRead += Int64(input.size)
                 }
@@ -145,7 +147,7 @@ final class PublicationLoader {
 
     /// Reads one CSV stream into the writer; returns the input index it was registered under.
     private func read(_ stream: any ByteSource, name: String, entryName: String, period: ReportingPeriod?,
-                      writer: RevisionWriter, result: inout Result) throws -> Int {
+                      published: CalendarDate?, writer: RevisionWriter, result: inout Result) throws -> Int {
         var mapper: (any RecordMapper)?
         var assembler: SegmentAssembler?
         var inputIndex = -1
@@ -156,7 +158,7 @@ final class PublicationLoader {
         let onRecord: (CSVRecord) throws -> Void = { record in
             if let mapper, let assembler {
                 records += 1
-                if try mapper.map(record, into: &assembler.row) { try assembler.commit(emit: emit) }
+                try mapper.map(record, into: &assembler.row) { try assembler.add(&$0, emit: emit) }
                 if records & 0xFFFF == 0 { self.progress?.rows(records) }
                 return
             }
@@ -176,10 +178,10 @@ final class PublicationLoader {
             let newAssembler = SegmentAssembler(spec: made.spec, source: name)
             mapper = made
             assembler = newAssembler
-            inputIndex = writer.addInput(name: name, header: header)
+            inputIndex = writer.addInput(name: name, header: header, published: published)
             if case .declared = reading.layout.header {
                 records += 1
-                if try made.map(record, into: &newAssembler.row) { try newAssembler.commit(emit: emit) }
+                try made.map(record, into: &newAssembler.row) { try newAssembler.add(&$0, emit: emit) }
             }
         }
         try ReadAhead(stream).forEachChunk { try tokenizer.feed($0, onRecord) }

@@ -131,8 +131,9 @@ public enum Migrations {
     /// Segment tables. Bookkeeping columns first, then attributes, enrichment, and the row arrays.
     /// `revision_id` is checked at commit: a first edition's segments are COPYed straight into
     /// the table before its revision row exists (the row needs the file's hash, known at the end).
-    /// Indexes: one partial unique index makes "the current segment of an organisation" exact;
-    /// the rest are partial indexes on current segments, one per API filter.
+    /// `one_current`: at most one current segment per scope and organisation, checked at commit,
+    /// so a load can write a new edition's segments before closing the ones they replace.
+    /// The other indexes are partial indexes on current segments, one per API filter.
     static let listSizes = """
         CREATE TABLE data.list_sizes (
             segment_id bigserial PRIMARY KEY,
@@ -160,7 +161,8 @@ public enum Migrations {
             patients bigint[] NOT NULL,
             patients_raw text[]
         );
-        CREATE UNIQUE INDEX list_sizes_current ON data.list_sizes (scope_id, org) WHERE valid_to IS NULL;
+        ALTER TABLE data.list_sizes ADD CONSTRAINT list_sizes_one_current
+            EXCLUDE USING btree (scope_id WITH =, org WITH =) WHERE (valid_to IS NULL) DEFERRABLE INITIALLY DEFERRED;
         CREATE INDEX list_sizes_history ON data.list_sizes (scope_id, valid_from);
         CREATE INDEX list_sizes_org ON data.list_sizes (org, period) WHERE valid_to IS NULL;
         CREATE INDEX list_sizes_period ON data.list_sizes (period, dataset) WHERE valid_to IS NULL;
@@ -198,7 +200,8 @@ public enum Migrations {
             region_name text,
             supplier text
         );
-        CREATE UNIQUE INDEX practice_map_current ON data.practice_map (scope_id, org) WHERE valid_to IS NULL;
+        ALTER TABLE data.practice_map ADD CONSTRAINT practice_map_one_current
+            EXCLUDE USING btree (scope_id WITH =, org WITH =) WHERE (valid_to IS NULL) DEFERRABLE INITIALLY DEFERRED;
         CREATE INDEX practice_map_history ON data.practice_map (scope_id, valid_from);
         CREATE INDEX practice_map_org ON data.practice_map (org, period) WHERE valid_to IS NULL;
         CREATE INDEX practice_map_period ON data.practice_map (period) WHERE valid_to IS NULL;

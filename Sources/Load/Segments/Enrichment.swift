@@ -8,6 +8,9 @@ import Transform
 /// or of a revision's row counts, and it is written only when it differs.
 enum Enrichment {
     static func afterActivation(of spec: DatasetSpec, scopeID: Int, period: ReportingPeriod, on connection: PGConnection) throws {
+        guard spec.table == "list_sizes" || spec.table == "practice_map" else { return }
+        // No map loaded yet: nothing to copy from.
+        guard try connection.execute("SELECT 1 FROM data.practice_map LIMIT 1").rowCount > 0 else { return }
         switch spec.table {
         case "list_sizes":
             // Segments kept from earlier steps already carry their hierarchy.
@@ -23,7 +26,6 @@ enum Enrichment {
     /// practice map current for their month (or the newest earlier one).
     private static func hierarchyUpdate(condition: String) -> String {
         """
-        WITH any_map AS (SELECT 1 FROM data.practice_map LIMIT 1)
         UPDATE data.list_sizes s
         SET pcn = m.pcn, icb = m.icb, region = m.region, hierarchy_period = m.period
         FROM data.list_sizes target
@@ -32,7 +34,7 @@ enum Enrichment {
             WHERE pm.valid_to IS NULL AND pm.org = target.org AND pm.period <= target.period
             ORDER BY pm.period DESC LIMIT 1
         ) m
-        WHERE EXISTS (SELECT 1 FROM any_map) AND s.segment_id = target.segment_id AND s.valid_to IS NULL AND \(condition)
+        WHERE s.segment_id = target.segment_id AND s.valid_to IS NULL AND \(condition)
           AND (s.pcn, s.icb, s.region, s.hierarchy_period) IS DISTINCT FROM (m.pcn, m.icb, m.region, m.period)
         """
     }

@@ -38,6 +38,8 @@ public struct ScopeOutcome: Sendable, Equatable {
         case recorded
         /// The edition's content equals the current one: nothing written.
         case unchanged
+        /// The same file was loaded before: nothing written.
+        case knownFile
     }
 
     public var source: String
@@ -74,11 +76,12 @@ public struct LoadOptions: Sendable {
 /// Writes one publication (one or more files) as revisions, in one transaction.
 ///
 /// Segments arrive one at a time (`accept`). For each scope the writer fetches the current
-/// segments' hashes once; a segment whose hash matches is counted as unchanged and never sent;
-/// others are COPYed into a session-private staging table. `finish` counts added, changed,
-/// removed and unchanged rows exactly, then either makes the edition current (closing the
-/// segments it replaces at a new step) or, when it was published before the current edition,
-/// records it as detached content. Nothing is visible to readers until COMMIT.
+/// segments' hashes once; a segment whose hash matches is counted as unchanged and never sent.
+/// Others are COPYed straight into the segment table under a pre-allocated revision: as current
+/// from the next step (the deferred `one_current` constraint lets old and new coexist until the
+/// old ones are closed, before commit), or, for an edition published before the current one, as
+/// detached content. `finish` counts added, changed, removed and unchanged rows exactly, closes
+/// what the new edition replaced and commits. Nothing is visible to readers until COMMIT.
 public final class RevisionWriter {
     private let warehouse: Warehouse
     private let connection: PGConnection
@@ -86,9 +89,8 @@ public final class RevisionWriter {
     private let options: LoadOptions
     private var scopes: [ScopeKey: ScopeState] = [:]
     private var scopeOrder: [ScopeKey] = []
-    private var copy: (target: String, writer: CopyWriter)?
-    private var stagingCreated = Set<String>()
-    private var inputs: [(name: String, header: [String])] = []
+    private var copy: (table: String, writer: CopyWriter)?
+    private var inputs: [(name: String, header: [String], published: CalendarDate)] = []
     private var open = true
     /// Bytes of segment data sent to the server so far (for progress).
     public private(set) var bytesSent = 0
@@ -105,18 +107,22 @@ public final class RevisionWriter {
         let currentStep: Int
         let currentRevision: Int64?
         let currentPublished: CalendarDate?
-        var current: [String: (hash: String, rows: Int)]
+        let current: [String: CurrentSegment]
+        /// The revision this load writes, allocated when the scope is first met.
+        let revision: Int64
+        /// The edition becomes current (at `currentStep + 1`) rather than detached.
+        let becomesCurrent: Bool
+        let published: CalendarDate
         var seen: [String: Int] = [:]          // org -> input index
         var inputs = Set<Int>()
         var unchangedRows = 0
-        var stagedSegments = 0
+        var writtenSegments = 0
         var rows = 0
-        /// A first edition (no current revision): segments go straight into the segment table
-        /// under this pre-allocated revision id and step, with nothing to compare.
-        var direct: (revision: Int64, step: Int)?
+        /// Organisations whose new segment has different keys (or key order) than the current one.
+        var misaligned: [String] = []
 
         init(spec: DatasetSpec, period: ReportingPeriod, scopeID: Int, currentStep: Int, currentRevision: Int64?,
-             currentPublished: CalendarDate?, current: [String: (hash: String, rows: Int)]) {
+             currentPublished: CalendarDate?, current: [String: CurrentSegment], revision: Int64, published: CalendarDate) {
             self.spec = spec
             self.period = period
             self.scopeID = scopeID
@@ -124,7 +130,13 @@ public final class RevisionWriter {
             self.currentRevision = currentRevision
             self.currentPublished = currentPublished
             self.current = current
+            self.revision = revision
+            self.published = published
+            // Publisher order decides: an edition dated before the current one is recorded, not served.
+            becomesCurrent = currentRevision == nil || published >= (currentPublished ?? published)
         }
+
+        var step: Int { currentStep + 1 }
     }
 
     public init(warehouse: Warehouse, source: String, options: LoadOptions) throws {
@@ -138,8 +150,9 @@ public final class RevisionWriter {
     deinit { if open { abort() } }
 
     /// Registers an input (a CSV file or archive entry) and returns its index for `accept`.
-    public func addInput(name: String, header: [String]) -> Int {
-        inputs.append((name, header))
+    /// `published` is the edition's date (the option, the publisher's, or the file's own).
+    public func addInput(name: String, header: [String], published: CalendarDate?) -> Int {
+        inputs.append((name, header, options.published ?? published ?? Self.today))
         return inputs.count - 1
     }
 
@@ -147,7 +160,7 @@ public final class RevisionWriter {
     public func accept(_ segment: Segment, input: Int) throws {
         if options.isCancelled() { throw LoadError(.cancelled, "cancelled") }
         let key = ScopeKey(dataset: segment.spec.id, period: segment.period)
-        let scope = try scopes[key] ?? openScope(key, spec: segment.spec)
+        let scope = try scopes[key] ?? openScope(key, spec: segment.spec, published: inputs[input].published)
         if let other = scope.seen[segment.org] {
             throw TransformError(
                 .duplicateKey, file: inputs[input].name, line: Int(segment.lines[0]),
@@ -156,31 +169,28 @@ public final class RevisionWriter {
         scope.seen[segment.org] = input
         scope.inputs.insert(input)
         scope.rows += segment.rowCount
-        if let current = scope.current[segment.org], current.hash == SHA256.hex(segment.hash) {
-            scope.unchangedRows += segment.rowCount
-            return
+        if let current = scope.current[segment.org] {
+            if current.hash == Hash128(segment.hash) {
+                scope.unchangedRows += segment.rowCount
+                return
+            }
+            if !segment.spec.dimensions.isEmpty && current.dimensionsHash != Hash128(segment.dimensionsHash) {
+                scope.misaligned.append(segment.org)
+            }
         }
         let table = SegmentTable(segment.spec)
-        if let direct = scope.direct {
-            let writer = try copyWriter(target: "data." + table.spec.table, sql: table.copyIntoTable)
-            try table.writeDirect(segment, scopeID: scope.scopeID, step: direct.step, revision: direct.revision, to: writer)
-        } else {
-            if !stagingCreated.contains(table.spec.table) {
-                try endCopy()
-                try connection.execute(table.createStaging)
-                stagingCreated.insert(table.spec.table)
-            }
-            let writer = try copyWriter(target: table.staging, sql: table.copyIntoStaging)
-            try table.write(segment, scopeID: scope.scopeID, to: writer)
-        }
-        scope.stagedSegments += 1
+        let writer = try copyWriter(for: table)
+        try table.write(segment, scopeID: scope.scopeID, validFrom: scope.becomesCurrent ? scope.step : 0,
+                        validTo: scope.becomesCurrent ? nil : 0, revision: scope.revision,
+                        detached: scope.becomesCurrent ? nil : scope.revision, to: writer)
+        scope.writtenSegments += 1
     }
 
-    private func copyWriter(target: String, sql: String) throws -> CopyWriter {
-        if let copy, copy.target == target { return copy.writer }
+    private func copyWriter(for table: SegmentTable) throws -> CopyWriter {
+        if let copy, copy.table == table.spec.table { return copy.writer }
         try endCopy()
-        let writer = try connection.startCopy(sql)
-        copy = (target, writer)
+        let writer = try connection.startCopy(table.copyIntoTable)
+        copy = (table.spec.table, writer)
         return writer
     }
 
@@ -191,33 +201,33 @@ public final class RevisionWriter {
         _ = try active.writer.finish()
     }
 
-    private func openScope(_ key: ScopeKey, spec: DatasetSpec) throws -> ScopeState {
+    private func openScope(_ key: ScopeKey, spec: DatasetSpec, published: CalendarDate) throws -> ScopeState {
         try endCopy()
         try connection.execute("""
             INSERT INTO etl.scopes (source, dataset, period, period_kind) VALUES ($1, $2, $3::date, $4)
             ON CONFLICT (dataset, period) DO NOTHING
             """, [spec.source, spec.id, key.period.start.iso, spec.periodKind.rawValue])
         let row = try connection.execute("""
-            SELECT s.scope_id, s.current_step, s.current_revision, r.published
+            SELECT s.scope_id, s.current_step, s.current_revision, r.published,
+                   nextval(pg_catalog.pg_get_serial_sequence('etl.revisions', 'revision_id'))
             FROM etl.scopes s LEFT JOIN etl.revisions r ON r.revision_id = s.current_revision
             WHERE s.dataset = $1 AND s.period = $2::date
             FOR UPDATE OF s
             """, [spec.id, key.period.start.iso])
         let scopeID = row.int(0, 0)!
         let hashes = try connection.execute(SegmentTable(spec).currentHashes, [String(scopeID)])
-        var current: [String: (hash: String, rows: Int)] = [:]
+        var current: [String: CurrentSegment] = [:]
         current.reserveCapacity(hashes.rowCount)
         for i in 0..<hashes.rowCount {
-            current[hashes.string(i, 0)!] = (hashes.string(i, 1)!, hashes.int(i, 2)!)
+            current[hashes.string(i, 0)!] = CurrentSegment(
+                hash: hashes.withBytes(i, 1) { Hash128(hex: $0) }, rows: Int32(hashes.int(i, 2)!),
+                dimensionsHash: hashes.withBytes(i, 3) { Hash128(hex: $0) })
         }
         let state = ScopeState(
             spec: spec, period: key.period, scopeID: scopeID, currentStep: row.int(0, 1)!,
             currentRevision: row.string(0, 2).flatMap { Int64($0) },
-            currentPublished: row.string(0, 3).flatMap { CalendarDate(iso: $0) }, current: current)
-        if state.currentRevision == nil {
-            let id = try connection.execute("SELECT nextval(pg_catalog.pg_get_serial_sequence('etl.revisions', 'revision_id'))")
-            state.direct = (Int64(id.string(0, 0)!)!, state.currentStep + 1)
-        }
+            currentPublished: row.string(0, 3).flatMap { CalendarDate(iso: $0) }, current: current,
+            revision: Int64(row.string(0, 4)!)!, published: published)
         scopes[key] = state
         scopeOrder.append(key)
         return state
@@ -262,7 +272,7 @@ public final class RevisionWriter {
         for key in ordered {
             let scope = scopes[key]!
             if options.isCancelled() { throw LoadError(.cancelled, "cancelled") }
-            outcomes.append(try finishScope(scope, files: files, fileIDs: fileIDs, alreadyKnown: alreadyKnown))
+            outcomes.append(try finishScope(scope, fileIDs: fileIDs, alreadyKnown: alreadyKnown))
         }
         if options.dryRun {
             connection.rollbackQuietly()
@@ -273,60 +283,55 @@ public final class RevisionWriter {
         return outcomes
     }
 
-    private func finishScope(_ scope: ScopeState, files: [Int: InputFile], fileIDs: [Int: Int64], alreadyKnown: Set<Int>) throws -> ScopeOutcome {
+    private func finishScope(_ scope: ScopeState, fileIDs: [Int: Int64], alreadyKnown: Set<Int>) throws -> ScopeOutcome {
         let spec = scope.spec
         let table = SegmentTable(spec)
         var outcome = ScopeOutcome(
             source: spec.source, dataset: spec.id, period: scope.period, status: .unchanged, revision: nil,
             rows: scope.rows, added: 0, changed: 0, removed: 0, unchanged: scope.rows)
+        let scopeID = String(scope.scopeID), revision = String(scope.revision)
         let removedOrgs = scope.current.keys.filter { scope.seen[$0] == nil }.sorted()
         if scope.inputs.isSubset(of: alreadyKnown) {
-            if let direct = scope.direct {
-                try connection.execute(table.deleteDirect, [String(scope.scopeID), String(direct.revision)])
-            }
+            // The same bytes were loaded before (found out only after reading them).
+            if scope.writtenSegments > 0 { try connection.execute(table.deleteWritten, [scopeID, revision]) }
+            outcome.status = .knownFile
             return outcome
         }
-        if let direct = scope.direct {
-            return try finishFirstEdition(scope, direct: direct, files: files, fileIDs: fileIDs, outcome: outcome)
-        }
-        if scope.stagedSegments == 0 && removedOrgs.isEmpty { return outcome }
+        if scope.writtenSegments == 0 && removedOrgs.isEmpty { return outcome }
 
-        let scopeParameter = [String(scope.scopeID)]
         var added = 0, changed = 0, removed = 0, unchanged = scope.unchangedRows
-        if scope.stagedSegments > 0 {
-            let counts = try connection.execute(table.countStagedChanges, scopeParameter)
+        if scope.currentRevision == nil {
+            added = scope.rows - scope.unchangedRows
+        } else if scope.writtenSegments > 0 {
+            let counts = try connection.execute(table.countChanges(withMisaligned: !scope.misaligned.isEmpty),
+                                                [scopeID, revision] + (scope.misaligned.isEmpty ? [] : [PGArray.literal(scope.misaligned)]))
             added = counts.int(0, 0)!
             changed = counts.int(0, 1)!
             removed = counts.int(0, 2)!
             unchanged += counts.int(0, 3)!
         }
-        removed += removedOrgs.reduce(0) { $0 + (scope.current[$1]?.rows ?? 0) }
+        removed += removedOrgs.reduce(0) { $0 + Int(scope.current[$1]?.rows ?? 0) }
 
         let contributing = scope.inputs.sorted()
-        let published = options.published
-            ?? contributing.compactMap { files[$0]?.published }.max()
-            ?? Self.today
-        let becomesCurrent = scope.currentRevision == nil || published >= (scope.currentPublished ?? published)
-        let revision = try insertRevision(id: nil, scope: scope, fileID: fileIDs[contributing[0]]!, contributing: contributing,
-                                          published: published, added: added, changed: changed, removed: removed, unchanged: unchanged)
+        try insertRevision(scope: scope, fileID: fileIDs[contributing[0]]!, contributing: contributing,
+                           added: added, changed: changed, removed: removed, unchanged: unchanged)
         let removedLiteral = PGArray.literal(removedOrgs)
-
-        if becomesCurrent {
-            let step = scope.currentStep + 1
-            try connection.execute(table.closeReplaced, [String(scope.scopeID), String(step)])
-            if !removedOrgs.isEmpty {
-                try connection.execute(table.closeRemoved, [String(scope.scopeID), String(step), removedLiteral])
+        if scope.becomesCurrent {
+            let step = String(scope.step)
+            if scope.currentRevision != nil {
+                try connection.execute(table.closeReplaced, [scopeID, revision, step])
             }
-            try connection.execute(table.insertStaged, [String(scope.scopeID), spec.id, scope.period.start.iso, String(step), String(revision)])
-            try activate(scopeID: scope.scopeID, step: step, revision: revision, reason: "load")
+            if !removedOrgs.isEmpty {
+                try connection.execute(table.closeRemoved, [scopeID, step, removedLiteral])
+            }
+            try activate(scopeID: scope.scopeID, step: scope.step, revision: scope.revision, reason: "load")
             try Enrichment.afterActivation(of: spec, scopeID: scope.scopeID, period: scope.period, on: connection)
             outcome.status = .current
         } else {
-            try connection.execute(table.insertDetachedStaged, [String(scope.scopeID), spec.id, scope.period.start.iso, String(revision)])
-            try connection.execute(table.insertDetachedUnchanged, [String(scope.scopeID), String(revision), removedLiteral])
+            try connection.execute(table.insertDetachedUnchanged, [scopeID, revision, removedLiteral])
             outcome.status = .recorded
         }
-        outcome.revision = revision
+        outcome.revision = scope.revision
         outcome.added = added
         outcome.changed = changed
         outcome.removed = removed
@@ -334,59 +339,36 @@ public final class RevisionWriter {
         return outcome
     }
 
-    /// Gives the planner true row counts before the set-based statements run. Temp tables are
-    /// never analyzed by autovacuum, and a segment table that a previous load just filled has no
-    /// statistics yet: without this, the planner believes "1 row" and picks nested loops that
-    /// compare every staged segment with every current one (seconds become minutes).
-    private func refreshStatistics() throws {
-        for table in stagingCreated.sorted() {
-            // Only the join columns: statistics on the row arrays cost seconds and help nothing.
-            try connection.execute("ANALYZE pg_temp.staging_\(table) (scope_id, org)")
-            let stats = try connection.execute("""
-                SELECT n_live_tup, n_mod_since_analyze, (last_analyze IS NULL AND last_autoanalyze IS NULL)
-                FROM pg_catalog.pg_stat_user_tables WHERE schemaname = 'data' AND relname = $1
-                """, [table])
-            guard stats.rowCount == 1 else { continue }
-            let live = stats.int(0, 0) ?? 0, modified = stats.int(0, 1) ?? 0, never = stats.bool(0, 2) ?? true
-            if (never && live + modified > 0) || modified > live / 10 + 1000 {
-                try connection.execute("ANALYZE data.\(table) (scope_id, org, valid_to, period)")
-            }
-        }
-    }
-
-    /// A first edition, already written to the segment table: every row is added.
-    private func finishFirstEdition(_ scope: ScopeState, direct: (revision: Int64, step: Int), files: [Int: InputFile],
-                                    fileIDs: [Int: Int64], outcome: ScopeOutcome) throws -> ScopeOutcome {
-        var outcome = outcome
-        let contributing = scope.inputs.sorted()
-        let published = options.published ?? contributing.compactMap { files[$0]?.published }.max() ?? Self.today
-        try insertRevision(id: direct.revision, scope: scope, fileID: fileIDs[contributing[0]]!, contributing: contributing,
-                           published: published, added: scope.rows, changed: 0, removed: 0, unchanged: 0)
-        try activate(scopeID: scope.scopeID, step: direct.step, revision: direct.revision, reason: "load")
-        try Enrichment.afterActivation(of: scope.spec, scopeID: scope.scopeID, period: scope.period, on: connection)
-        outcome.status = .current
-        outcome.revision = direct.revision
-        outcome.added = scope.rows
-        outcome.unchanged = 0
-        return outcome
-    }
-
-    @discardableResult
-    private func insertRevision(id: Int64?, scope: ScopeState, fileID: Int64, contributing: [Int], published: CalendarDate,
-                                added: Int, changed: Int, removed: Int, unchanged: Int) throws -> Int64 {
+    private func insertRevision(scope: ScopeState, fileID: Int64, contributing: [Int],
+                                added: Int, changed: Int, removed: Int, unchanged: Int) throws {
         let spec = scope.spec
-        let row = try connection.execute("""
+        try connection.execute("""
             INSERT INTO etl.revisions (revision_id, scope_id, source, dataset, period, file_id, inputs, header, published, loaded_by, run_id,
                                        rows, added, changed, removed, unchanged)
-            VALUES (coalesce($16::bigint, nextval(pg_catalog.pg_get_serial_sequence('etl.revisions', 'revision_id'))),
-                    $1::int, $2, $3, $4::date, $5::bigint, $6::text[], $7::text[], $8::date, $9, $10::bigint,
-                    $11::int, $12::int, $13::int, $14::int, $15::int)
-            RETURNING revision_id
-            """, [String(scope.scopeID), spec.source, spec.id, scope.period.start.iso, String(fileID),
+            VALUES ($1::bigint, $2::int, $3, $4, $5::date, $6::bigint, $7::text[], $8::text[], $9::date, $10, $11::bigint,
+                    $12::int, $13::int, $14::int, $15::int, $16::int)
+            """, [String(scope.revision), String(scope.scopeID), spec.source, spec.id, scope.period.start.iso, String(fileID),
                   PGArray.literal(contributing.map { inputs[$0].name }), PGArray.literal(inputs[contributing[0]].header),
-                  published.iso, options.actor, warehouse.runID.map { String($0) },
-                  String(scope.rows), String(added), String(changed), String(removed), String(unchanged), id.map { String($0) }])
-        return Int64(row.string(0, 0)!)!
+                  scope.published.iso, options.actor, warehouse.runID.map { String($0) },
+                  String(scope.rows), String(added), String(changed), String(removed), String(unchanged)])
+    }
+
+    /// Gives the planner true row counts before the set-based statements run: right after a
+    /// large COPY (or into a table never analyzed) it believes "1 row" and picks nested loops
+    /// that compare every new segment with every current one. ANALYZE sees this transaction's
+    /// own rows; only the key columns are sampled (statistics on the row arrays cost seconds).
+    private func refreshStatistics() throws {
+        var written: [String: Int] = [:]
+        for scope in scopes.values { written[scope.spec.table, default: 0] += scope.writtenSegments }
+        for (table, segments) in written.sorted(by: { $0.key < $1.key }) where segments >= 500 {
+            // Only when the table was never analyzed or this load more than doubles it: with the
+            // one_current index, a misestimate otherwise costs index lookups, not scans.
+            let known = try connection.execute("SELECT reltuples FROM pg_catalog.pg_class WHERE oid = $1::regclass", ["data." + table])
+            let tuples = Double(known.string(0, 0) ?? "-1") ?? -1
+            if tuples < 0 || Double(segments) > tuples {
+                try connection.execute("ANALYZE data.\(table) (scope_id, org, valid_to, revision_id, period)")
+            }
+        }
     }
 
     /// Moves the scope's current pointer to `revision` at `step` and logs the step.
@@ -401,9 +383,8 @@ public final class RevisionWriter {
 
     /// Abandons the load: aborts any COPY and rolls back. Nothing of it remains.
     public func abort() {
-        if let active = copy {
+        if copy != nil {
             copy = nil
-            _ = active
             connection.abortCopy(reason: "load abandoned")
         }
         connection.rollbackQuietly()
@@ -413,6 +394,38 @@ public final class RevisionWriter {
     static var today: CalendarDate {
         let c = Calendar(identifier: .gregorian).dateComponents(in: TimeZone(identifier: "UTC")!, from: Date())
         return CalendarDate(year: c.year!, month: c.month!, day: c.day!)!
+    }
+}
+
+/// What the writer remembers of a current segment: 40 bytes, whatever the scope's size.
+struct CurrentSegment {
+    let hash: Hash128
+    let rows: Int32
+    let dimensionsHash: Hash128
+}
+
+/// A 16-byte truncated SHA-256 held as two integers (no heap allocation).
+struct Hash128: Equatable {
+    let high: UInt64
+    let low: UInt64
+
+    init(_ bytes: [UInt8]) {
+        var h: UInt64 = 0, l: UInt64 = 0
+        for i in 0..<min(8, bytes.count) { h = h << 8 | UInt64(bytes[i]) }
+        for i in 8..<min(16, bytes.count) { l = l << 8 | UInt64(bytes[i]) }
+        high = h
+        low = l
+    }
+
+    /// From lower-case hex text (as `encode(x, 'hex')` returns it); empty text is zero.
+    init(hex: UnsafeRawBufferPointer) {
+        var h: UInt64 = 0, l: UInt64 = 0
+        for (i, c) in hex.prefix(32).enumerated() {
+            let v = UInt64(c <= 57 ? c &- 48 : c &- 87) & 15
+            if i < 16 { h = h << 4 | v } else { l = l << 4 | v }
+        }
+        high = h
+        low = l
     }
 }
 

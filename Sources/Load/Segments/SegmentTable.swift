@@ -28,58 +28,30 @@ struct SegmentTable {
 
     private func type(_ field: DatasetSpec.Field) -> String { flat ? field.kind.sqlType : field.kind.sqlType + "[]" }
 
-    /// A session-private table for the segments a load is about to write.
-    var createStaging: String {
-        var columns = ["scope_id integer NOT NULL", "org text NOT NULL", "seg_hash bytea NOT NULL", "row_count integer NOT NULL"]
-        columns += spec.attributes.map { "\($0.name) text" }
-        if !flat { columns.append("dims_hash bytea NOT NULL") }
-        columns.append(flat ? "line integer" : "line integer[]")
-        columns += spec.dimensions.map { "\($0.name) text[]" }
-        columns += spec.measures.map { "\($0.name) \(type($0))" }
-        columns += rawColumns.map { flat ? "\($0) text" : "\($0) text[]" }
-        return "CREATE TEMP TABLE IF NOT EXISTS staging_\(spec.table) (\(columns.joined(separator: ", "))) ON COMMIT DROP"
-    }
-
-    var copyIntoStaging: String {
-        "COPY \(staging) (\(stagedColumns.joined(separator: ", "))) FROM STDIN"
-    }
-
-    /// COPY straight into the segment table (a scope's first edition: nothing to compare with).
+    /// COPY straight into the segment table.
     var copyIntoTable: String {
         "COPY \(name) (\(insertColumns)) FROM STDIN"
     }
 
-    /// Writes one segment as a staging row.
-    func write(_ segment: Segment, scopeID: Int, to writer: CopyWriter) throws {
-        writer.plain(String(scopeID))
-        writer.text(segment.org)
-        writer.bytea(segment.hash)
-        writer.plain(String(segment.rowCount))
-        try writeContent(segment, to: writer)
-    }
-
-    /// Writes one segment as a current row of the segment table, from `step`, by `revision`.
-    func writeDirect(_ segment: Segment, scopeID: Int, step: Int, revision: Int64, to writer: CopyWriter) throws {
+    /// Writes one segment as a row of the segment table.
+    func write(_ segment: Segment, scopeID: Int, validFrom: Int, validTo: Int?, revision: Int64, detached: Int64?,
+               to writer: CopyWriter) throws {
         writer.plain(String(scopeID))
         writer.text(spec.id)
         writer.plain(segment.period.start.iso)
         writer.text(segment.org)
-        writer.plain(String(step))
-        writer.null()
+        writer.plain(String(validFrom))
+        if let validTo { writer.plain(String(validTo)) } else { writer.null() }
         writer.plain(String(revision))
-        writer.null()
+        if let detached { writer.plain(String(detached)) } else { writer.null() }
         writer.bytea(segment.hash)
         writer.plain(String(segment.rowCount))
-        try writeContent(segment, to: writer)
-    }
-
-    private func writeContent(_ segment: Segment, to writer: CopyWriter) throws {
         for attribute in segment.attributes { writer.text(attribute) }
         if !flat { writer.bytea(segment.dimensionsHash) }
         if flat {
             writer.plain(String(segment.lines[0]))
-            for m in segment.measures.indices { writer.text(segment.measures[m][0]) }
-            for m in spec.numericMeasures { writer.text(segment.raws[m][0]) }
+            for m in segment.measures.indices { writer.text(segment.measures[m], row: 0) }
+            for m in spec.numericMeasures { writer.text(segment.raws[m], row: 0) }
         } else {
             writer.array(segment.lines)
             for d in segment.dimensions.indices { writer.array(segment.dimensions[d]) }
@@ -93,25 +65,36 @@ struct SegmentTable {
 
     // MARK: reading what is current
 
-    /// `org, seg_hash (hex), row_count` of the scope's current segments. $1 scope.
+    /// `org, seg_hash (hex), row_count, dims_hash (hex)` of the scope's current segments. $1 scope.
     var currentHashes: String {
-        "SELECT org, encode(seg_hash, 'hex'), row_count FROM \(name) WHERE scope_id = $1 AND valid_to IS NULL"
+        "SELECT org, encode(seg_hash, 'hex'), row_count, \(flat ? "''" : "encode(dims_hash, 'hex')") FROM \(name) WHERE scope_id = $1 AND valid_to IS NULL"
     }
 
     // MARK: counting what a new edition changes
 
-    /// Rows added, changed, removed and unchanged by the staged segments of scope $1 against its
-    /// current segments (staged segments always differ from the current ones as a whole; this
-    /// finds out row by row). Removed organisations are counted separately.
-    var countStagedChanges: String {
+    /// The segments revision $2 wrote (alias `n`) paired with the current segments they replace
+    /// (alias `o`), in scope $1.
+    private var pairs: String {
+        """
+        \(name) n JOIN \(name) o
+          ON o.scope_id = n.scope_id AND o.org = n.org AND o.valid_to IS NULL AND o.revision_id <> n.revision_id
+        """
+    }
+
+    /// Rows added, changed, removed and unchanged by the segments revision $2 wrote in scope $1,
+    /// compared with the current segments (each written segment differs from the current one as
+    /// a whole; this finds out row by row). Organisations the edition dropped are counted apart.
+    /// Pairs whose keys changed order or membership (the organisations in $3, text[]) are joined
+    /// on their keys; the rest compare position by position.
+    func countChanges(withMisaligned: Bool) -> String {
         let attributesDiffer = attributeColumns.isEmpty
             ? "false"
             : "(\(attributeColumns.map { "o.\($0)" }.joined(separator: ", "))) IS DISTINCT FROM (\(attributeColumns.map { "n.\($0)" }.joined(separator: ", ")))"
+        let notCurrent = "NOT EXISTS (SELECT 1 FROM \(name) o WHERE o.scope_id = $1 AND o.org = n.org AND o.valid_to IS NULL AND o.revision_id <> $2)"
         if flat {
             return """
-                SELECT count(*) FILTER (WHERE o.org IS NULL), count(*) FILTER (WHERE o.org IS NOT NULL), 0, 0
-                FROM \(staging) n LEFT JOIN \(name) o ON o.scope_id = n.scope_id AND o.valid_to IS NULL AND o.org = n.org
-                WHERE n.scope_id = $1
+                SELECT (SELECT count(*) FROM \(name) n WHERE n.scope_id = $1 AND n.revision_id = $2 AND \(notCurrent)),
+                       (SELECT count(*) FROM \(pairs) WHERE n.scope_id = $1 AND n.revision_id = $2), 0, 0
                 """
         }
         let values = measureColumns + rawColumns
@@ -127,21 +110,8 @@ struct SegmentTable {
         let xyDiffer = values.indices.map { "x.v\($0) IS DISTINCT FROM y.v\($0)" }.joined(separator: " OR ")
         let newDims = dimensionColumns.map { "n.\($0)" }.joined(separator: ", ")
         let oldDims = dimensionColumns.map { "o.\($0)" }.joined(separator: ", ")
-        let pairs = "\(staging) n JOIN \(name) o ON o.scope_id = n.scope_id AND o.valid_to IS NULL AND o.org = n.org"
-        return """
-            SELECT
-                (SELECT coalesce(sum(n.row_count), 0) FROM \(staging) n
-                 WHERE n.scope_id = $1 AND NOT EXISTS (SELECT 1 FROM \(name) o WHERE o.scope_id = $1 AND o.valid_to IS NULL AND o.org = n.org))
-                    + misaligned.added,
-                aligned.changed + misaligned.changed,
-                misaligned.removed,
-                aligned.unchanged + misaligned.unchanged
-            FROM (
-                SELECT count(*) FILTER (WHERE attributes_differ OR \(valuesDiffer)) AS changed,
-                       count(*) FILTER (WHERE NOT (attributes_differ OR \(valuesDiffer))) AS unchanged
-                FROM (SELECT \(attributesDiffer) AS attributes_differ, \(zipped)
-                      FROM \(pairs) WHERE n.scope_id = $1 AND o.dims_hash = n.dims_hash) AS rows
-            ) AS aligned, (
+        let misaligned = withMisaligned ? """
+            (
                 SELECT coalesce(sum(c.added), 0) AS added, coalesce(sum(c.changed), 0) AS changed,
                        coalesce(sum(c.removed), 0) AS removed, coalesce(sum(c.unchanged), 0) AS unchanged
                 FROM \(pairs)
@@ -153,30 +123,39 @@ struct SegmentTable {
                     FROM (SELECT true AS k, * FROM unnest(\(newDims), \(newValues)) AS u(\((d + v).joined(separator: ", ")))) AS x
                     FULL JOIN (SELECT true AS k, * FROM unnest(\(oldDims), \(oldValues)) AS u(\((d + v).joined(separator: ", ")))) AS y ON \(join)
                 ) AS c
-                WHERE n.scope_id = $1 AND o.dims_hash <> n.dims_hash
+                WHERE n.scope_id = $1 AND n.revision_id = $2 AND n.org = ANY($3::text[])
             ) AS misaligned
+            """ : "(SELECT 0 AS added, 0 AS changed, 0 AS removed, 0 AS unchanged) AS misaligned"
+        return """
+            SELECT (SELECT coalesce(sum(n.row_count), 0) FROM \(name) n WHERE n.scope_id = $1 AND n.revision_id = $2 AND \(notCurrent))
+                       + misaligned.added,
+                   aligned.changed + misaligned.changed,
+                   misaligned.removed,
+                   aligned.unchanged + misaligned.unchanged
+            FROM (
+                SELECT count(*) FILTER (WHERE attributes_differ OR \(valuesDiffer)) AS changed,
+                       count(*) FILTER (WHERE NOT (attributes_differ OR \(valuesDiffer))) AS unchanged
+                FROM (SELECT \(attributesDiffer) AS attributes_differ, \(zipped)
+                      FROM \(pairs) WHERE n.scope_id = $1 AND n.revision_id = $2 AND o.dims_hash = n.dims_hash) AS rows
+            ) AS aligned, \(misaligned)
             """
-    }
-
-    /// Rows in the scope's current segments of the organisations in $2 (text[]). $1 scope.
-    var countRowsOfOrgs: String {
-        "SELECT coalesce(sum(row_count), 0) FROM \(name) WHERE scope_id = $1 AND valid_to IS NULL AND org = ANY($2::text[])"
     }
 
     // MARK: activation
 
-    /// Closes current segments replaced by staged ones. $1 scope, $2 step.
+    /// Closes the current segments that revision $2 replaced, at step $3. $1 scope.
     var closeReplaced: String {
         """
-        UPDATE \(name) o SET valid_to = $2
-        FROM \(staging) n
-        WHERE o.scope_id = $1 AND o.valid_to IS NULL AND n.scope_id = $1 AND n.org = o.org
+        UPDATE \(name) o SET valid_to = $3::int
+        FROM \(name) n
+        WHERE o.scope_id = $1::int AND o.valid_to IS NULL AND o.revision_id <> $2::bigint
+          AND n.scope_id = $1::int AND n.revision_id = $2::bigint AND n.org = o.org
         """
     }
 
     /// Closes current segments of organisations the new edition no longer has. $1 scope, $2 step, $3 orgs.
     var closeRemoved: String {
-        "UPDATE \(name) SET valid_to = $2 WHERE scope_id = $1 AND valid_to IS NULL AND org = ANY($3::text[])"
+        "UPDATE \(name) SET valid_to = $2::int WHERE scope_id = $1::int AND valid_to IS NULL AND org = ANY($3::text[])"
     }
 
     var insertColumns: String {
@@ -184,37 +163,21 @@ struct SegmentTable {
             + contentColumns).joined(separator: ", ")
     }
 
-    private var content: String { contentColumns.joined(separator: ", ") }
-
-    /// Makes staged segments current from step $4. $1 scope, $2 dataset, $3 period, $4 step, $5 revision.
-    var insertStaged: String {
-        """
-        INSERT INTO \(name) (\(insertColumns))
-        SELECT scope_id, $2, $3::date, org, $4, NULL, $5, NULL, seg_hash, row_count, \(content)
-        FROM \(staging) WHERE scope_id = $1
-        """
-    }
-
-    /// Keeps a never-current edition's staged segments as detached segments
-    /// (valid_from = valid_to = 0). $1 scope, $2 dataset, $3 period, $4 revision.
-    var insertDetachedStaged: String {
-        """
-        INSERT INTO \(name) (\(insertColumns))
-        SELECT scope_id, $2, $3::date, org, 0, 0, $4, $4, seg_hash, row_count, \(content)
-        FROM \(staging) WHERE scope_id = $1
-        """
-    }
-
-    /// Completes a detached edition with copies of the current segments it left unchanged.
-    /// $1 scope, $2 revision, $3 organisations it removed (text[]).
+    /// Completes a detached edition (revision $2) with copies of the current segments it left
+    /// unchanged. $1 scope, $3 organisations it removed (text[]).
     var insertDetachedUnchanged: String {
         """
         INSERT INTO \(name) (\(insertColumns))
-        SELECT t.scope_id, t.dataset, t.period, t.org, 0, 0, t.revision_id, $2, t.seg_hash, t.row_count, \(contentColumns.map { "t.\($0)" }.joined(separator: ", "))
+        SELECT t.scope_id, t.dataset, t.period, t.org, 0, 0, t.revision_id, $2::bigint, t.seg_hash, t.row_count, \(contentColumns.map { "t.\($0)" }.joined(separator: ", "))
         FROM \(name) t
-        WHERE t.scope_id = $1 AND t.valid_to IS NULL AND t.org <> ALL($3::text[])
-          AND NOT EXISTS (SELECT 1 FROM \(staging) n WHERE n.scope_id = $1 AND n.org = t.org)
+        WHERE t.scope_id = $1::int AND t.valid_to IS NULL AND t.org <> ALL($3::text[])
+          AND NOT EXISTS (SELECT 1 FROM \(name) n WHERE n.scope_id = $1::int AND n.revision_id = $2::bigint AND n.org = t.org)
         """
+    }
+
+    /// Removes what revision $2 wrote in scope $1 (a file that turned out to be known).
+    var deleteWritten: String {
+        "DELETE FROM \(name) WHERE scope_id = $1::int AND revision_id = $2::bigint"
     }
 
     // MARK: history
@@ -245,12 +208,6 @@ struct SegmentTable {
             WHERE t.scope_id = $1 AND t.valid_from > 0 AND t.valid_from <= $2 AND t.valid_to IS NOT NULL AND t.valid_to > $2
             """,
         ]
-    }
-
-    /// Removes segments a load wrote directly for revision $2 of scope $1 (when the file turned
-    /// out to be one loaded before).
-    var deleteDirect: String {
-        "DELETE FROM \(name) WHERE scope_id = $1 AND revision_id = $2"
     }
 
     /// Closes every current segment of scope $1 at step $2 (rolling back the only edition).

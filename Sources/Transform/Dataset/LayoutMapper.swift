@@ -18,6 +18,10 @@ public final class LayoutMapper: RecordMapper {
     private let measureIndexes: [Int?]
     private let attributeIndexes: [Int?]
     private let filters: [(index: Int, keep: [[UInt8]])]
+    private let suppression: [[UInt8]]
+    private let scratch: ValueScratch
+    /// Constant dimension values, kept in storage that lives as long as the mapper.
+    private let constants: [UnsafeMutableRawBufferPointer?]
     // Hot-path state of a single-threaded object: `@exclusivity(unchecked)` drops Swift's dynamic
     // exclusivity checks, which cost ~15% of a load's CPU (docs/performance.md).
     @exclusivity(unchecked) private var lastPeriodBytes: [UInt8] = []
@@ -74,6 +78,14 @@ public final class LayoutMapper: RecordMapper {
         attributeIndexes = layout.attributes.map(find)
         filters = layout.filters.compactMap { filter in find(filter.column).map { ($0, filter.keep.map { Array($0.utf8) }) } }
         attributeCaches = layout.attributes.map { _ in FieldCache() }
+        suppression = spec.suppressionTokens.sorted().map { Array($0.utf8) }
+        scratch = ValueScratch(slots: spec.measures.count)
+        constants = layout.constantDimensions.map { value in
+            guard let value else { return nil }
+            let storage = UnsafeMutableRawBufferPointer.allocate(byteCount: max(value.utf8.count, 1), alignment: 1)
+            _ = storage.copyBytes(from: value.utf8)
+            return storage
+        }
         for column in layout.ignored { _ = find(column) }
         let unexpected = header.indices.filter { !used.contains($0) }.map { header[$0] }
         if !missing.isEmpty || !unexpected.isEmpty {
@@ -89,10 +101,12 @@ public final class LayoutMapper: RecordMapper {
         expectedPeriod = period
     }
 
-    public func map(_ record: CSVRecord, into row: inout MappedRow) throws -> Bool {
+    deinit { constants.forEach { $0?.deallocate() } }
+
+    public func map(_ record: CSVRecord, into row: inout MappedRow, emit: (inout MappedRow) throws -> Void) throws {
         for filter in filters {
             let value = record[filter.index]
-            if !filter.keep.contains(where: { FieldCache.equal(value, $0) }) { return false }
+            if !filter.keep.contains(where: { FieldCache.equal(value, $0) }) { return }
         }
         row.line = record.line
         row.period = try period(record)
@@ -105,9 +119,11 @@ public final class LayoutMapper: RecordMapper {
         }
         for (d, index) in dimensionIndexes.enumerated() {
             if let index {
-                row.dimensions[d] = record.string(index)
+                row.dimensions[d] = record[index]
+            } else if let constant = constants[d] {
+                row.dimensions[d] = UnsafeRawBufferPointer(rebasing: constant[0..<(layout.constantDimensions[d]?.utf8.count ?? 0)])
             } else {
-                row.dimensions[d] = layout.constantDimensions[d] ?? ""
+                row.dimensions[d] = UnsafeRawBufferPointer(start: nil, count: 0)
             }
         }
         for (m, index) in measureIndexes.enumerated() {
@@ -116,12 +132,10 @@ public final class LayoutMapper: RecordMapper {
                 row.raws[m] = nil
                 continue
             }
-            let field = spec.measures[m]
-            let value = ValueParser.parse(
-                record[index], kind: field.kind, suppression: spec.suppressionTokens, dateFormats: layout.dateFormats)
-            switch value {
-            case .value(let text):
-                row.measures[m] = text
+            switch ValueParser.parse(record[index], kind: spec.measures[m].kind, suppression: suppression,
+                                     dateFormats: layout.dateFormats, scratch: scratch, slot: m) {
+            case .value(let bytes):
+                row.measures[m] = bytes
                 row.raws[m] = nil
             case .suppressed(let token):
                 row.measures[m] = nil
@@ -144,7 +158,7 @@ public final class LayoutMapper: RecordMapper {
                 row.attributes[a] = text
             }
         }
-        return true
+        try emit(&row)
     }
 
     private func period(_ record: CSVRecord) throws -> ReportingPeriod {

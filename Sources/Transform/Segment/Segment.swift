@@ -11,12 +11,12 @@ public final class Segment {
     @exclusivity(unchecked) public internal(set) var period: ReportingPeriod
     @exclusivity(unchecked) public internal(set) var org: String = ""
     @exclusivity(unchecked) public internal(set) var lines: [Int32] = []
-    /// `dimensions[d][row]`.
-    @exclusivity(unchecked) public internal(set) var dimensions: [[String]]
-    /// `measures[m][row]`: canonical text or nil.
-    @exclusivity(unchecked) public internal(set) var measures: [[String?]]
-    /// `raws[m][row]`: the suppression token where the measure is nil because of one.
-    @exclusivity(unchecked) public internal(set) var raws: [[String?]]
+    /// One column per dimension.
+    @exclusivity(unchecked) public internal(set) var dimensions: [ColumnBuffer]
+    /// One column per measure: canonical bytes, NULL where empty or suppressed.
+    @exclusivity(unchecked) public internal(set) var measures: [ColumnBuffer]
+    /// One column per measure: the suppression token where the measure is NULL because of one.
+    @exclusivity(unchecked) public internal(set) var raws: [ColumnBuffer]
     @exclusivity(unchecked) public internal(set) var attributes: [String?]
     /// First 16 bytes of the SHA-256 of the canonical content.
     @exclusivity(unchecked) public internal(set) var hash: [UInt8] = []
@@ -28,25 +28,25 @@ public final class Segment {
 
     init(spec: DatasetSpec) {
         self.spec = spec
-        period = MappedRow(spec: spec).period
-        dimensions = Array(repeating: [], count: spec.dimensions.count)
-        measures = Array(repeating: [], count: spec.measures.count)
-        raws = Array(repeating: [], count: spec.measures.count)
+        period = ReportingPeriod(kind: spec.periodKind, start: CalendarDate(year: 2000, month: 1, day: 1)!)
+        dimensions = Array(repeating: ColumnBuffer(), count: spec.dimensions.count)
+        measures = Array(repeating: ColumnBuffer(), count: spec.measures.count)
+        raws = Array(repeating: ColumnBuffer(), count: spec.measures.count)
         attributes = Array(repeating: nil, count: spec.attributes.count)
     }
 
-    /// True when any measure of the segment carries a suppression token.
-    public func hasRaws(_ measure: Int) -> Bool { raws[measure].contains { $0 != nil } }
+    /// True when measure `measure` carries a suppression token on any row.
+    public func hasRaws(_ measure: Int) -> Bool { raws[measure].hasValues }
 
     func reset(period: ReportingPeriod, org: String, attributes: [String?]) {
         self.period = period
         self.org = org
         self.attributes = attributes
         lines.removeAll(keepingCapacity: true)
-        for d in dimensions.indices { dimensions[d].removeAll(keepingCapacity: true) }
+        for d in dimensions.indices { dimensions[d].removeAll() }
         for m in measures.indices {
-            measures[m].removeAll(keepingCapacity: true)
-            raws[m].removeAll(keepingCapacity: true)
+            measures[m].removeAll()
+            raws[m].removeAll()
         }
         hash = []
         dimensionsHash = []

@@ -13,12 +13,11 @@ public final class SegmentAssembler {
     // exclusivity checks, which cost ~15% of a load's CPU (docs/performance.md).
     @exclusivity(unchecked) private var open = false
     @exclusivity(unchecked) private var finished = Set<SegmentKey>()
-    @exclusivity(unchecked) private var keyLines: [Int: Int] = [:]      // hash of dimensions -> row index
+    @exclusivity(unchecked) private var keyRows: [Int: Int] = [:]      // hash of dimensions -> row index
     @exclusivity(unchecked) private var firstLine = 0
-    @exclusivity(unchecked) private var content: [UInt8] = []
     @exclusivity(unchecked) public private(set) var segmentsEmitted = 0
     @exclusivity(unchecked) public private(set) var rowsAdded = 0
-    /// The scratch row a mapper fills in place before `commit` (reused: no copy per row).
+    /// The scratch row a mapper fills in place (reused: no copy per row).
     @exclusivity(unchecked) public var row: MappedRow
 
     /// The file's rows for one organisation are not contiguous.
@@ -34,16 +33,10 @@ public final class SegmentAssembler {
         self.source = source
         self.segment = Segment(spec: spec)
         self.row = MappedRow(spec: spec)
-        content.reserveCapacity(64 * 1024)
-    }
-
-    /// Adds `row` (as the mapper left it), emitting the previous segment when it starts a new one.
-    public func commit(emit: (Segment) throws -> Void) throws {
-        try add(row, emit: emit)
     }
 
     /// Adds one row, emitting the previous segment when this row starts a new one.
-    public func add(_ row: borrowing MappedRow, emit: (Segment) throws -> Void) throws {
+    public func add(_ row: inout MappedRow, emit: (Segment) throws -> Void) throws {
         if !open || row.org != segment.org || row.period != segment.period {
             if open { try close(emit) }
             let key = SegmentKey(period: row.period, org: row.org)
@@ -57,26 +50,39 @@ public final class SegmentAssembler {
                 .value, file: source, line: row.line,
                 "\(spec.attributes[a].name) of \(row.org) is \(TransformError.shown(row.attributes[a] ?? "")) here but \(TransformError.shown(segment.attributes[a] ?? "")) on line \(firstLine)")
         }
-        var hasher = Hasher()
-        for d in row.dimensions { hasher.combine(d) }
-        let dimensionHash = hasher.finalize()
-        if let earlier = keyLines[dimensionHash] {
-            if (0..<row.dimensions.count).allSatisfy({ segment.dimensions[$0][earlier] == row.dimensions[$0] }) {
-                throw TransformError(
-                    .duplicateKey, file: source, line: row.line,
-                    "duplicate key \(describeKey(row)) (first on line \(segment.lines[earlier]))")
+        let index = segment.rowCount
+        for d in row.dimensions.indices { segment.dimensions[d].append(row.dimensions[d]) }
+        if !row.dimensions.isEmpty {
+            var hasher = Hasher()
+            for d in row.dimensions { hasher.combine(bytes: d) }
+            let key = hasher.finalize()
+            if let earlier = keyRows[key] {
+                if let first = firstDuplicate(of: index, candidate: earlier) {
+                    // Keep the segment consistent before refusing (the caller abandons it anyway).
+                    throw TransformError(
+                        .duplicateKey, file: source, line: row.line,
+                        "duplicate key \(row.keyDescription) (first on line \(segment.lines[first]))")
+                }
+            } else {
+                keyRows[key] = index
             }
-            try checkDuplicateSlowly(row)  // a hash collision: compare every row
-        } else {
-            keyLines[dimensionHash] = segment.rowCount
         }
         segment.lines.append(Int32(truncatingIfNeeded: row.line))
-        for d in row.dimensions.indices { segment.dimensions[d].append(row.dimensions[d]) }
         for m in row.measures.indices {
             segment.measures[m].append(row.measures[m])
             segment.raws[m].append(row.raws[m])
         }
         rowsAdded += 1
+    }
+
+    /// The earlier row with the same key as row `index` (its dimensions already appended):
+    /// `candidate` when the hashes did not collide, else found by scanning.
+    private func firstDuplicate(of index: Int, candidate: Int) -> Int? {
+        func same(_ a: Int, _ b: Int) -> Bool {
+            segment.dimensions.allSatisfy { $0.equals(a, $0, b) }
+        }
+        if same(candidate, index) { return candidate }
+        return (0..<index).first { same($0, index) }
     }
 
     /// Emits the last segment.
@@ -85,62 +91,42 @@ public final class SegmentAssembler {
         open = false
     }
 
-    private func checkDuplicateSlowly(_ row: borrowing MappedRow) throws {
-        for i in 0..<segment.rowCount where (0..<row.dimensions.count).allSatisfy({ segment.dimensions[$0][i] == row.dimensions[$0] }) {
-            throw TransformError(.duplicateKey, file: source, line: row.line, "duplicate key \(describeKey(row)) (first on line \(segment.lines[i]))")
-        }
-    }
-
-    private func describeKey(_ row: borrowing MappedRow) -> String {
-        ([row.org] + row.dimensions).joined(separator: "/")
-    }
-
     private func close(_ emit: (Segment) throws -> Void) throws {
         segment.hash = hashContent()
         segment.dimensionsHash = hashDimensions()
         finished.insert(SegmentKey(period: segment.period, org: segment.org))
-        keyLines.removeAll(keepingCapacity: true)
+        keyRows.removeAll(keepingCapacity: true)
         segmentsEmitted += 1
         try emit(segment)
     }
 
-    /// SHA-256 over a length-prefixed serialisation (unambiguous whatever the values hold).
+    /// SHA-256 over an unambiguous, column-major encoding of the content: attributes
+    /// (length-prefixed, NULL marked), then each dimension, measure and token column with its
+    /// row count, null flags and end offsets. Line numbers are not content.
     private func hashContent() -> [UInt8] {
-        content.removeAll(keepingCapacity: true)
-        for attribute in segment.attributes { put(attribute) }
-        for row in 0..<segment.rowCount {
-            for d in segment.dimensions.indices { put(segment.dimensions[d][row]) }
-            for m in segment.measures.indices {
-                put(segment.measures[m][row])
-                put(segment.raws[m][row])
+        var sha = SHA256()
+        for attribute in segment.attributes {
+            if var value = attribute {
+                var n = UInt32(value.utf8.count).littleEndian
+                withUnsafeBytes(of: &n) { sha.update($0) }
+                value.withUTF8 { sha.update(UnsafeRawBufferPointer($0)) }
+            } else {
+                var marker = UInt32.max
+                withUnsafeBytes(of: &marker) { sha.update($0) }
             }
         }
-        return digest()
+        for column in segment.dimensions { column.hash(into: &sha) }
+        for m in segment.measures.indices {
+            segment.measures[m].hash(into: &sha)
+            segment.raws[m].hash(into: &sha)
+        }
+        return Array(sha.finalize().prefix(16))
     }
 
     /// SHA-256 of the dimension columns only (the keys, in order).
     private func hashDimensions() -> [UInt8] {
-        content.removeAll(keepingCapacity: true)
-        for d in segment.dimensions.indices {
-            for value in segment.dimensions[d] { put(value) }
-        }
-        return digest()
-    }
-
-    private func digest() -> [UInt8] {
         var sha = SHA256()
-        content.withUnsafeBytes { sha.update($0) }
+        for column in segment.dimensions { column.hash(into: &sha) }
         return Array(sha.finalize().prefix(16))
-    }
-
-    private func put(_ value: String?) {
-        guard let value else {
-            content.append(contentsOf: [0xFF, 0xFF, 0xFF, 0xFF])
-            return
-        }
-        let n = value.utf8.count
-        content.append(UInt8(truncatingIfNeeded: n)); content.append(UInt8(truncatingIfNeeded: n >> 8))
-        content.append(UInt8(truncatingIfNeeded: n >> 16)); content.append(UInt8(truncatingIfNeeded: n >> 24))
-        content.append(contentsOf: value.utf8)
     }
 }

@@ -1,54 +1,66 @@
 /// Converts one field to a stored value by kind, with linear-time hand-written parsers.
 ///
-/// | input | integer / decimal | text |
-/// |---|---|---|
-/// | empty (or only spaces) | NULL | NULL |
-/// | a declared suppression token (`*`, `-`, `N/A`, `NA`, …) | NULL, token kept | kept |
-/// | ` 12 ` | 12 (spaces around numbers are trimmed) | kept byte-exact |
-/// | `+5`, `007` | 5, 7 | kept |
-/// | `1,234`, `1e3`, `NaN`, `12.5` for an integer | refused, naming line and column | kept |
+/// | input | integer / decimal | date | text |
+/// |---|---|---|---|
+/// | empty (or only spaces) | NULL | NULL | NULL |
+/// | a declared suppression token (`*`, `-`, `N/A`, `NA`, …) | NULL, token kept | NULL, token kept | kept |
+/// | ` 12 ` | 12 (spaces around numbers are trimmed) | — | kept byte-exact |
+/// | `+5`, `007`, `12.50` | 5, 7, 12.5 (canonical form) | — | kept |
+/// | `1,234`, `1e3`, `NaN`, `12.5` for an integer | refused, naming line and column | — | kept |
 public enum ValueParser {
-    public enum Result: Equatable {
-        case value(String?)
-        case suppressed(String)
+    public enum Outcome {
+        /// The stored bytes (nil: NULL). Valid until the scratch slot is reused.
+        case value(UnsafeRawBufferPointer?)
+        /// NULL, with the original token kept beside it.
+        case suppressed(UnsafeRawBufferPointer)
+        /// Not a value of this kind: the reason, for a message that names line and column.
         case invalid(String)
     }
 
     public static func parse(
-        _ bytes: UnsafeRawBufferPointer, kind: ValueKind, suppression: Set<String>, dateFormats: [NHSDate.Format]
-    ) -> Result {
+        _ bytes: UnsafeRawBufferPointer, kind: ValueKind, suppression: [[UInt8]], dateFormats: [NHSDate.Format],
+        scratch: ValueScratch, slot: Int
+    ) -> Outcome {
         if kind == .text {
-            return .value(bytes.isEmpty ? nil : String(decoding: bytes, as: UTF8.self))
+            return .value(bytes.isEmpty ? nil : bytes)
         }
         var start = 0, end = bytes.count
         while start < end && bytes[start] == 32 { start += 1 }
         while end > start && bytes[end - 1] == 32 { end -= 1 }
         if start == end { return .value(nil) }
         let trimmed = UnsafeRawBufferPointer(rebasing: bytes[start..<end])
-        if !suppression.isEmpty {
-            let token = String(decoding: trimmed, as: UTF8.self)
-            if suppression.contains(token) { return .suppressed(token) }
+        for token in suppression where token.count == trimmed.count && token.elementsEqual(trimmed) {
+            return .suppressed(trimmed)
         }
         switch kind {
-        case .integer:
-            return canonicalNumber(trimmed, allowFraction: false).map { .value($0) } ?? .invalid("invalid integer")
-        case .decimal:
-            return canonicalNumber(trimmed, allowFraction: true).map { .value($0) } ?? .invalid("invalid number")
+        case .integer, .decimal:
+            let fraction = kind == .decimal
+            if isCanonical(trimmed, allowFraction: fraction) { return .value(trimmed) }
+            guard let canonical = canonicalNumber(trimmed, allowFraction: fraction) else {
+                return .invalid(fraction ? "invalid number" : "invalid integer")
+            }
+            return .value(scratch.store(slot, canonical))
         case .date:
-            return NHSDate.parse(trimmed, formats: dateFormats).map { .value($0.iso) } ?? .invalid("invalid date")
+            guard let date = NHSDate.parse(trimmed, formats: dateFormats) else { return .invalid("invalid date") }
+            return .value(scratch.store(slot, date.iso.utf8))
         case .text:
-            return .value(nil)  // handled above
+            return .value(trimmed)
         }
+    }
+
+    /// Already canonical: digits only, no leading zero, short enough for a bigint (the common case).
+    @inline(__always)
+    static func isCanonical(_ b: UnsafeRawBufferPointer, allowFraction: Bool) -> Bool {
+        guard b.count <= 18, b.count == 1 || b[0] != 48 else { return false }
+        for c in b where c < 48 || c > 57 { return false }
+        return true
     }
 
     /// `[+-]digits[.digits]` → canonical text: no `+`, no leading zeros, no trailing
     /// fractional zeros, `-0` as `0`. Nil when the text is not such a number (or an integer
     /// does not fit in 64 bits).
-    public static func canonicalNumber(_ b: UnsafeRawBufferPointer, allowFraction: Bool) -> String? {
-        // Fast path, most NHS values: plain digits, no sign, no leading zero, short enough.
-        if b.count <= 18 && (b.count == 1 || b[0] != 48) && b.allSatisfy({ $0 >= 48 && $0 <= 57 }) {
-            return String(decoding: b, as: UTF8.self)
-        }
+    public static func canonicalNumber(_ b: UnsafeRawBufferPointer, allowFraction: Bool) -> [UInt8]? {
+        guard !b.isEmpty else { return nil }
         var i = 0
         var negative = false
         if b[0] == 43 || b[0] == 45 {  // + -
@@ -83,6 +95,12 @@ public enum ValueParser {
             if out.count > 19 || (out.count == 19 && max.lexicographicallyPrecedes(out)) { return nil }
         }
         if negative && !(out.count == 1 && out[0] == 48) { out.insert(45, at: 0) }
-        return String(decoding: out, as: UTF8.self)
+        return out
+    }
+
+    /// String convenience for tests and messages.
+    public static func canonicalNumber(_ text: String, allowFraction: Bool) -> String? {
+        let bytes = Array(text.utf8)
+        return bytes.withUnsafeBytes { canonicalNumber($0, allowFraction: allowFraction) }.map { String(decoding: $0, as: UTF8.self) }
     }
 }

@@ -94,18 +94,20 @@ enum Report {
                 out.line("\(prefix) would be recorded, not current: published before the current edition (\(counts))")
             case (.unchanged, _):
                 out.line("\(prefix) unchanged (\(scope.rows) rows identical to the current revision); nothing written")
+            case (.knownFile, _):
+                out.line("\(prefix) unchanged (the same file was loaded before); nothing written")
             }
         }
         if dryRun { out.line("dry run: nothing was written") }
     }
 
     static func outcome(_ result: PublicationLoader.Result) -> String {
-        result.scopes.contains { $0.status != .unchanged } ? "ok" : "nothing_new"
+        result.scopes.contains { $0.status == .current || $0.status == .recorded } ? "ok" : "nothing_new"
     }
 
     static func counts(_ result: PublicationLoader.Result) -> [String: Int] {
         [
-            "revisions": result.scopes.filter { $0.status != .unchanged }.count,
+            "revisions": result.scopes.filter { $0.status == .current || $0.status == .recorded }.count,
             "rows_read": result.rowsRead,
             "bytes_read": Int(result.bytesRead),
             "added": result.scopes.reduce(0) { $0 + $1.added },
