@@ -117,9 +117,18 @@ public final class Warehouse {
         guard let runID else { return }
         connection.rollbackQuietly()
         let json = "{" + counts.sorted { $0.key < $1.key }.map { "\"\($0.key)\":\($0.value)" }.joined(separator: ",") + "}"
-        _ = try? connection.execute(
-            "UPDATE etl.runs SET finished_at = clock_timestamp(), outcome = $2, error = $3, counts = $4::jsonb WHERE run_id = $1::bigint",
-            [String(runID), outcome, error, json])
+        // A cancel request sent on SIGTERM is asynchronous and may land on this statement
+        // instead of the one it was meant for: try again rather than leave the run "running".
+        for _ in 0..<3 {
+            do {
+                try connection.execute(
+                    "UPDATE etl.runs SET finished_at = clock_timestamp(), outcome = $2, error = $3, counts = $4::jsonb WHERE run_id = $1::bigint",
+                    [String(runID), outcome, error, json])
+                return
+            } catch {
+                connection.rollbackQuietly()
+            }
+        }
     }
 
     /// Marks runs that were left `running` by a process that died (their backend is gone).

@@ -69,3 +69,59 @@ public enum Run {
 final class DataBox: @unchecked Sendable {
     var data = Data()
 }
+
+/// A program started in the background (for kill -9, lock and cancellation tests).
+public final class RunningProcess: @unchecked Sendable {
+    public let process: Process
+    private let outBox = DataBox(), errBox = DataBox()
+    private let group = DispatchGroup()
+
+    public init(_ executable: String, _ arguments: [String], environment: [String: String] = [:]) throws {
+        process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        var env = ProcessInfo.processInfo.environment
+        env.merge(environment) { _, new in new }
+        process.environment = env
+        let outPipe = Pipe(), errPipe = Pipe()
+        process.standardOutput = outPipe
+        process.standardError = errPipe
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        let outBox = self.outBox, errBox = self.errBox
+        group.enter()
+        DispatchQueue.global().async { [group] in outBox.data = outPipe.fileHandleForReading.readDataToEndOfFile(); group.leave() }
+        group.enter()
+        DispatchQueue.global().async { [group] in errBox.data = errPipe.fileHandleForReading.readDataToEndOfFile(); group.leave() }
+    }
+
+    public var pid: Int32 { process.processIdentifier }
+
+    /// Sends `signal` (SIGKILL, SIGTERM, SIGINT).
+    public func signal(_ signal: Int32) { kill(process.processIdentifier, signal) }
+
+    /// Waits for the process to end and returns what it printed.
+    public func wait() -> RunResult {
+        process.waitUntilExit()
+        group.wait()
+        return RunResult(status: process.terminationStatus, stdout: String(decoding: outBox.data, as: UTF8.self),
+                         stderr: String(decoding: errBox.data, as: UTF8.self), stdoutData: outBox.data)
+    }
+
+    /// The command line as the kernel shows it to other users (`ps`), NUL separators as spaces.
+    public var visibleCommandLine: String {
+        let data = (try? Data(contentsOf: URL(fileURLWithPath: "/proc/\(pid)/cmdline"))) ?? Data()
+        return String(decoding: data.map { $0 == 0 ? 32 : $0 }, as: UTF8.self)
+    }
+}
+
+/// Polls `condition` every 20 ms until it holds or `timeout` passes; returns whether it held.
+@discardableResult
+public func eventually(timeout: TimeInterval = 30, _ condition: () throws -> Bool) rethrows -> Bool {
+    let deadline = Date().addingTimeInterval(timeout)
+    while Date() < deadline {
+        if try condition() { return true }
+        usleep(20_000)
+    }
+    return try condition()
+}

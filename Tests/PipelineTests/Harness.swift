@@ -1,0 +1,82 @@
+import Foundation
+import TestSupport
+import XCTest
+
+/// One test's world: its own database, cache directory and scratch directory, and the built
+/// `pipeline` binary pointed at them through the environment (as cron would).
+final class Harness {
+    let database: TestDatabase
+    let cache: TemporaryDirectory
+    let scratch: TemporaryDirectory
+    var extraEnvironment: [String: String] = [:]
+
+    init() throws {
+        database = try TestDatabase()
+        cache = try TemporaryDirectory("cache")
+        scratch = try TemporaryDirectory("work")
+    }
+
+    var environment: [String: String] {
+        ["DATABASE_URL": database.url, "PIPELINE_CACHE_DIR": cache.path].merging(extraEnvironment) { _, new in new }
+    }
+
+    @discardableResult
+    func pipeline(_ arguments: String...) throws -> RunResult {
+        try Run.pipeline(arguments, environment: environment)
+    }
+
+    @discardableResult
+    func pipeline(_ arguments: [String]) throws -> RunResult {
+        try Run.pipeline(arguments, environment: environment)
+    }
+
+    func start(_ arguments: [String]) throws -> RunningProcess {
+        try RunningProcess(Run.pipelinePath, arguments, environment: environment)
+    }
+
+    /// `pipeline revisions --json` as dictionaries.
+    func revisions(_ source: String = "list-sizes") throws -> [[String: Any]] {
+        let result = try pipeline("revisions", source, "--json")
+        XCTAssertEqual(result.status, 0, result.stderr)
+        return try result.lines.map { try JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any] }
+    }
+
+    /// Python's sum of NUMBER_OF_PATIENTS over practice rows of a registrations CSV (an
+    /// independent reckoning of what the warehouse must hold).
+    static func pythonPatientTotal(_ path: String) throws -> Int {
+        let script = """
+            import csv, sys
+            total = 0
+            with open(sys.argv[1], newline='', encoding='utf-8-sig') as f:
+                for row in csv.DictReader(f):
+                    kind = row.get('TYPE', row.get('ORG_TYPE', 'GP'))
+                    if kind != 'GP':
+                        continue
+                    total += int([v for k, v in row.items() if k.replace(' ', '_').upper() == 'NUMBER_OF_PATIENTS'][0])
+            print(total)
+            """
+        let result = try Run.program("python3", ["-c", script, path])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        return Int(result.stdout.trimmingCharacters(in: .whitespacesAndNewlines))!
+    }
+
+    /// Rewrites a CSV with Python: `edit` is Python code run with `rows` (list of lists, header
+    /// first) in scope; the result keeps LF line endings.
+    func edited(_ source: String, as name: String, _ edit: String) throws -> String {
+        let target = scratch.url.appendingPathComponent(name).path
+        let script = """
+            import csv, sys
+            rows = list(csv.reader(open(sys.argv[1], newline='')))
+            \(edit.split(separator: "\n").map { String($0) }.joined(separator: "\n"))
+            with open(sys.argv[2], 'w', newline='') as f:
+                csv.writer(f, lineterminator='\\n').writerows(rows)
+            """
+        let result = try Run.program("python3", ["-c", script, source, target])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        return target
+    }
+}
+
+extension Fixtures {
+    static func registrations(_ name: String) -> String { path("samples/registrations/" + name) }
+}
