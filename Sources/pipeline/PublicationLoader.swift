@@ -99,7 +99,8 @@ final class PublicationLoader {
                     for entry in entries {
                         let reader = try archive.reader(for: entry)
                         let published = options.published ?? file.published ?? entry.modified.map(CalendarDate.utc)
-                        let index = try read(reader, name: "\(file.displayName):\(entry.name)", entryName: entry.name,
+                        let index = try read(reader, name: "\(file.displayName):\(entry.name)",
+                                             logName: "\((file.displayName as NSString).lastPathComponent):\(entry.name)", entryName: entry.name,
                                              period: period, published: published, writer: writer, result: &result)
                         var info = describe(file, sha: sha, size: Int64(input.size))
                         info.published = published
@@ -113,7 +114,8 @@ final class PublicationLoader {
                     let hashing = HashingSource(input)
                     let published = options.published ?? file.published
                         ?? CalendarDate.utc(Date(timeIntervalSince1970: TimeInterval(input.identity.modifiedSeconds)))
-                    let index = try read(hashing, name: file.displayName, entryName: (file.displayName as NSString).lastPathComponent,
+                    let index = try read(hashing, name: file.displayName, logName: (file.displayName as NSString).lastPathComponent,
+                                         entryName: (file.displayName as NSString).lastPathComponent,
                                          period: period, published: published, writer: writer, result: &result)
                     let sha = hashing.sha256 ?? knownSHA!
                     if knownSHA == nil {
@@ -146,7 +148,8 @@ final class PublicationLoader {
     }
 
     /// Reads one CSV stream into the writer; returns the input index it was registered under.
-    private func read(_ stream: any ByteSource, name: String, entryName: String, period: ReportingPeriod?,
+    /// `name` is what messages show (the path as given); `logName` what the revision log keeps.
+    private func read(_ stream: any ByteSource, name: String, logName: String, entryName: String, period: ReportingPeriod?,
                       published: CalendarDate?, writer: RevisionWriter, result: inout Result) throws -> Int {
         var mapper: (any RecordMapper)?
         var assembler: SegmentAssembler?
@@ -178,7 +181,7 @@ final class PublicationLoader {
             let newAssembler = SegmentAssembler(spec: made.spec, source: name)
             mapper = made
             assembler = newAssembler
-            inputIndex = writer.addInput(name: name, header: header, published: published)
+            inputIndex = writer.addInput(name: logName, header: header, published: published)
             if case .declared = reading.layout.header {
                 records += 1
                 try made.map(record, into: &newAssembler.row) { try newAssembler.add(&$0, emit: emit) }

@@ -216,7 +216,7 @@ class FixtureServerTest(unittest.TestCase):
         self.assertTrue(data.startswith(b"HTTP/1.1 400"), data[:40])
         data, _ = self.raw(b"GET /x HTTP/9.Z\r\nHost: x\r\n\r\n")
         self.assertIn(b" 400 ", data[:20])
-        data, _ = self.raw(b"GET /x HTTP/1.1\r\nBroken header line\r\n\r\n")
+        data, _ = self.raw(b"GET /x HTTP/1.1\r\nConnection: close\r\nBroken header line\r\n\r\n")
         self.assertTrue(data.startswith(b"HTTP/1."), data[:40])
         data, _ = self.raw(b"BREW /pot HTTP/1.1\r\nHost: x\r\n\r\n")
         self.assertIn(b"501", data[:20])
