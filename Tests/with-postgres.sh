@@ -15,6 +15,7 @@ if [ -z "$PG_BIN" ] || [ ! -x "$PG_BIN/initdb" ]; then
   exec "$@"
 fi
 PORT="${ETL_TEST_PG_PORT:-55432}"            # only names the socket file; no TCP listener
+PG_OPTIONS="${ETL_TEST_PG_OPTIONS:--c fsync=off}"   # benchmarks pass "-c fsync=on"
 WORK="$(mktemp -d /tmp/etl-pg.XXXXXX)"; DATA="$WORK/data"
 chmod 755 "$WORK"
 as_pg() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }  # initdb refuses root
@@ -23,7 +24,7 @@ cleanup() { as_pg "$PG_BIN/pg_ctl" -D "$DATA" -m immediate stop >/dev/null 2>&1 
 trap cleanup EXIT
 as_pg "$PG_BIN/initdb" -D "$DATA" -U etl --auth=trust -E UTF8 --locale=C >/dev/null
 as_pg "$PG_BIN/pg_ctl" -D "$DATA" -l "$WORK/server.log" -w -t 30 \
-  -o "-c listen_addresses= -p $PORT -k $WORK -c fsync=off -c max_connections=200" start >/dev/null
+  -o "-c listen_addresses= -p $PORT -k $WORK -c max_connections=200 $PG_OPTIONS" start >/dev/null
 as_pg "$PG_BIN/createdb" -h "$WORK" -p "$PORT" -U etl etl_test
 export ETL_TEST_DATABASE_URL="host=$WORK port=$PORT user=etl dbname=etl_test"
 export ETL_TEST_PG_BIN="$PG_BIN" ETL_TEST_PG_SOCKET_DIR="$WORK" ETL_TEST_PG_PORT="$PORT"

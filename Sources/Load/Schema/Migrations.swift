@@ -129,22 +129,27 @@ public enum Migrations {
         """
 
     /// Segment tables. Bookkeeping columns first, then attributes, enrichment, and the row arrays.
-    /// `revision_id` is checked at commit: a first edition's segments are COPYed straight into
-    /// the table before its revision row exists (the row needs the file's hash, known at the end).
+    /// No surrogate key and no foreign keys: each would cost the server work per segment during
+    /// the load (a sequence call and a B-tree insert, a trigger at commit). A segment is
+    /// identified by (scope_id, org, valid_from) or, for detached content, detached_revision;
+    /// its revision exists by construction (written in the same transaction) and tests check
+    /// there are no orphans. History is found through a BRIN index: a scope's segments are
+    /// appended together.
+    /// Hierarchy indexes leave out NULLs (an equality filter implies NOT NULL, so they still serve
+    /// it): a month loaded before its practice map costs them nothing.
     /// `one_current`: at most one current segment per scope and organisation, checked at commit,
     /// so a load can write a new edition's segments before closing the ones they replace.
     /// The other indexes are partial indexes on current segments, one per API filter.
     static let listSizes = """
         CREATE TABLE data.list_sizes (
-            segment_id bigserial PRIMARY KEY,
-            scope_id integer NOT NULL REFERENCES etl.scopes,
+            scope_id integer NOT NULL,
             dataset text NOT NULL,
             period date NOT NULL,
             org text NOT NULL,
             valid_from integer NOT NULL,
             valid_to integer,
-            revision_id bigint NOT NULL REFERENCES etl.revisions DEFERRABLE INITIALLY DEFERRED,
-            detached_revision bigint REFERENCES etl.revisions DEFERRABLE INITIALLY DEFERRED,
+            revision_id bigint NOT NULL,
+            detached_revision bigint,
             seg_hash bytea NOT NULL,
             row_count integer NOT NULL,
             sub_icb text,
@@ -163,25 +168,24 @@ public enum Migrations {
         );
         ALTER TABLE data.list_sizes ADD CONSTRAINT list_sizes_one_current
             EXCLUDE USING btree (scope_id WITH =, org WITH =) WHERE (valid_to IS NULL) DEFERRABLE INITIALLY DEFERRED;
-        CREATE INDEX list_sizes_history ON data.list_sizes (scope_id, valid_from);
+        CREATE INDEX list_sizes_history ON data.list_sizes USING brin (scope_id, valid_from);
         CREATE INDEX list_sizes_org ON data.list_sizes (org, period) WHERE valid_to IS NULL;
         CREATE INDEX list_sizes_period ON data.list_sizes (period, dataset) WHERE valid_to IS NULL;
-        CREATE INDEX list_sizes_pcn ON data.list_sizes (pcn, period) WHERE valid_to IS NULL;
-        CREATE INDEX list_sizes_sub_icb ON data.list_sizes (sub_icb, period) WHERE valid_to IS NULL;
-        CREATE INDEX list_sizes_icb ON data.list_sizes (icb, period) WHERE valid_to IS NULL;
-        CREATE INDEX list_sizes_region ON data.list_sizes (region, period) WHERE valid_to IS NULL;
+        CREATE INDEX list_sizes_pcn ON data.list_sizes (pcn, period) WHERE valid_to IS NULL AND pcn IS NOT NULL;
+        CREATE INDEX list_sizes_sub_icb ON data.list_sizes (sub_icb, period) WHERE valid_to IS NULL AND sub_icb IS NOT NULL;
+        CREATE INDEX list_sizes_icb ON data.list_sizes (icb, period) WHERE valid_to IS NULL AND icb IS NOT NULL;
+        CREATE INDEX list_sizes_region ON data.list_sizes (region, period) WHERE valid_to IS NULL AND region IS NOT NULL;
 
         -- One row per practice and month: no dimensions, so values are plain columns.
         CREATE TABLE data.practice_map (
-            segment_id bigserial PRIMARY KEY,
-            scope_id integer NOT NULL REFERENCES etl.scopes,
+            scope_id integer NOT NULL,
             dataset text NOT NULL,
             period date NOT NULL,
             org text NOT NULL,
             valid_from integer NOT NULL,
             valid_to integer,
-            revision_id bigint NOT NULL REFERENCES etl.revisions DEFERRABLE INITIALLY DEFERRED,
-            detached_revision bigint REFERENCES etl.revisions DEFERRABLE INITIALLY DEFERRED,
+            revision_id bigint NOT NULL,
+            detached_revision bigint,
             seg_hash bytea NOT NULL,
             row_count integer NOT NULL,
             line integer NOT NULL,
@@ -202,13 +206,13 @@ public enum Migrations {
         );
         ALTER TABLE data.practice_map ADD CONSTRAINT practice_map_one_current
             EXCLUDE USING btree (scope_id WITH =, org WITH =) WHERE (valid_to IS NULL) DEFERRABLE INITIALLY DEFERRED;
-        CREATE INDEX practice_map_history ON data.practice_map (scope_id, valid_from);
+        CREATE INDEX practice_map_history ON data.practice_map USING brin (scope_id, valid_from);
         CREATE INDEX practice_map_org ON data.practice_map (org, period) WHERE valid_to IS NULL;
         CREATE INDEX practice_map_period ON data.practice_map (period) WHERE valid_to IS NULL;
-        CREATE INDEX practice_map_pcn ON data.practice_map (pcn, period) WHERE valid_to IS NULL;
-        CREATE INDEX practice_map_sub_icb ON data.practice_map (sub_icb, period) WHERE valid_to IS NULL;
-        CREATE INDEX practice_map_icb ON data.practice_map (icb, period) WHERE valid_to IS NULL;
-        CREATE INDEX practice_map_region ON data.practice_map (region, period) WHERE valid_to IS NULL;
+        CREATE INDEX practice_map_pcn ON data.practice_map (pcn, period) WHERE valid_to IS NULL AND pcn IS NOT NULL;
+        CREATE INDEX practice_map_sub_icb ON data.practice_map (sub_icb, period) WHERE valid_to IS NULL AND sub_icb IS NOT NULL;
+        CREATE INDEX practice_map_icb ON data.practice_map (icb, period) WHERE valid_to IS NULL AND icb IS NOT NULL;
+        CREATE INDEX practice_map_region ON data.practice_map (region, period) WHERE valid_to IS NULL AND region IS NOT NULL;
         """
 
     static let listSizesAPI = """

@@ -14,27 +14,31 @@ enum Enrichment {
         switch spec.table {
         case "list_sizes":
             // Segments kept from earlier steps already carry their hierarchy.
-            try connection.execute(hierarchyUpdate(condition: "s.scope_id = $1::int AND s.valid_from = (SELECT current_step FROM etl.scopes WHERE scope_id = $1::int)"), [String(scopeID)])
+            try connection.execute(hierarchyUpdate(condition: "l.scope_id = $1::int AND l.valid_from = (SELECT current_step FROM etl.scopes WHERE scope_id = $1::int)"), [String(scopeID)])
         case "practice_map":
-            try connection.execute(hierarchyUpdate(condition: "s.period >= $1::date"), [period.start.iso])
+            try connection.execute(hierarchyUpdate(condition: "l.period >= $1::date"), [period.start.iso])
         default:
             break
         }
     }
 
-    /// Sets pcn/icb/region on current list-size segments matching `condition` from the
+    /// Sets pcn/icb/region on current list-size segments matching `condition` (on alias `l`) from the
     /// practice map current for their month (or the newest earlier one).
     private static func hierarchyUpdate(condition: String) -> String {
         """
         UPDATE data.list_sizes s
         SET pcn = m.pcn, icb = m.icb, region = m.region, hierarchy_period = m.period
-        FROM data.list_sizes target
-        CROSS JOIN LATERAL (
-            SELECT pm.pcn, pm.icb, pm.region, pm.period FROM data.practice_map pm
-            WHERE pm.valid_to IS NULL AND pm.org = target.org AND pm.period <= target.period
-            ORDER BY pm.period DESC LIMIT 1
+        FROM (
+            SELECT l.ctid AS tid, h.*
+            FROM data.list_sizes l
+            CROSS JOIN LATERAL (
+                SELECT pm.pcn, pm.icb, pm.region, pm.period FROM data.practice_map pm
+                WHERE pm.valid_to IS NULL AND pm.org = l.org AND pm.period <= l.period
+                ORDER BY pm.period DESC LIMIT 1
+            ) h
+            WHERE l.valid_to IS NULL AND \(condition)
         ) m
-        WHERE s.segment_id = target.segment_id AND s.valid_to IS NULL AND \(condition)
+        WHERE s.ctid = m.tid
           AND (s.pcn, s.icb, s.region, s.hierarchy_period) IS DISTINCT FROM (m.pcn, m.icb, m.region, m.period)
         """
     }

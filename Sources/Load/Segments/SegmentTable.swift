@@ -238,10 +238,10 @@ struct SegmentTable {
         let pairs = rowValues.map { "a.\($0)::text, b.\($0)::text" }.joined(separator: ", ")
         let differ = "(\(rowValues.map { "a.\($0)" }.joined(separator: ", "))) IS DISTINCT FROM (\(rowValues.map { "b.\($0)" }.joined(separator: ", ")))"
         return """
-            WITH fa AS (SELECT * FROM \(name) t WHERE t.scope_id = $1 AND \(fromPredicate)),
-                 fb AS (SELECT * FROM \(name) t WHERE t.scope_id = $1 AND \(toPredicate)),
-                 ca AS (SELECT * FROM fa WHERE NOT EXISTS (SELECT 1 FROM fb WHERE fb.segment_id = fa.segment_id)),
-                 cb AS (SELECT * FROM fb WHERE NOT EXISTS (SELECT 1 FROM fa WHERE fa.segment_id = fb.segment_id)),
+            WITH fa AS (SELECT t.ctid AS tid, t.* FROM \(name) t WHERE t.scope_id = $1 AND \(fromPredicate)),
+                 fb AS (SELECT t.ctid AS tid, t.* FROM \(name) t WHERE t.scope_id = $1 AND \(toPredicate)),
+                 ca AS (SELECT * FROM fa WHERE NOT EXISTS (SELECT 1 FROM fb WHERE fb.tid = fa.tid)),
+                 cb AS (SELECT * FROM fb WHERE NOT EXISTS (SELECT 1 FROM fa WHERE fa.tid = fb.tid)),
                  a AS (\(expand("a", "ca"))),
                  b AS (\(expand("b", "cb")))
             SELECT \(keyOut), (a.org IS NULL)::int + 2 * (b.org IS NULL)::int, \(pairs)

@@ -83,7 +83,7 @@ public final class LayoutMapper: RecordMapper {
         constants = layout.constantDimensions.map { value in
             guard let value else { return nil }
             let storage = UnsafeMutableRawBufferPointer.allocate(byteCount: max(value.utf8.count, 1), alignment: 1)
-            _ = storage.copyBytes(from: value.utf8)
+            storage.copyBytes(from: value.utf8)
             return storage
         }
         for column in layout.ignored { _ = find(column) }
