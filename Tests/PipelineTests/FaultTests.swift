@@ -28,7 +28,10 @@ final class FaultTests: XCTestCase {
     }
 
     override func setUpWithError() throws { h = try Harness() }
-    override func tearDown() { h = nil }
+    override func tearDownWithError() throws {
+        if let h, (try? h.database.value("SELECT to_regclass('etl.scopes') IS NOT NULL")) == "t" { try h.assertIntegrity() }
+        h = nil
+    }
 
     func loadFirstEdition() throws -> String {
         let result = try h.pipeline("load", "list-sizes", Self.edition1, "--published", "2025-11-13")

@@ -34,6 +34,24 @@ final class Harness {
         try RunningProcess(Run.pipelinePath, arguments, environment: environment)
     }
 
+    /// The integrity the schema does not declare (segment tables have no foreign keys, by
+    /// design): every segment belongs to a known scope and revision, and no organisation has
+    /// two current segments in a scope.
+    func assertIntegrity(file: StaticString = #filePath, line: UInt = #line) throws {
+        for table in ["list_sizes", "practice_map"] {
+            let orphans = try database.value("""
+                SELECT count(*) FROM data.\(table) s
+                WHERE NOT EXISTS (SELECT 1 FROM etl.scopes c WHERE c.scope_id = s.scope_id)
+                   OR NOT EXISTS (SELECT 1 FROM etl.revisions r WHERE r.revision_id = s.revision_id)
+                   OR (s.detached_revision IS NOT NULL AND NOT EXISTS (SELECT 1 FROM etl.revisions r WHERE r.revision_id = s.detached_revision))
+                """)
+            XCTAssertEqual(orphans, "0", "orphan segments in data.\(table)", file: file, line: line)
+            let doubled = try database.value(
+                "SELECT count(*) FROM (SELECT 1 FROM data.\(table) WHERE valid_to IS NULL GROUP BY scope_id, org HAVING count(*) > 1) d")
+            XCTAssertEqual(doubled, "0", "two current segments for one organisation in data.\(table)", file: file, line: line)
+        }
+    }
+
     /// `pipeline revisions --json` as dictionaries.
     func revisions(_ source: String = "list-sizes") throws -> [[String: Any]] {
         let result = try pipeline("revisions", source, "--json")

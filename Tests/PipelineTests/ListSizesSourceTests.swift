@@ -9,7 +9,10 @@ final class ListSizesSourceTests: XCTestCase {
     var h: Harness!
 
     override func setUpWithError() throws { h = try Harness() }
-    override func tearDown() { h = nil }
+    override func tearDownWithError() throws {
+        if let h, (try? h.database.value("SELECT to_regclass('etl.scopes') IS NOT NULL")) == "t" { try h.assertIntegrity() }
+        h = nil
+    }
 
     /// Every real registrations file in the publisher mirror.
     static let publishedFiles: [String] = {

@@ -9,7 +9,10 @@ final class RevisionScenarioTests: XCTestCase {
     let october = Fixtures.registrations("gp-reg-pat-prac-all_2025-10.csv")
 
     override func setUpWithError() throws { h = try Harness() }
-    override func tearDown() { h = nil }
+    override func tearDownWithError() throws {
+        if let h, (try? h.database.value("SELECT to_regclass('etl.scopes') IS NOT NULL")) == "t" { try h.assertIntegrity() }
+        h = nil
+    }
 
     /// A republication of October 2025 in the K82057 pattern: three counts corrected, one
     /// postcode changed, one practice withdrawn, one added.
