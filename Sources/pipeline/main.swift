@@ -13,6 +13,8 @@ enum Program {
         usage: pipeline COMMAND [ARGS]
           inspect PATH [--entry NAME] [--rows N|all] [--cat] [--json]   look inside a zip or CSV file
           load SOURCE FILE... [--period P] [--published D] [--dry-run]  load files as one publication
+          load SOURCE --url URL                                         fetch one file by hand, then load it
+          refresh [SOURCE...] [--period P] [--dry-run] [--mirror URL]   find, fetch and load what is new
           revisions [SOURCE] [--period P] [--json]                      the revision log
           diff SOURCE PERIOD [--dataset D] [--from R] [--to R] [--json] row-level changes between editions
           rollback REVISION                                             withdraw an edition
@@ -39,6 +41,8 @@ enum Program {
                 try InspectCommand(rest).run(out: out)
             case "load":
                 try LoadCommand(rest).run(out: out, err: err, arguments: argv)
+            case "refresh":
+                return try RefreshCommand(rest).run(out: out, err: err, arguments: argv)
             case "revisions":
                 try RevisionsCommand(rest).run(out: out, err: err, arguments: argv)
             case "diff":

@@ -16,7 +16,7 @@ struct LoadCommand {
     let dryRun: Bool
 
     init(_ argv: [String]) throws {
-        args = try Arguments(argv, options: WarehouseSession.options.union(["period", "published", "cache-dir", "url"]),
+        args = try Arguments(argv, options: WarehouseSession.options.union(RefreshCommand.networkOptions).union(["period", "published", "url"]),
                              flags: WarehouseSession.flags.union(["dry-run"]))
         guard args.positionals.count >= 2 || (args.positionals.count == 1 && args.value("url") != nil) else {
             throw UsageError(Self.usage)
@@ -55,11 +55,47 @@ struct LoadCommand {
                 warehouse: session.warehouse, source: source, fingerprints: FingerprintStore(cacheDirectory: CacheDirectory.resolve(args.value("cache-dir"))),
                 progress: progress)
             let options = LoadOptions(dryRun: dryRun, published: published, isCancelled: { Signals.cancelled })
-            let result = try loader.load(files.map { LocalFile(path: $0) }, period: expected, options: options)
+            var inputs = files.map { LocalFile(path: $0) }
+            if let url = args.value("url") {
+                inputs.append(try fetchByHand(url, err: err))
+            }
+            let result = try loader.load(inputs, period: expected, options: options)
             progress?.finish()
             Report.print(result, dryRun: dryRun, out: out)
             session.finish(outcome: Report.outcome(result), counts: Report.counts(result))
         }
+    }
+}
+
+extension LoadCommand {
+    /// `--url`: one file fetched with the same checks, cache and provenance as `refresh`, for
+    /// when the publisher's pages refuse scripted clients. Hosts come from the source's catalogue
+    /// entry, so a URL elsewhere is refused.
+    func fetchByHand(_ url: String, err: Output) throws -> LocalFile {
+        let catalog = try SourceCatalog.load(from: CatalogLocation.resolve(args.value("config")))
+        guard let entry = catalog.entry(source.id) else { throw UsageError("source '\(source.id)' has no entry in the catalogue") }
+        let downloader = try NetworkSetup.downloader(args: args, hosts: Set(entry.hosts), err: err)
+        let name = (URL(string: url)?.lastPathComponent).map { $0.removingPercentEncoding ?? $0 } ?? url
+        let fetched = try downloader.fetch(url, expect: name.lowercased().hasSuffix(".zip") ? .zip : .data)
+        var local = LocalFile(path: fetched.path, displayName: name)
+        local.url = url
+        local.etag = fetched.record.etag
+        local.lastModified = fetched.record.lastModified
+        local.fetchedAt = fetched.record.fetchedAt
+        local.sha256 = fetched.record.sha256
+        if let modified = fetched.record.lastModified.flatMap(HTTPDate.parse) { local.published = CalendarDate.utc(modified) }
+        return local
+    }
+}
+
+/// RFC 7231 dates (`Sun, 06 Nov 1994 08:49:37 GMT`).
+enum HTTPDate {
+    static func parse(_ text: String) -> Date? {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "GMT")
+        formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss zzz"
+        return formatter.date(from: text)
     }
 }
 

@@ -1,0 +1,475 @@
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+import Transform
+
+/// The rules every fetch follows.
+public struct DownloadPolicy: Sendable {
+    /// Publisher hosts that pages, files and redirects may go to.
+    public var allowedHosts: Set<String>
+    /// Seconds without a byte before a transfer counts as stalled (then retried).
+    public var idleTimeout: TimeInterval = 30
+    /// Upper bound for one fetch, retries and waits included.
+    public var maxTotalSeconds: TimeInterval = 900
+    public var maxAttempts = 6
+    /// First backoff; doubles each retry, with ±50 % jitter; `Retry-After` wins when larger.
+    public var backoffBase: TimeInterval = 1
+    /// Largest body accepted.
+    public var maxBytes: Int64 = 8 << 30
+    public var maxRedirects = 20
+    public var userAgent = "nhs-gp-warehouse/0.1 (+https://github.com/; batch loader)"
+
+    public init(allowedHosts: Set<String>) { self.allowedHosts = allowedHosts }
+}
+
+/// What a fetch should get, checked before the file is accepted.
+public enum ContentExpectation: Sendable {
+    case any
+    /// A zip archive: magic bytes and central directory are checked; an HTML page is named as such.
+    case zip
+    /// A web page.
+    case html
+    /// A data file that is not a zip (CSV): an HTML page in its place is refused and named.
+    case data
+}
+
+/// The result of a fetch.
+public struct FetchResult: Sendable {
+    /// The publisher's URL (what provenance records, even when a mirror served it).
+    public let url: String
+    /// Where the bytes are (an object in the content-addressed cache).
+    public let path: String
+    public let record: DownloadCache.Record
+    /// True when the server said 304: the cached copy is current and no body was transferred.
+    public let notModified: Bool
+    /// Attempts made (1 when the first succeeded).
+    public let attempts: Int
+}
+
+/// Fetches publisher URLs into the cache: streamed to a `.part` file, checked (length, SHA-256,
+/// zip structure, HTML-instead-of-zip), fsync'd and renamed into place. Conditional GET with the
+/// cached validators; retries with exponential backoff and jitter on timeouts, resets, short
+/// reads, 5xx and 429 (honouring `Retry-After`), within a total time budget; resumes with
+/// `Range` + `If-Range`, restarting from zero when the server answers 200 or a wrong range.
+/// Only https, to allowed hosts (loopback mirrors excepted); redirects checked the same way.
+public final class Downloader: @unchecked Sendable {
+    // @unchecked: the session delegate's state is touched only from the delegate queue while a
+    // transfer runs and from the calling thread after it finished (ordered by a semaphore).
+    public let cache: DownloadCache
+    public let policy: DownloadPolicy
+    public let mirror: Mirror?
+    /// Called with a one-line note on retries and restarts (for the run log).
+    public var onEvent: @Sendable (String) -> Void = { _ in }
+    /// Called with bytes received so far (for a progress line).
+    public var onProgress: @Sendable (Int64) -> Void = { _ in }
+    private let session: URLSession
+    private let delegate: TransferDelegate
+
+    public init(cache: DownloadCache, policy: DownloadPolicy, mirror: Mirror? = nil) {
+        self.cache = cache
+        self.policy = policy
+        self.mirror = mirror
+        delegate = TransferDelegate()
+        let configuration = URLSessionConfiguration.ephemeral
+        configuration.timeoutIntervalForRequest = policy.idleTimeout
+        configuration.timeoutIntervalForResource = policy.maxTotalSeconds
+        configuration.httpCookieStorage = nil
+        configuration.urlCache = nil
+        configuration.requestCachePolicy = .reloadIgnoringLocalCacheData
+        let queue = OperationQueue()
+        queue.maxConcurrentOperationCount = 1
+        session = URLSession(configuration: configuration, delegate: delegate, delegateQueue: queue)
+        delegate.owner = self
+    }
+
+    deinit { session.invalidateAndCancel() }
+
+    /// Fetches `url` (a publisher URL). Throws `ExtractError`: `.refused` for a URL or redirect
+    /// outside policy, `.notPublished` for 404/410, `.transient` when retries ran out, `.notZip`
+    /// for an HTML page (or other bytes) where a zip was expected, `.http` for other statuses.
+    public func fetch(_ url: String, expect: ContentExpectation = .any, conditional: Bool = true) throws -> FetchResult {
+        guard let publisherURL = URL(string: url) else { throw ExtractError(.refused, path: url, "not a valid URL") }
+        try checkAllowed(publisherURL, original: url)
+        let target = mirror?.map(publisherURL) ?? publisherURL
+        if target.isFileURL {
+            return try fetchLocal(target, publisherURL: url, expect: expect, conditional: conditional)
+        }
+        let cached = conditional ? cache.record(for: url) : nil
+        try FileManager.default.createDirectory(at: cache.temporaryDirectory, withIntermediateDirectories: true)
+        let part = cache.temporaryDirectory.appendingPathComponent("\(UUID().uuidString).part")
+        defer { try? FileManager.default.removeItem(at: part) }
+        let deadline = Date().addingTimeInterval(policy.maxTotalSeconds)
+        var attempt = 0
+        var resume: (bytes: Int64, validator: String, total: Int64?)? = nil
+        var lastProblem = ""
+        while true {
+            attempt += 1
+            var request = URLRequest(url: target)
+            request.setValue(policy.userAgent, forHTTPHeaderField: "User-Agent")
+            request.setValue("identity", forHTTPHeaderField: "Accept-Encoding")
+            if let cached, resume == nil {
+                if let etag = cached.etag, !etag.hasPrefix("W/") { request.setValue(etag, forHTTPHeaderField: "If-None-Match") }
+                if let modified = cached.lastModified { request.setValue(modified, forHTTPHeaderField: "If-Modified-Since") }
+            }
+            if let resume {
+                request.setValue("bytes=\(resume.bytes)-", forHTTPHeaderField: "Range")
+                request.setValue(resume.validator, forHTTPHeaderField: "If-Range")
+            }
+            let transfer = try run(request, into: part, appendFrom: resume?.bytes, deadline: deadline, publisherURL: url)
+            if let refusal = transfer.refusal { throw ExtractError(.refused, path: url, refusal) }
+            let status = transfer.status
+            if status == 304, let cached {
+                return FetchResult(url: url, path: cache.objectURL(cached.sha256).path, record: cached, notModified: true, attempts: attempt)
+            }
+            if status == 404 || status == 410 {
+                throw ExtractError(.notPublished, path: url, "not published (HTTP \(status))")
+            }
+            var transient: String? = nil
+            if let error = transfer.error {
+                transient = error
+            } else if status == 429 || (500...599).contains(status) {
+                transient = "HTTP \(status)"
+            } else if status == 200 || status == 206 {
+                if let expected = transfer.expectedLength, transfer.written != expected {
+                    transient = "short read: \(transfer.written) of \(expected) bytes"
+                } else if status == 206, transfer.rangeMismatch {
+                    transient = "the server resumed at the wrong offset"
+                    resume = nil
+                } else {
+                    return try accept(part, transfer: transfer, publisherURL: url, expect: expect, attempts: attempt)
+                }
+            } else {
+                throw ExtractError(.http, path: url, "HTTP \(status)\(transfer.reason.map { " \($0)" } ?? "")")
+            }
+            lastProblem = transient!
+            // Keep what arrived when the server can resume it safely (a strong validator).
+            if (status == 200 || status == 206), !transfer.rangeMismatch, transfer.written > 0,
+               let validator = transfer.etag.flatMap({ $0.hasPrefix("W/") ? nil : $0 }) ?? transfer.lastModified {
+                resume = (transfer.written, validator, transfer.totalLength)
+            } else {
+                resume = nil
+            }
+            var wait = policy.backoffBase * pow(2, Double(attempt - 1)) * Double.random(in: 0.5...1.5)
+            if let retryAfter = transfer.retryAfter { wait = max(wait, retryAfter) }
+            if attempt >= policy.maxAttempts || Date().addingTimeInterval(wait) > deadline {
+                throw ExtractError(.transient, path: url, "gave up after \(attempt) attempts: \(lastProblem)")
+            }
+            onEvent("retrying \(url) in \(String(format: "%.1f", wait)) s after \(lastProblem) (attempt \(attempt))")
+            Thread.sleep(forTimeInterval: wait)
+        }
+    }
+
+    /// Refuses non-https URLs (loopback excepted) and hosts outside the allow-list.
+    func checkAllowed(_ url: URL, original: String) throws {
+        let host = (url.host ?? "").lowercased()
+        if url.scheme == "http" && Mirror.isLoopback(host) { return }
+        guard url.scheme == "https" else {
+            throw ExtractError(.refused, path: original, "only https URLs are fetched (got \(url.scheme ?? "no scheme"))")
+        }
+        guard policy.allowedHosts.contains(host) else {
+            throw ExtractError(.refused, path: original, "host \(host) is not on the allow-list (\(policy.allowedHosts.sorted().joined(separator: ", ")))")
+        }
+    }
+
+    /// Checks a complete download and moves it into the cache.
+    private func accept(_ part: URL, transfer: Transfer, publisherURL: String, expect: ContentExpectation, attempts: Int) throws -> FetchResult {
+        guard transfer.written <= policy.maxBytes else {
+            throw ExtractError(.limitExceeded, path: publisherURL, "larger than the \(policy.maxBytes)-byte cap")
+        }
+        let input = try FileInput(path: part.path)
+        let head = try input.bytes(at: 0, count: Int(min(input.size, 512)))
+        if case .zip = expect {
+            guard ZipArchive.hasZipSignature(head) else {
+                let type = transfer.contentType.map { "; content-type \($0)" } ?? ""
+                throw ExtractError(.notZip, path: publisherURL, ZipArchive.describeNonZip(head) + type)
+            }
+            _ = try ZipArchive(path: part.path)  // the central directory is readable and consistent
+        }
+        if case .data = expect {
+            let description = ZipArchive.describeNonZip(head)
+            if description.contains("HTML page") {
+                let type = transfer.contentType.map { "; content-type \($0)" } ?? ""
+                throw ExtractError(.notZip, path: publisherURL, description.replacingOccurrences(of: "not a zip archive", with: "not a data file") + type)
+            }
+        }
+        let (sha, size) = try HashingSource.digest(of: input)
+        try Self.syncToDisk(part)
+        let record = DownloadCache.Record(
+            url: publisherURL, sha256: sha, size: size, etag: transfer.etag, lastModified: transfer.lastModified,
+            contentType: transfer.contentType, fetchedAt: Date())
+        try cache.store(part, record: record)
+        return FetchResult(url: publisherURL, path: cache.objectURL(sha).path, record: record, notModified: false, attempts: attempts)
+    }
+
+    /// Flushes a finished download to disk before it is renamed into the cache, so a crash
+    /// never leaves a named object with missing bytes.
+    static func syncToDisk(_ file: URL) throws {
+        let fd = open(file.path, O_RDONLY)
+        guard fd >= 0 else { throw ExtractError(.io, path: file.path, "cannot open the download to sync it") }
+        defer { close(fd) }
+        if fsync(fd) != 0 { throw ExtractError(.io, path: file.path, "fsync failed: \(String(cString: strerror(errno)))") }
+    }
+
+    /// A mirror directory on disk (`file://` base): copied into the cache; the file's size and
+    /// modification time stand in for HTTP validators.
+    private func fetchLocal(_ file: URL, publisherURL: String, expect: ContentExpectation, conditional: Bool) throws -> FetchResult {
+        var path = file.path
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
+            path += "/index.html"
+        }
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw ExtractError(.notPublished, path: publisherURL, "not published (no \(path) in the mirror)")
+        }
+        let attributes = try FileManager.default.attributesOfItem(atPath: path)
+        let validator = "\"\((attributes[.size] as? NSNumber)?.int64Value ?? 0)-\(Int((attributes[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0))\""
+        if conditional, let cached = cache.record(for: publisherURL), cached.etag == validator {
+            return FetchResult(url: publisherURL, path: cache.objectURL(cached.sha256).path, record: cached, notModified: true, attempts: 1)
+        }
+        try FileManager.default.createDirectory(at: cache.temporaryDirectory, withIntermediateDirectories: true)
+        let part = cache.temporaryDirectory.appendingPathComponent("\(UUID().uuidString).part")
+        defer { try? FileManager.default.removeItem(at: part) }
+        try FileManager.default.copyItem(atPath: path, toPath: part.path)
+        let size = (try FileManager.default.attributesOfItem(atPath: part.path)[.size] as? NSNumber)?.int64Value ?? 0
+        var transfer = Transfer()
+        transfer.status = 200
+        transfer.etag = validator
+        transfer.written = size
+        transfer.contentType = path.hasSuffix(".html") ? "text/html" : nil
+        return try accept(part, transfer: transfer, publisherURL: publisherURL, expect: expect, attempts: 1)
+    }
+
+    // MARK: one HTTP exchange
+
+    struct Transfer {
+        var status = 0
+        var reason: String?
+        var etag: String?
+        var lastModified: String?
+        var contentType: String?
+        var expectedLength: Int64?   // bytes this response should deliver
+        var totalLength: Int64?      // the whole file's size
+        var retryAfter: TimeInterval?
+        var written: Int64 = 0       // bytes in the .part file after this response
+        var rangeMismatch = false
+        var error: String?           // a transport failure worth retrying
+        var refusal: String?         // a policy refusal (redirect off the allow-list)
+    }
+
+    /// Runs one request, writing the body to `part` (appending from `appendFrom` when the server
+    /// honours the range, else from zero). Blocks until the transfer ends.
+    private func run(_ request: URLRequest, into part: URL, appendFrom: Int64?, deadline: Date, publisherURL: String) throws -> Transfer {
+        let state = TransferState(part: part, appendFrom: appendFrom, maxBytes: policy.maxBytes, onProgress: onProgress)
+        let task = session.dataTask(with: request)
+        delegate.begin(task: task, state: state)
+        task.resume()
+        let remaining = deadline.timeIntervalSinceNow
+        if state.done.wait(timeout: .now() + max(remaining, 0.1)) == .timedOut {
+            task.cancel()
+            _ = state.done.wait(timeout: .now() + 5)
+            state.transfer.error = state.transfer.error ?? "the download took longer than \(Int(policy.maxTotalSeconds)) s"
+        }
+        delegate.end(task: task)
+        state.close()
+        if let failure = state.failure { throw failure }
+        return state.transfer
+    }
+
+    /// Whether a redirect target is acceptable (same rules as the first URL; mirrors allowed).
+    func redirectRefusal(to url: URL?) -> String? {
+        guard let url else { return "redirect without a location" }
+        if let mirror, url.absoluteString.hasPrefix(mirror.base.absoluteString) { return nil }
+        do {
+            try checkAllowed(url, original: url.absoluteString)
+            return nil
+        } catch let error as ExtractError {
+            return "redirect refused: \(error.reason) (to \(url.absoluteString))"
+        } catch {
+            return "redirect refused"
+        }
+    }
+}
+
+/// One transfer's mutable state, shared between the delegate queue and the caller.
+final class TransferState: @unchecked Sendable {
+    let part: URL
+    let appendFrom: Int64?
+    let maxBytes: Int64
+    let onProgress: @Sendable (Int64) -> Void
+    var transfer = Downloader.Transfer()
+    var handle: FileHandle?
+    var failure: (any Error)?
+    var redirects = 0
+    let done = DispatchSemaphore(value: 0)
+
+    init(part: URL, appendFrom: Int64?, maxBytes: Int64, onProgress: @escaping @Sendable (Int64) -> Void) {
+        self.part = part
+        self.appendFrom = appendFrom
+        self.maxBytes = maxBytes
+        self.onProgress = onProgress
+    }
+
+    func close() {
+        try? handle?.synchronize()
+        try? handle?.close()
+        handle = nil
+    }
+}
+
+/// URLSession delegate routing callbacks to the transfer in progress.
+final class TransferDelegate: NSObject, URLSessionDataDelegate, @unchecked Sendable {
+    weak var owner: Downloader?
+    private var states: [Int: TransferState] = [:]
+    private let lock = NSLock()
+
+    func begin(task: URLSessionTask, state: TransferState) {
+        lock.lock(); states[task.taskIdentifier] = state; lock.unlock()
+    }
+
+    func end(task: URLSessionTask) {
+        lock.lock(); states[task.taskIdentifier] = nil; lock.unlock()
+    }
+
+    private func state(_ task: URLSessionTask) -> TransferState? {
+        lock.lock(); defer { lock.unlock() }
+        return states[task.taskIdentifier]
+    }
+
+    func urlSession(_ session: URLSession, task: URLSessionTask, willPerformHTTPRedirection response: HTTPURLResponse,
+                    newRequest request: URLRequest, completionHandler: @escaping @Sendable (URLRequest?) -> Void) {
+        guard let state = state(task), let owner else { return completionHandler(nil) }
+        state.redirects += 1
+        if state.redirects > owner.policy.maxRedirects {
+            state.transfer.refusal = "too many redirects (more than \(owner.policy.maxRedirects))"
+            return completionHandler(nil)
+        }
+        if let refusal = owner.redirectRefusal(to: request.url) {
+            state.transfer.refusal = refusal
+            return completionHandler(nil)
+        }
+        var next = request
+        // Never carry credentials or cookies to another host.
+        if request.url?.host != task.currentRequest?.url?.host {
+            next.setValue(nil, forHTTPHeaderField: "Authorization")
+            next.setValue(nil, forHTTPHeaderField: "Cookie")
+        }
+        completionHandler(next)
+    }
+
+    func urlSession(_ session: URLSession, dataTask: URLSessionDataTask, didReceive response: URLResponse,
+                    completionHandler: @escaping @Sendable (URLSession.ResponseDisposition) -> Void) {
+        guard let state = state(dataTask), let http = response as? HTTPURLResponse else { return completionHandler(.cancel) }
+        var t = state.transfer
+        t.status = http.statusCode
+        func header(_ name: String) -> String? { http.value(forHTTPHeaderField: name) }
+        t.etag = header("ETag")
+        t.lastModified = header("Last-Modified")
+        t.contentType = header("Content-Type")
+        t.retryAfter = header("Retry-After").flatMap(Self.parseRetryAfter)
+        let encoded = header("Content-Encoding").map { $0.lowercased() != "identity" } ?? false
+        let length = encoded ? nil : header("Content-Length").flatMap { Int64($0) }
+        var start: Int64 = 0
+        if http.statusCode == 206, let range = header("Content-Range") {
+            // "bytes N-M/T"
+            let parts = range.replacingOccurrences(of: "bytes ", with: "").split(separator: "/")
+            let first = parts.first.flatMap { Int64($0.split(separator: "-").first ?? "") }
+            t.totalLength = parts.count > 1 ? Int64(parts[1]) : nil
+            if first != state.appendFrom { t.rangeMismatch = true }
+            start = state.appendFrom ?? 0
+            t.expectedLength = t.totalLength
+        } else if http.statusCode == 200 {
+            t.expectedLength = length
+            t.totalLength = length
+        }
+        if let total = t.totalLength, total > state.maxBytes {
+            t.error = nil
+            state.transfer = t
+            state.failure = ExtractError(.limitExceeded, path: response.url?.absoluteString ?? "", "the server announces \(total) bytes, over the \(state.maxBytes)-byte cap")
+            return completionHandler(.cancel)
+        }
+        if (http.statusCode == 200 || http.statusCode == 206) && !t.rangeMismatch {
+            if http.statusCode == 206 && start > 0, let handle = try? FileHandle(forWritingTo: state.part) {
+                // Resume: keep the bytes already received, append after them.
+                try? handle.truncate(atOffset: UInt64(start))
+                try? handle.seek(toOffset: UInt64(start))
+                state.handle = handle
+            } else {
+                // A 200 (even to a range request) is the whole file: start again from zero.
+                if FileManager.default.createFile(atPath: state.part.path, contents: nil) {
+                    state.handle = try? FileHandle(forWritingTo: state.part)
+                } else {
+                    state.failure = ExtractError(.io, path: state.part.path, "cannot create the download file")
+                }
+                start = 0
+            }
+            t.written = start
+        }
+        state.transfer = t
+        completionHandler(.allow)
+    }
+
+    func urlSession(_ session: URLSession, dataTask: URLSessionDataTask, didReceive data: Data) {
+        guard let state = state(dataTask) else { return }
+        guard let handle = state.handle else { return }  // an error body we do not keep
+        do {
+            try handle.write(contentsOf: data)
+        } catch {
+            state.failure = ExtractError(.io, path: state.part.path, "cannot write the download: \(error.localizedDescription)")
+            dataTask.cancel()
+            return
+        }
+        state.transfer.written += Int64(data.count)
+        state.onProgress(state.transfer.written)
+        if state.transfer.written > state.maxBytes {
+            state.failure = ExtractError(.limitExceeded, path: dataTask.originalRequest?.url?.absoluteString ?? "", "the body passed the \(state.maxBytes)-byte cap")
+            dataTask.cancel()
+        }
+    }
+
+    func urlSession(_ session: URLSession, task: URLSessionTask, didCompleteWithError error: (any Error)?) {
+        guard let state = state(task) else { return }
+        if let error, state.failure == nil, state.transfer.refusal == nil {
+            let nsError = error as NSError
+            state.transfer.error = nsError.code == NSURLErrorTimedOut ? "timed out" : "connection error: \(nsError.localizedDescription)"
+        }
+        state.done.signal()
+    }
+
+    /// `Retry-After: 120` or an HTTP date.
+    static func parseRetryAfter(_ value: String) -> TimeInterval? {
+        if let seconds = TimeInterval(value.trimmingCharacters(in: .whitespaces)) { return max(0, seconds) }
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "GMT")
+        formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss zzz"
+        return formatter.date(from: value).map { max(0, $0.timeIntervalSinceNow) }
+    }
+}
+
+/// A mirror of publisher hosts: `https://HOST/PATH` is fetched as `BASE/HOST/PATH` (an http(s)
+/// server or a `file://` directory); provenance still records the publisher's URL.
+public struct Mirror: Sendable {
+    public let base: URL
+
+    public init?(_ base: String) {
+        var text = base
+        if !text.contains("://") { text = URL(fileURLWithPath: text).absoluteString }
+        guard let url = URL(string: text.hasSuffix("/") ? String(text.dropLast()) : text) else { return nil }
+        self.base = url
+    }
+
+    public func map(_ url: URL) -> URL {
+        let host = url.host ?? ""
+        var path = url.path
+        if url.absoluteString.range(of: "%") != nil, let encodedPath = URLComponents(url: url, resolvingAgainstBaseURL: false)?.percentEncodedPath {
+            path = base.isFileURL ? url.path : encodedPath
+        }
+        let joined = base.absoluteString + "/" + host + path
+        return URL(string: joined) ?? base.appendingPathComponent(host + path)
+    }
+
+    static func isLoopback(_ host: String) -> Bool {
+        host == "127.0.0.1" || host == "localhost" || host == "::1" || host == "[::1]"
+    }
+}
