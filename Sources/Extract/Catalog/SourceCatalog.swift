@@ -130,8 +130,11 @@ enum SlugTemplate {
                     guard let v = take(&s, digits: 4) else { return nil }
                     year = v
                 case "yy":
-                    // The second year of a financial year: must follow the first.
+                    // The second year of a financial year: must follow the first; the period
+                    // starts on 1 April of the first.
                     guard let v = take(&s, digits: 2), let y = year, v == (y + 1) % 100 else { return nil }
+                    month = 4
+                    day = 1
                 case "dd":
                     guard let v = take(&s, digits: 2) ?? take(&s, digits: 1) else { return nil }
                     day = v
