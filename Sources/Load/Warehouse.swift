@@ -66,7 +66,7 @@ public final class Warehouse {
         let keys = [String(Self.lockKeys.0), String(Self.lockKeys.1)]
         let got = try connection.execute("SELECT pg_try_advisory_lock($1::int, $2::int)", keys)
         if got.bool(0, 0) == true { return }
-        let holder = try describeLockHolder()
+        let holder = try lockHolder() ?? "a session that has just let go of it"
         if !wait {
             throw LoadError(.lockHeld, "another run holds the warehouse lock: \(holder)")
         }
@@ -78,8 +78,9 @@ public final class Warehouse {
         _ = try? connection.execute("SELECT pg_advisory_unlock($1::int, $2::int)", [String(Self.lockKeys.0), String(Self.lockKeys.1)])
     }
 
-    /// "run 12 (load list-sizes) pid 4242 on host db1, since 2026-11-21 17:58:03+00".
-    func describeLockHolder() throws -> String {
+    /// Who holds the warehouse lock, or nil when nobody does:
+    /// "run 12 (load list-sizes), pid 4242 on host db1, since 2026-11-21 17:58:03Z".
+    public func lockHolder() throws -> String? {
         let result = try connection.execute("""
             SELECT l.pid, r.run_id, r.command, r.host, r.os_pid,
                    to_char(coalesce(r.started_at, a.backend_start) AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS"Z"'),
@@ -91,7 +92,7 @@ public final class Warehouse {
             ORDER BY r.run_id DESC NULLS LAST
             LIMIT 1
             """, [String(Self.lockKeys.0), String(Self.lockKeys.1)])
-        guard result.rowCount == 1 else { return "a session that has just let go of it" }
+        guard result.rowCount == 1 else { return nil }
         if let run = result.string(0, 1) {
             return "run \(run) (\(result.string(0, 2) ?? "?")), pid \(result.string(0, 4) ?? "?") on host \(result.string(0, 3) ?? "?"), since \(result.string(0, 5) ?? "?")"
         }
@@ -116,7 +117,7 @@ public final class Warehouse {
     public func finishRun(outcome: String, error: String?, counts: [String: Int]) {
         guard let runID else { return }
         connection.rollbackQuietly()
-        let json = "{" + counts.sorted { $0.key < $1.key }.map { "\"\($0.key)\":\($0.value)" }.joined(separator: ",") + "}"
+        let json = Self.countsJSON(counts)
         // A cancel request sent on SIGTERM is asynchronous and may land on this statement
         // instead of the one it was meant for: try again rather than leave the run "running".
         for _ in 0..<3 {
@@ -129,6 +130,11 @@ public final class Warehouse {
                 connection.rollbackQuietly()
             }
         }
+    }
+
+    /// Counts as a JSON object (keys are code-given names; values integers).
+    static func countsJSON(_ counts: [String: Int]) -> String {
+        "{" + counts.sorted { $0.key < $1.key }.map { "\(JSONText.string($0.key)):\($0.value)" }.joined(separator: ",") + "}"
     }
 
     /// Marks runs that were left `running` by a process that died (their backend is gone).

@@ -1,18 +1,57 @@
 import Foundation
 
-/// Where the warehouse is: `--database-url`, else `DATABASE_URL`, else libpq's own defaults
-/// (PG* variables, `~/.pgpass`, service files). The connection string is handed to libpq and
-/// never printed; logs show `PGConnection.target` (user@host:port/db), which has no password.
+/// Where the warehouse is: `--database-url`, else `DATABASE_URL`, else the config file's
+/// `database_url`, else libpq's own defaults when PG* variables name a server, else the project's
+/// embedded PostgreSQL. The connection string is handed to libpq and never printed; logs show
+/// `PGConnection.target` (user@host:port/db), which has no password.
 struct DatabaseTarget {
-    /// nil means "libpq defaults".
-    let conninfo: String?
-    /// Where it came from, for messages: "--database-url", "DATABASE_URL", "libpq defaults".
+    enum Kind {
+        case conninfo(String)
+        /// libpq reads PGHOST, PGDATABASE, PGSERVICE, ~/.pgpass… itself.
+        case libpqDefaults
+        case embedded(EmbeddedPostgres)
+    }
+
+    let kind: Kind
+    /// Where it came from, for messages: "--database-url", "DATABASE_URL", "pipeline.json",
+    /// "PG* variables", "embedded".
     let origin: String
 
-    static func resolve(flag: String?, environment: [String: String] = ProcessInfo.processInfo.environment) -> DatabaseTarget {
-        if let flag, !flag.isEmpty { return DatabaseTarget(conninfo: flag, origin: "--database-url") }
-        if let url = environment["DATABASE_URL"], !url.isEmpty { return DatabaseTarget(conninfo: url, origin: "DATABASE_URL") }
-        return DatabaseTarget(conninfo: nil, origin: "libpq defaults")
+    /// Variables that mean "a server is configured for libpq".
+    static let libpqVariables = ["PGHOST", "PGHOSTADDR", "PGDATABASE", "PGSERVICE", "PGPORT"]
+
+    static func resolve(_ settings: Settings, environment: [String: String] = ProcessInfo.processInfo.environment) throws -> DatabaseTarget {
+        let url = settings[.databaseURL]
+        if let text = url.value, !text.isEmpty {
+            Secrets.register(password(in: text))
+            return DatabaseTarget(kind: .conninfo(text), origin: url.origin)
+        }
+        Secrets.register(environment["PGPASSWORD"])
+        if libpqVariables.contains(where: { !(environment[$0] ?? "").isEmpty }) {
+            return DatabaseTarget(kind: .libpqDefaults, origin: "PG* variables")
+        }
+        return DatabaseTarget(kind: .embedded(try EmbeddedPostgres(settings: settings)), origin: "embedded")
+    }
+
+    /// The password a connection string carries, if any (to blank it from logs).
+    static func password(in conninfo: String) -> String? {
+        if let scheme = conninfo.range(of: "://") {
+            let rest = conninfo[scheme.upperBound...]
+            let authority = rest.prefix { $0 != "/" && $0 != "?" }
+            if let at = authority.lastIndex(of: "@"), let colon = authority[..<at].firstIndex(of: ":") {
+                let raw = String(authority[authority.index(after: colon)..<at])
+                return raw.removingPercentEncoding ?? raw
+            }
+            if let range = rest.range(of: #"password=[^&]*"#, options: .regularExpression) {
+                let raw = String(rest[range].dropFirst("password=".count))
+                return raw.removingPercentEncoding ?? raw
+            }
+            return nil
+        }
+        guard let range = conninfo.range(of: #"password\s*=\s*('([^'\\]|\\.)*'|\S+)"#, options: .regularExpression) else { return nil }
+        var value = conninfo[range].drop { $0 != "=" }.dropFirst().drop { $0 == " " }
+        if value.hasPrefix("'") { value = value.dropFirst().dropLast() }
+        return String(value).replacingOccurrences(of: "\\'", with: "'").replacingOccurrences(of: "\\\\", with: "\\")
     }
 
     /// True when a connection string carries a password (`user:secret@` or `password=`).

@@ -7,6 +7,7 @@ import Transform
 /// |---|---|
 /// | 0  | done, or nothing new |
 /// | 1  | an internal error (a bug): report it |
+/// | 3  | `pipeline status` only: a source is failing or overdue |
 /// | 64 | usage error |
 /// | 65 | input refused: a file, archive or header the loader will not accept |
 /// | 69 | source unavailable: not published yet, page moved, or refused by policy |
@@ -17,6 +18,7 @@ import Transform
 enum ExitStatus: Int32 {
     case ok = 0
     case internalError = 1
+    case attention = 3
     case usage = 64
     case dataRefused = 65
     case unavailable = 69

@@ -9,6 +9,8 @@ final class Output: @unchecked Sendable {
     // @unchecked: each instance is used from one thread at a time (the command's).
     static let standard = Output(fd: 1)
     static let error = Output(fd: 2)
+    /// Swallows everything (`--quiet`).
+    static let discard = Output(fd: -1)
 
     private let fd: Int32
     private var buffer: [UInt8] = []
@@ -48,6 +50,7 @@ final class Output: @unchecked Sendable {
     }
 
     private func writeAll(_ bytes: UnsafeRawBufferPointer) {
+        guard fd >= 0 else { return }
         var offset = 0
         while offset < bytes.count {
             let n = Glibc.write(fd, bytes.baseAddress! + offset, bytes.count - offset)

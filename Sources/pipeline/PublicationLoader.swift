@@ -66,7 +66,7 @@ final class PublicationLoader {
         for file in files {
             let input = try FileInput(path: file.path)
             let sha = file.sha256 ?? fingerprints?.sha256(for: input.identity)
-            if let sha, try isKnown(sha) {
+            if let sha, !options.force, try isKnown(sha) {
                 fileOutcomes.append(FileOutcome(file: file.displayName, skippedAsKnown: true))
                 continue
             }
@@ -87,7 +87,7 @@ final class PublicationLoader {
                     if knownSHA == nil {
                         fingerprints?.record(sha256: sha, before: input.identity, after: input.currentIdentity(), hashedAt: started)
                     }
-                    if try isKnown(sha) {
+                    if !options.force, try isKnown(sha) {
                         result.files.append(FileOutcome(file: file.displayName, skippedAsKnown: true))
                         continue
                     }

@@ -3,57 +3,146 @@ import Foundation
 import Load
 import Transform
 
-/// discover → download → load for one source: the newest publication (or one period's), only
-/// the files whose bytes the warehouse does not have, one transaction.
+/// discover → download → load for one source: the newest publication, one period's, or every
+/// edition in a range (backfill). Each edition is one transaction; only files whose bytes the
+/// warehouse does not have are read. Every look at a source is recorded in etl.source_checks.
 final class Refresher {
     let session: WarehouseSession
     let downloader: Downloader
-    let fingerprints: FingerprintStore?
-    let out: Output
-    let err: Output
+    let settings: Settings
+    let context: Context
+    var log: Log { context.log }
+    var out: Output { context.out }
 
-    init(session: WarehouseSession, downloader: Downloader, fingerprints: FingerprintStore?, out: Output, err: Output) {
+    init(session: WarehouseSession, downloader: Downloader, settings: Settings, context: Context) {
         self.session = session
         self.downloader = downloader
-        self.fingerprints = fingerprints
-        self.out = out
-        self.err = err
+        self.settings = settings
+        self.context = context
     }
 
     enum Outcome {
         case loaded(PublicationLoader.Result)
-        case nothingNew(String)
+        case nothingNew
         case notYetPublished(ReportingPeriod)
         case dryRun
     }
 
+    /// The newest edition (or `period`'s), as `pipeline refresh` does.
     func refresh(source: any SourceDefinition, entry: SourceCatalog.Entry, period: ReportingPeriod?, dryRun: Bool) throws -> Outcome {
-        let discovery = Discovery(entry: entry, downloader: downloader)
-        let publication: FoundPublication
-        switch try discovery.discover(period: period) {
-        case .notYetPublished(let period):
-            out.line("\(source.id) \(period.label): not yet published (the series page does not list it)")
-            return .notYetPublished(period)
-        case .found(let found):
-            publication = found
+        try checking(source: source.id, dryRun: dryRun) {
+            let discovery = Discovery(entry: entry, downloader: downloader)
+            switch try discovery.discover(period: period) {
+            case .notYetPublished(let period):
+                out.line("\(source.id) \(period.label): not yet published (the series page does not list it)")
+                log.info("discover.not_listed", "", [("period", .string(period.label))])
+                return (.notYetPublished(period), period)
+            case .found(let publication):
+                return (try process(publication, source: source, dryRun: dryRun, force: false), publication.edition.period)
+            }
         }
+    }
+
+    /// Every edition listed for periods in `range` (all listed when nil), oldest first, each in
+    /// its own transaction. Editions already loaded cost a conditional request per page and file
+    /// and write nothing, so a re-run after a failure resumes at the edition that failed.
+    func backfill(source: any SourceDefinition, entry: SourceCatalog.Entry, range: ClosedRange<ReportingPeriod>?,
+                  dryRun: Bool, force: Bool) throws -> [Outcome] {
+        let discovery = Discovery(entry: entry, downloader: downloader)
+        let listed = try discovery.editions()
+        let editions = listed.filter { range?.contains($0.period) ?? true }
+            .sorted { ($0.period, $0.listedDate ?? $0.period.start) < ($1.period, $1.listedDate ?? $1.period.start) }
+        if let range {
+            let periods = Set(editions.map(\.period))
+            var missing: [String] = []
+            var period = range.lowerBound
+            while period <= range.upperBound {
+                if !periods.contains(period) { missing.append(period.label) }
+                period = period.next
+            }
+            if !missing.isEmpty {
+                log.warning("backfill.not_listed", "\(source.id): the series page lists no edition for \(missing.joined(separator: ", "))",
+                            [("periods", .array(missing.map { .string($0) }))])
+            }
+            if editions.isEmpty {
+                throw ExtractError(.notPublished, path: entry.series, "no \(source.id) edition is listed for \(range.lowerBound.label)…\(range.upperBound.label)")
+            }
+        }
+        log.info("backfill.plan", "\(source.id): \(editions.count) edition\(editions.count == 1 ? "" : "s") to \(dryRun ? "check" : "load"), oldest first",
+                 [("editions", .int(editions.count))])
+        var outcomes: [Outcome] = []
+        for (index, edition) in editions.enumerated() {
+            if Signals.cancelled { throw LoadError(.cancelled, "cancelled") }
+            let outcome = try checking(source: source.id, dryRun: dryRun) {
+                let publication = try discovery.publication(for: edition)
+                log.info("backfill.edition", "", [("period", .string(edition.period.label)), ("index", .int(index + 1)), ("of", .int(editions.count))])
+                return (try process(publication, source: source, dryRun: dryRun, force: force), edition.period)
+            }
+            outcomes.append(outcome)
+        }
+        return outcomes
+    }
+
+    /// Runs one look at a source and records it (not under dry run): its outcome, or the
+    /// failure that ended it.
+    private func checking(source: String, dryRun: Bool, _ body: () throws -> (Outcome, ReportingPeriod)) throws -> Outcome {
+        let started = Date()
+        return try log.with([("source", .string(source))]) {
+            do {
+                let (outcome, period) = try body()
+                let (name, counts): (String, [String: Int])
+                switch outcome {
+                case .loaded(let result): (name, counts) = (Report.outcome(result), Report.counts(result))
+                case .nothingNew: (name, counts) = ("nothing_new", [:])
+                case .notYetPublished: (name, counts) = ("not_yet_published", [:])
+                case .dryRun: return outcome
+                }
+                SourceStates.record(session.warehouse, source: source, at: context.clock(), period: period.start, outcome: name, error: nil, counts: counts)
+                log.info("source.done", "", [("period", .string(period.label)), ("outcome", .string(name)),
+                                             ("duration_s", .seconds(since: started))])
+                return outcome
+            } catch {
+                if !dryRun {
+                    SourceStates.record(session.warehouse, source: source, at: context.clock(), period: nil, outcome: WarehouseSession.outcome(of: error),
+                                        error: Secrets.redact(String(describing: error)), counts: [:])
+                }
+                throw error
+            }
+        }
+    }
+
+    /// Fetches an edition's files and loads those the warehouse does not have.
+    private func process(_ publication: FoundPublication, source: any SourceDefinition, dryRun: Bool, force: Bool) throws -> Outcome {
         let label = "\(source.id) \(publication.edition.period.label)"
+        log.info("discover.found", dryRun ? "" : "\(label): \(publication.page.title.isEmpty ? publication.edition.slug : publication.page.title), published \(publication.published)",
+                 [("period", .string(publication.edition.period.label)), ("page", .string(publication.edition.url)),
+                  ("published", .string(publication.published.iso))])
         if dryRun {
+            let known = try SourceStates.knownURLs(session.warehouse, source: source.id, urls: publication.files.map(\.file.url))
             out.line("\(label): \(publication.page.title.isEmpty ? publication.edition.slug : publication.page.title), published \(publication.published)")
             for (file, dataset) in publication.files {
-                out.line("  would fetch \(file.url) and load it as \(dataset)")
+                if known.contains(file.url) && !force {
+                    out.line("  loaded already: \(file.name) (\(dataset)); would check it for a republication")
+                } else {
+                    out.line("  would fetch \(file.url) and load it as \(dataset)")
+                }
             }
             for file in publication.ignored { out.line("  would ignore \(file.name) (no dataset matches)") }
             return .dryRun
         }
         var files: [LocalFile] = []
         var unchanged: [String] = []
-        for (file, _) in publication.files {
+        for (file, dataset) in publication.files {
             let progress = Progress(label: "fetch \(file.name)")
             downloader.onProgress = { [progress] bytes in progress?.bytes(bytes) }
-            let fetched = try downloader.fetch(file.url, expect: file.name.lowercased().hasSuffix(".zip") ? .zip : .data)
+            let started = Date()
+            let fetched = try downloader.fetch(file.url, expect: file.name.lowercased().hasSuffix(".zip") ? .zip : .data, conditional: !force)
             progress?.finish()
-            if try isKnown(fetched.record.sha256, source: source.id) {
+            log.info("fetch.done", fetched.notModified ? "" : "\(source.id): fetched \(file.name) (\(Progress.megabytes(fetched.record.size)) in \(String(format: "%.1f", Date().timeIntervalSince(started))) s)",
+                     [("stage", .string("fetch")), ("file", .string(file.name)), ("dataset", .string(dataset)), ("url", .string(file.url)),
+                      ("bytes", .int(Int(fetched.record.size))), ("not_modified", .bool(fetched.notModified)),
+                      ("attempts", .int(fetched.attempts)), ("duration_s", .seconds(since: started))])
+            if !force, try isKnown(fetched.record.sha256, source: source.id) {
                 unchanged.append("\(file.name) (\(fetched.notModified ? "not modified" : "same bytes"))")
                 continue
             }
@@ -68,17 +157,19 @@ final class Refresher {
             files.append(local)
         }
         if files.isEmpty {
-            let note = "\(label): nothing new (\(unchanged.joined(separator: ", ")))"
-            out.line(note)
-            return .nothingNew(note)
+            out.line("\(label): nothing new (\(unchanged.joined(separator: ", ")))")
+            return .nothingNew
         }
-        let progress = Progress(label: "load \(source.id)")
+        let started = Date()
+        let progress = Progress(label: "load \(label)")
         defer { progress?.finish() }
-        let loader = PublicationLoader(warehouse: session.warehouse, source: source, fingerprints: nil, progress: progress)
-        let options = LoadOptions(published: publication.published, isCancelled: { Signals.cancelled })
+        let loader = PublicationLoader(warehouse: session.warehouse, source: source, fingerprints: nil,
+                                       zipLimits: settings.zipLimits, csvLimits: settings.csvLimits, progress: progress)
+        let options = LoadOptions(force: force, published: publication.published, isCancelled: { Signals.cancelled })
         let result = try loader.load(files, period: nil, options: options)
         progress?.finish()
         Report.print(result, dryRun: false, out: out)
+        Report.log(result, log: log, started: started)
         return .loaded(result)
     }
 
@@ -87,20 +178,28 @@ final class Refresher {
     }
 }
 
-/// Where `Config/sources.json` is: `--config`, `PIPELINE_CATALOG`, `./Config/sources.json`, or
-/// the nearest `Config/sources.json` above the binary (a checkout's `.build/…/pipeline`).
-enum CatalogLocation {
-    static func resolve(_ flag: String?, environment: [String: String] = ProcessInfo.processInfo.environment) throws -> URL {
-        if let flag { return URL(fileURLWithPath: flag) }
-        if let path = environment["PIPELINE_CATALOG"], !path.isEmpty { return URL(fileURLWithPath: path) }
-        let local = URL(fileURLWithPath: "Config/sources.json")
-        if FileManager.default.fileExists(atPath: local.path) { return local }
-        var directory = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
-        for _ in 0..<6 {
-            let candidate = directory.appendingPathComponent("Config/sources.json")
-            if FileManager.default.fileExists(atPath: candidate.path) { return candidate }
-            directory = directory.deletingLastPathComponent()
+extension Settings {
+    var zipLimits: ZipLimits {
+        var limits = ZipLimits.standard
+        limits.maxEntryBytes = UInt64(int(.zipMaxEntryBytes))
+        limits.maxRatio = UInt64(int(.zipMaxRatio))
+        limits.maxEntries = int(.zipMaxEntries)
+        return limits
+    }
+
+    var csvLimits: (Int, Int) { (int(.csvMaxFieldBytes), int(.csvMaxFields)) }
+
+    /// The source catalogue, and each named source (every one when none are named) with its entry.
+    func sources(_ names: [String]) throws -> (SourceCatalog, [(any SourceDefinition, SourceCatalog.Entry)]) {
+        let catalog = try SourceCatalog.load(from: catalogFile())
+        var selected: [(any SourceDefinition, SourceCatalog.Entry)] = []
+        for name in names.isEmpty ? catalog.sources.map(\.id) : names {
+            guard let source = SourceRegistry.source(name) else {
+                throw UsageError("unknown source '\(name)'; known: \(SourceRegistry.all.map(\.id).joined(separator: ", "))")
+            }
+            guard let entry = catalog.entry(name) else { throw UsageError("source '\(name)' has no entry in the catalogue") }
+            selected.append((source, entry))
         }
-        throw UsageError("cannot find Config/sources.json; give --config FILE or set PIPELINE_CATALOG")
+        return (catalog, selected)
     }
 }

@@ -8,28 +8,46 @@ import Transform
 final class WarehouseSession {
     let warehouse: Warehouse
     let writes: Bool
+    let log: Log
+    /// Migrations this session applied (usually none).
+    private(set) var migrationsApplied: [String] = []
+    private let started = Date()
     private var finished = false
 
     /// Options every warehouse command accepts.
     static let options: Set<String> = ["database-url"]
     static let flags: Set<String> = ["wait-lock"]
 
-    init(args: Arguments, command: String, arguments: [String], writes: Bool, err: Output) throws {
-        let target = DatabaseTarget.resolve(flag: args.value("database-url"))
-        if let conninfo = target.conninfo, target.origin == "--database-url", DatabaseTarget.carriesPassword(conninfo) {
-            DatabaseTarget.scrubPasswordFromArguments()
-            err.line("warning: --database-url carries a password, which other users can read from the process list; use ~/.pgpass, PGPASSWORD or DATABASE_URL instead")
+    init(args: Arguments, context: Context, command: String, writes: Bool) throws {
+        let settings = try context.settings(args)
+        let target = try DatabaseTarget.resolve(settings)
+        let conninfo: String?
+        switch target.kind {
+        case .conninfo(let text):
+            if target.origin == "--database-url", DatabaseTarget.carriesPassword(text) {
+                DatabaseTarget.scrubPasswordFromArguments()
+                context.log.warning("database.password_in_argv", "--database-url carries a password, which other users can read from the process list; use ~/.pgpass, PGPASSWORD or DATABASE_URL instead")
+            }
+            conninfo = text
+        case .libpqDefaults:
+            conninfo = nil
+        case .embedded(let embedded):
+            try embedded.ensureRunning { context.log.info("database.embedded", $0, [("data_dir", .string(embedded.dataDir.path))]) }
+            conninfo = embedded.conninfo
         }
-        warehouse = try Warehouse(conninfo: target.conninfo, applicationName: "pipeline \(command)")
+        warehouse = try Warehouse(conninfo: conninfo, applicationName: "pipeline \(command)")
         self.writes = writes
+        self.log = context.log
         let canceller = warehouse.connection.makeCanceller()
         Signals.whenCancelled { canceller.cancel() }
-        try warehouse.migrate()
+        migrationsApplied = try warehouse.migrate()
+        for name in migrationsApplied { context.log.info("migrate.applied", "", [("migration", .string(name))]) }
         guard writes else { return }
-        try warehouse.lock(wait: args.flag("wait-lock")) { err.line($0) }
-        try warehouse.startRun(command: command, arguments: Self.redact(arguments), versions: [
+        try warehouse.lock(wait: args.flag("wait-lock")) { context.log.info("lock.wait", $0) }
+        try warehouse.startRun(command: command, arguments: Self.redact(context.argv), versions: [
             "tool": Program.version, "libpq": LibPQ.versionString, "zlib": Zlib.version,
         ])
+        context.log.runID = warehouse.runID
         try warehouse.markAbandonedRuns()
     }
 
@@ -51,8 +69,24 @@ final class WarehouseSession {
         guard !finished else { return }
         finished = true
         if writes {
-            warehouse.finishRun(outcome: outcome, error: error.map { String(describing: $0) }, counts: counts)
+            warehouse.finishRun(outcome: outcome, error: error.map { Secrets.redact(String(describing: $0)) }, counts: counts)
             warehouse.unlock()
+            // Text mode says nothing here: the report on stdout (or the error) already did.
+            log.info("run.done", "", [
+                ("outcome", .string(outcome)),
+                ("counts", .object(counts.sorted { $0.key < $1.key }.map { ($0.key, .int($0.value)) })),
+                ("duration_s", .seconds(since: started)),
+            ])
+        }
+    }
+
+    /// How a run (or one source's part of it) that threw is recorded.
+    static func outcome(of error: any Error) -> String {
+        if Signals.cancelled { return "cancelled" }
+        switch ExitStatus.of(error) {
+        case .dataRefused: return "refused"
+        case .interrupted, .terminated: return "cancelled"
+        default: return "failed"
         }
     }
 
@@ -61,14 +95,7 @@ final class WarehouseSession {
         do {
             return try body()
         } catch {
-            let status = ExitStatus.of(error)
-            let outcome: String
-            switch status {
-            case .dataRefused: outcome = "refused"
-            case .interrupted, .terminated: outcome = "cancelled"
-            default: outcome = "failed"
-            }
-            finish(outcome: outcome, error: error)
+            finish(outcome: Self.outcome(of: error), error: error)
             throw error
         }
     }

@@ -2,55 +2,84 @@
 import Glibc
 #endif
 import Extract
+import Foundation
 import Load
 import Transform
 
 /// The `pipeline` command: dispatches to one subcommand and turns its outcome into an exit status.
 enum Program {
-    static let version = "0.1.0"
+    static let version = "0.2.0"
 
     static let usage = """
-        usage: pipeline COMMAND [ARGS]
-          inspect PATH [--entry NAME] [--rows N|all] [--cat] [--json]   look inside a zip or CSV file
+        usage: pipeline COMMAND [ARGS] [--config FILE] [--log-format text|json] [--quiet]
+          demo                                                          load every bundled publication offline, then show the revision log
+          refresh [SOURCE...] [--due] [--period P] [--dry-run]          find, fetch and load what is new (--due: only sources that may have news)
+          backfill SOURCE --from P --to P [--dry-run] [--force]         every edition in a range, oldest first
           load SOURCE FILE... [--period P] [--published D] [--dry-run]  load files as one publication
           load SOURCE --url URL                                         fetch one file by hand, then load it
-          refresh [SOURCE...] [--period P] [--dry-run] [--mirror URL]   find, fetch and load what is new
+          sources [--json]                                              each source: newest period, last check, next due, overdue
+          runs [--limit N] [--json]                                     the run log, newest first
+          status                                                        lock holder, failing and overdue sources (exit 3 if any)
           revisions [SOURCE] [--period P] [--json]                      the revision log
           diff SOURCE PERIOD [--dataset D] [--from R] [--to R] [--json] row-level changes between editions
           rollback REVISION                                             withdraw an edition
+          inspect PATH [--entry NAME] [--rows N|all] [--cat] [--json]   look inside a zip or CSV file
           migrate                                                       apply schema migrations
+          db start|stop|status                                          the embedded PostgreSQL
+          config                                                        every setting and where it came from
           --version                                                     print versions
-        Warehouse: --database-url URL, else DATABASE_URL, else libpq defaults (PG* variables, ~/.pgpass).
+        Warehouse: --database-url, else DATABASE_URL, else Config/pipeline.json's database_url, else
+        PG* variables, else the project's embedded PostgreSQL (.pipeline/postgres).
+        Fetching: --mirror URL|DIR, --cache-dir DIR, --catalog FILE. Lock: --wait-lock waits for another run.
         """
 
     static func run(_ argv: [String]) -> ExitStatus {
         let out = Output.standard, err = Output.error
         defer { out.flush(); err.flush() }
-        guard let command = argv.first else {
+        let global: Context.GlobalOptions
+        let log: Log
+        do {
+            global = try Context.GlobalOptions(argv)
+            let format = try global.logFormat ?? Settings(configFlag: global.config).text(.logFormat) ?? "text"
+            log = Log(format: Log.Format(rawValue: format) ?? .text, output: err)
+        } catch {
+            err.line("\(ExitStatus.of(error) == .usage ? "error: " : "")\(error)")
+            return ExitStatus.of(error)
+        }
+        guard let command = global.rest.first else {
             err.line("error: " + usage)
             return .usage
         }
-        let rest = Array(argv.dropFirst())
+        var now = Date()
+        if let text = ProcessInfo.processInfo.environment["PIPELINE_NOW"], !text.isEmpty {
+            guard let date = ISO8601DateFormatter().date(from: text) else {
+                err.line("PIPELINE_NOW must be an ISO 8601 instant such as 2026-04-10T06:00:00Z, not '\(text)'")
+                return .config
+            }
+            now = date
+        }
+        let context = Context(out: global.quiet ? .discard : out, log: log, argv: argv, configFlag: global.config, now: now)
+        let rest = Array(global.rest.dropFirst())
         do {
             switch command {
             case "--version", "version":
                 out.line("pipeline \(version) (libpq \(LibPQ.versionString), zlib \(Zlib.version))")
             case "--help", "help", "-h":
                 out.line(usage)
-            case "inspect":
-                try InspectCommand(rest).run(out: out)
-            case "load":
-                try LoadCommand(rest).run(out: out, err: err, arguments: argv)
-            case "refresh":
-                return try RefreshCommand(rest).run(out: out, err: err, arguments: argv)
-            case "revisions":
-                try RevisionsCommand(rest).run(out: out, err: err, arguments: argv)
-            case "diff":
-                try DiffCommand(rest).run(out: out, err: err, arguments: argv)
-            case "rollback":
-                try RollbackCommand(rest).run(out: out, err: err, arguments: argv)
-            case "migrate":
-                try MigrateCommand(rest).run(out: out, err: err)
+            case "inspect": try InspectCommand(rest).run(out: context.out)
+            case "demo": return try DemoCommand(rest).run(context: context)
+            case "refresh": return try RefreshCommand(rest).run(context: context)
+            case "backfill": return try BackfillCommand(rest).run(context: context)
+            case "load": try LoadCommand(rest).run(context: context)
+            case "sources": try SourcesCommand(rest).run(context: context)
+            case "runs": try RunsCommand(rest).run(context: context)
+            case "status": return try StatusCommand(rest).run(context: context)
+            case "revisions": try RevisionsCommand(rest).run(context: context)
+            case "diff": try DiffCommand(rest).run(context: context)
+            case "rollback": try RollbackCommand(rest).run(context: context)
+            case "migrate": try MigrateCommand(rest).run(context: context)
+            case "db": try DatabaseCommand(rest).run(context: context)
+            case "config": try ConfigCommand(rest).run(context: context)
             default:
                 throw UsageError("unknown command '\(command)'\n" + usage)
             }
@@ -60,14 +89,16 @@ enum Program {
             var status = ExitStatus.of(error)
             if Signals.cancelled {
                 status = Signals.signal == SIGINT ? .interrupted : .terminated
-                err.line("cancelled: rolled back; nothing of this run was kept")
+                log.error("run.cancelled", "cancelled: rolled back; nothing of this run was kept", [("exit_status", .int(Int(status.rawValue)))])
                 return status
             }
+            let message: String
             switch status {
-            case .usage: err.line("error: \(error)")
-            case .internalError: err.line("internal error: \(error)")
-            default: err.line(String(describing: error))
+            case .usage: message = "error: \(error)"
+            case .internalError: message = "internal error: \(error)"
+            default: message = String(describing: error)
             }
+            log.error("run.failed", message, [("exit_status", .int(Int(status.rawValue)))])
             return status
         }
     }

@@ -126,7 +126,7 @@ final class DownloaderTests: XCTestCase {
         try server.faults(csvPath, [["truncate": 0.5]])
         let d = downloader()
         // The first response is cut short; the publisher then replaces the file.
-        d.onEvent = { [site, csvPath] _ in
+        d.onRetry = { [site, csvPath] _ in
             let url = site!.url.appendingPathComponent(String(csvPath.dropFirst()))
             try? Data("PRACTICE_CODE,PATIENTS\nA81001,1\n".utf8).write(to: url)
         }

@@ -94,19 +94,23 @@ final class FaultTests: XCTestCase {
         XCTAssertEqual(try h.database.value("SELECT count(*) FROM etl.revisions"), "2")
     }
 
-    func testSIGTERMRollsBackReleasesTheLockAndRecordsTheRunAsCancelled() throws {
+    func testSIGTERMAndSIGINTRollBackReleaseTheLockAndRecordTheRunAsCancelled() throws {
         let before = try loadFirstEdition()
-        let run = try h.start(["load", "list-sizes", Self.edition2, "--published", "2025-11-20"])
-        try waitForCopy()
-        let sent = Date()
-        run.signal(SIGTERM)
-        let result = run.wait()
-        XCTAssertLessThan(Date().timeIntervalSince(sent), 5, "exits promptly")
-        XCTAssertEqual(result.status, 143, result.stderr)
-        XCTAssertTrue(result.stderr.hasSuffix("cancelled: rolled back; nothing of this run was kept\n"), result.stderr)
-        XCTAssertEqual(try state(), before)
-        XCTAssertEqual(try h.database.value("SELECT outcome FROM etl.runs ORDER BY run_id DESC LIMIT 1"), "cancelled")
-        XCTAssertEqual(try h.database.value("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory'"), "0", "lock released")
+        for (signal, status) in [(SIGTERM, Int32(143)), (SIGINT, Int32(130))] {
+            let run = try h.start(["load", "list-sizes", Self.edition2, "--published", "2025-11-20"])
+            try waitForCopy()
+            let sent = Date()
+            run.signal(signal)
+            let result = run.wait()
+            XCTAssertLessThan(Date().timeIntervalSince(sent), 5, "exits promptly")
+            XCTAssertEqual(result.status, status, result.stderr)
+            XCTAssertTrue(result.stderr.hasSuffix("cancelled: rolled back; nothing of this run was kept\n"), result.stderr)
+            XCTAssertEqual(try state(), before)
+            XCTAssertEqual(try h.database.value("SELECT outcome FROM etl.runs ORDER BY run_id DESC LIMIT 1"), "cancelled")
+            XCTAssertEqual(try h.database.value("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory'"), "0", "lock released")
+        }
+        let runs = try h.pipeline("runs", "--json")
+        XCTAssertEqual(runs.lines.filter { $0.contains("\"outcome\":\"cancelled\"") }.count, 2, runs.stdout)
     }
 
     func testASecondRunExitsNamingTheHolderOrWaitsWithWaitLock() throws {

@@ -83,7 +83,8 @@ final class RefreshEndToEndTests: XCTestCase {
         try server.faults(januaryFile, [["body": "<!DOCTYPE html><html><body>Just a moment…</body></html>", "content_type": "text/html", "status": 200]])
         let result = try h.pipeline("refresh", "list-sizes", "--period", "2021-01")
         XCTAssertEqual(result.status, 65)
-        XCTAssertEqual(result.stderr, "https://files.digital.nhs.uk/50/CBA221/gp-reg-pat-prac-all.csv: not a data file: it looks like an HTML page (starts with '<!doctype html>'); content-type text/html\n")
+        XCTAssertEqual(result.stderrLines.last, "https://files.digital.nhs.uk/50/CBA221/gp-reg-pat-prac-all.csv: not a data file: it looks like an HTML page (starts with '<!doctype html>'); content-type text/html",
+                       "one line naming the URL and what arrived instead")
         XCTAssertEqual(try h.database.value("SELECT string_agg(period::text, ',') FROM etl.scopes"), "2026-03-01")
     }
 

@@ -9,6 +9,7 @@ public struct RunResult: Sendable {
 
     /// stdout split into lines, without the trailing empty one.
     public var lines: [String] { stdout.split(separator: "\n", omittingEmptySubsequences: false).dropLast(stdout.hasSuffix("\n") ? 1 : 0).map(String.init) }
+    public var stderrLines: [String] { stderr.split(separator: "\n").map(String.init) }
 }
 
 /// Runs executables for tests: the built `pipeline`, python3, zip.

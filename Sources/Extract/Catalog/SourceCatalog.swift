@@ -25,12 +25,38 @@ public struct SourceCatalog: Decodable, Sendable {
         public let files: [FilePattern]
     }
 
-    /// How often editions appear, for `refresh --due`.
+    /// How often editions appear, for `refresh --due` and `pipeline sources`. Days count from
+    /// the first day of the period an edition reports on (a month's first day, 1 April for a
+    /// financial year), because that is the one date every kind of period has.
     public struct Cadence: Decodable, Sendable {
-        /// `month`, `quarter`, `year`.
+        /// `month`, `quarter`, `year`: documentation; the period kind decides what "next" is.
         public let every: String
-        /// Days after a period ends by which its edition is normally out.
+        /// Days after the next period starts before its edition can appear (checks before
+        /// then are skipped).
+        public let expectedAfterDays: Int
+        /// Days after the next period starts by which its edition is normally out; later than
+        /// that, the source is overdue.
         public let publishedWithinDays: Int
+        /// Hours after which a source is checked again even when no new period is expected
+        /// (catches republications of the newest edition).
+        public let recheckHours: Int
+
+        enum CodingKeys: String, CodingKey { case every, expectedAfterDays, publishedWithinDays, recheckHours }
+
+        public init(every: String, expectedAfterDays: Int, publishedWithinDays: Int, recheckHours: Int = 24) {
+            self.every = every
+            self.expectedAfterDays = expectedAfterDays
+            self.publishedWithinDays = publishedWithinDays
+            self.recheckHours = recheckHours
+        }
+
+        public init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            every = try c.decode(String.self, forKey: .every)
+            expectedAfterDays = try c.decodeIfPresent(Int.self, forKey: .expectedAfterDays) ?? 0
+            publishedWithinDays = try c.decode(Int.self, forKey: .publishedWithinDays)
+            recheckHours = try c.decodeIfPresent(Int.self, forKey: .recheckHours) ?? 24
+        }
     }
 
     /// The file names (after URL-decoding, compared case-insensitively) that belong to one

@@ -53,14 +53,24 @@ public struct FetchResult: Sendable {
 /// reads, 5xx and 429 (honouring `Retry-After`), within a total time budget; resumes with
 /// `Range` + `If-Range`, restarting from zero when the server answers 200 or a wrong range.
 /// Only https, to allowed hosts (loopback mirrors excepted); redirects checked the same way.
+/// A transfer that failed and will be tried again.
+public struct RetryEvent: Sendable {
+    public let url: String
+    /// The attempt that failed (1 for the first).
+    public let attempt: Int
+    public let waitSeconds: TimeInterval
+    /// What went wrong: `HTTP 503`, `short read: …`, a network error.
+    public let problem: String
+}
+
 public final class Downloader: @unchecked Sendable {
     // @unchecked: the session delegate's state is touched only from the delegate queue while a
     // transfer runs and from the calling thread after it finished (ordered by a semaphore).
     public let cache: DownloadCache
     public let policy: DownloadPolicy
     public let mirror: Mirror?
-    /// Called with a one-line note on retries and restarts (for the run log).
-    public var onEvent: @Sendable (String) -> Void = { _ in }
+    /// Called before each retry (for the run log, as a warning).
+    public var onRetry: @Sendable (RetryEvent) -> Void = { _ in }
     /// Called with bytes received so far (for a progress line).
     public var onProgress: @Sendable (Int64) -> Void = { _ in }
     private let session: URLSession
@@ -155,7 +165,7 @@ public final class Downloader: @unchecked Sendable {
             if attempt >= policy.maxAttempts || Date().addingTimeInterval(wait) > deadline {
                 throw ExtractError(.transient, path: url, "gave up after \(attempt) attempts: \(lastProblem)")
             }
-            onEvent("retrying \(url) in \(String(format: "%.1f", wait)) s after \(lastProblem) (attempt \(attempt))")
+            onRetry(RetryEvent(url: url, attempt: attempt, waitSeconds: wait, problem: lastProblem))
             Thread.sleep(forTimeInterval: wait)
         }
     }

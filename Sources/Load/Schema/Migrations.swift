@@ -12,6 +12,7 @@ public enum Migrations {
         Migration(version: 1, name: "bookkeeping: runs, files, scopes, revisions, steps", sql: bookkeeping),
         Migration(version: 2, name: "list sizes and practice map segments", sql: listSizes),
         Migration(version: 3, name: "api views for list sizes and practices; as-published lookups", sql: listSizesAPI),
+        Migration(version: 4, name: "source checks: what each run found for each source", sql: sourceChecks),
     ]
 
     static let bookkeeping = """
@@ -256,5 +257,25 @@ public enum Migrations {
             ORDER BY st.step DESC
             LIMIT 1
         $$;
+        """
+
+    /// One row per source a run looked at (refresh, backfill, demo): what it found and how it
+    /// ended. `pipeline sources` and `pipeline status` read the newest row per source; `refresh
+    /// --due` reads when a source was last checked. Written after the load's transaction, so a
+    /// failed load still leaves its failure here.
+    static let sourceChecks = """
+        CREATE TABLE etl.source_checks (
+            check_id bigserial PRIMARY KEY,
+            source text NOT NULL,
+            run_id bigint REFERENCES etl.runs,
+            checked_at timestamptz NOT NULL DEFAULT clock_timestamp(),
+            period date,
+            outcome text NOT NULL
+                CHECK (outcome IN ('ok', 'nothing_new', 'not_yet_published', 'refused', 'failed', 'cancelled')),
+            error text,
+            counts jsonb NOT NULL DEFAULT '{}'
+        );
+        CREATE INDEX source_checks_latest ON etl.source_checks (source, checked_at DESC);
+        CREATE INDEX scopes_source_period ON etl.scopes (source, period DESC) WHERE current_revision IS NOT NULL;
         """
 }

@@ -57,6 +57,9 @@ public struct ScopeOutcome: Sendable, Equatable {
 /// Options for one publication load.
 public struct LoadOptions: Sendable {
     public var dryRun: Bool
+    /// Compare files already loaded against the current revision again instead of skipping
+    /// them (after a parser fix; `backfill --force`). Identical content still writes nothing.
+    public var force: Bool
     /// Overrides every input's own date.
     public var published: CalendarDate?
     /// Who is loading, for the log.
@@ -64,9 +67,10 @@ public struct LoadOptions: Sendable {
     /// Checked between segments; when it returns true the load stops and rolls back.
     public var isCancelled: @Sendable () -> Bool
 
-    public init(dryRun: Bool = false, published: CalendarDate? = nil, actor: String = Actor.description,
+    public init(dryRun: Bool = false, force: Bool = false, published: CalendarDate? = nil, actor: String = Actor.description,
                 isCancelled: @escaping @Sendable () -> Bool = { false }) {
         self.dryRun = dryRun
+        self.force = force
         self.published = published
         self.actor = actor
         self.isCancelled = isCancelled
@@ -291,7 +295,7 @@ public final class RevisionWriter {
             rows: scope.rows, added: 0, changed: 0, removed: 0, unchanged: scope.rows)
         let scopeID = String(scope.scopeID), revision = String(scope.revision)
         let removedOrgs = scope.current.keys.filter { scope.seen[$0] == nil }.sorted()
-        if scope.inputs.isSubset(of: alreadyKnown) {
+        if scope.inputs.isSubset(of: alreadyKnown) && !options.force {
             // The same bytes were loaded before (found out only after reading them).
             if scope.writtenSegments > 0 { try connection.execute(table.deleteWritten, [scopeID, revision]) }
             outcome.status = .knownFile

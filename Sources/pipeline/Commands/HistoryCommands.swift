@@ -11,10 +11,10 @@ struct MigrateCommand {
         guard args.positionals.isEmpty else { throw UsageError("usage: pipeline migrate [--database-url URL]") }
     }
 
-    func run(out: Output, err: Output) throws {
-        let target = DatabaseTarget.resolve(flag: args.value("database-url"))
-        let warehouse = try Warehouse(conninfo: target.conninfo, applicationName: "pipeline migrate")
-        let applied = try warehouse.migrate()
+    func run(context: Context) throws {
+        let out = context.out
+        let session = try WarehouseSession(args: args, context: context, command: "migrate", writes: false)
+        let applied = session.migrationsApplied
         if applied.isEmpty {
             out.line("schema is up to date (version \(Migrations.all.last?.version ?? 0))")
         } else {
@@ -36,14 +36,22 @@ struct RevisionsCommand {
         }
     }
 
-    func run(out: Output, err: Output, arguments: [String]) throws {
+    func run(context: Context) throws {
+        let out = context.out
         let period = try args.value("period").map(PeriodArgument.firstDay)
-        let session = try WarehouseSession(args: args, command: "revisions", arguments: arguments, writes: false, err: err)
+        let session = try WarehouseSession(args: args, context: context, command: "revisions", writes: false)
         let records = try RevisionLog.list(session.warehouse, source: args.positionals.first, period: period, dataset: args.value("dataset"))
         if args.flag("json") {
             for record in records { out.line(record.json.text) }
             return
         }
+        RevisionTable.print(records, out: out)
+    }
+}
+
+/// The revision log as a tab-separated table, one revision per line.
+enum RevisionTable {
+    static func print(_ records: [RevisionRecord], out: Output) {
         if records.isEmpty {
             out.line("no revisions")
             return
@@ -67,7 +75,8 @@ struct DiffCommand {
         guard SourceRegistry.source(args.positionals[0]) != nil else { throw UsageError("unknown source '\(args.positionals[0])'") }
     }
 
-    func run(out: Output, err: Output, arguments: [String]) throws {
+    func run(context: Context) throws {
+        let out = context.out
         let period = try PeriodArgument.firstDay(args.positionals[1])
         func revision(_ name: String) throws -> Int64? {
             guard let text = args.value(name) else { return nil }
@@ -75,7 +84,7 @@ struct DiffCommand {
             return n
         }
         let from = try revision("from"), to = try revision("to")
-        let session = try WarehouseSession(args: args, command: "diff", arguments: arguments, writes: false, err: err)
+        let session = try WarehouseSession(args: args, context: context, command: "diff", writes: false)
         var lines = 0
         if !args.flag("json") { out.line(["dataset", "key", "column", "old", "new", "change"].joined(separator: "\t")) }
         try RevisionDiff.compute(session.warehouse, source: args.positionals[0], period: period, dataset: args.value("dataset"),
@@ -88,7 +97,7 @@ struct DiffCommand {
                     .map(Self.cell).joined(separator: "\t"))
             }
         }
-        if lines == 0 { err.line("no differences") }
+        if lines == 0 { context.log.info("diff.none", "no differences") }
     }
 
     /// Tabs and line breaks shown escaped so one difference stays one line.
@@ -110,8 +119,9 @@ struct RollbackCommand {
         revision = n
     }
 
-    func run(out: Output, err: Output, arguments: [String]) throws {
-        let session = try WarehouseSession(args: args, command: "rollback", arguments: arguments, writes: true, err: err)
+    func run(context: Context) throws {
+        let out = context.out
+        let session = try WarehouseSession(args: args, context: context, command: "rollback", writes: true)
         try session.run {
             let outcome = try Rollback.rollback(session.warehouse, revision: revision, actor: Actor.description)
             if outcome.contentChanged {

@@ -16,7 +16,7 @@ struct LoadCommand {
     let dryRun: Bool
 
     init(_ argv: [String]) throws {
-        args = try Arguments(argv, options: WarehouseSession.options.union(RefreshCommand.networkOptions).union(["period", "published", "url"]),
+        args = try Arguments(argv, options: WarehouseSession.options.union(NetworkSetup.options).union(["period", "published", "url"]),
                              flags: WarehouseSession.flags.union(["dry-run"]))
         guard args.positionals.count >= 2 || (args.positionals.count == 1 && args.value("url") != nil) else {
             throw UsageError(Self.usage)
@@ -36,7 +36,7 @@ struct LoadCommand {
         dryRun = args.flag("dry-run")
     }
 
-    func run(out: Output, err: Output, arguments: [String]) throws {
+    func run(context: Context) throws {
         let expected: ReportingPeriod?
         if let period {
             let kind = source.datasets.first?.periodKind ?? .month
@@ -47,22 +47,27 @@ struct LoadCommand {
         } else {
             expected = nil
         }
-        let session = try WarehouseSession(args: args, command: "load \(source.id)", arguments: arguments, writes: true, err: err)
+        let settings = try context.settings(args)
+        let session = try WarehouseSession(args: args, context: context, command: "load \(source.id)", writes: true)
         try session.run {
-            let progress = Progress(label: "load \(source.id)")
-            defer { progress?.finish() }
-            let loader = PublicationLoader(
-                warehouse: session.warehouse, source: source, fingerprints: FingerprintStore(cacheDirectory: CacheDirectory.resolve(args.value("cache-dir"))),
-                progress: progress)
-            let options = LoadOptions(dryRun: dryRun, published: published, isCancelled: { Signals.cancelled })
-            var inputs = files.map { LocalFile(path: $0) }
-            if let url = args.value("url") {
-                inputs.append(try fetchByHand(url, err: err))
+            try context.log.with([("source", .string(source.id))]) {
+                let started = Date()
+                let progress = Progress(label: "load \(source.id)")
+                defer { progress?.finish() }
+                let loader = PublicationLoader(
+                    warehouse: session.warehouse, source: source, fingerprints: FingerprintStore(cacheDirectory: settings.cacheDirectory),
+                    zipLimits: settings.zipLimits, csvLimits: settings.csvLimits, progress: progress)
+                let options = LoadOptions(dryRun: dryRun, published: published, isCancelled: { Signals.cancelled })
+                var inputs = files.map { LocalFile(path: $0) }
+                if let url = args.value("url") {
+                    inputs.append(try fetchByHand(url, settings: settings, log: context.log))
+                }
+                let result = try loader.load(inputs, period: expected, options: options)
+                progress?.finish()
+                Report.print(result, dryRun: dryRun, out: context.out)
+                Report.log(result, log: context.log, started: started)
+                session.finish(outcome: Report.outcome(result), counts: Report.counts(result))
             }
-            let result = try loader.load(inputs, period: expected, options: options)
-            progress?.finish()
-            Report.print(result, dryRun: dryRun, out: out)
-            session.finish(outcome: Report.outcome(result), counts: Report.counts(result))
         }
     }
 }
@@ -71,10 +76,9 @@ extension LoadCommand {
     /// `--url`: one file fetched with the same checks, cache and provenance as `refresh`, for
     /// when the publisher's pages refuse scripted clients. Hosts come from the source's catalogue
     /// entry, so a URL elsewhere is refused.
-    func fetchByHand(_ url: String, err: Output) throws -> LocalFile {
-        let catalog = try SourceCatalog.load(from: CatalogLocation.resolve(args.value("config")))
-        guard let entry = catalog.entry(source.id) else { throw UsageError("source '\(source.id)' has no entry in the catalogue") }
-        let downloader = try NetworkSetup.downloader(args: args, hosts: Set(entry.hosts), err: err)
+    func fetchByHand(_ url: String, settings: Settings, log: Log) throws -> LocalFile {
+        let (_, selected) = try settings.sources([source.id])
+        let downloader = try NetworkSetup.downloader(settings, hosts: Set(selected[0].1.hosts), log: log)
         let name = (URL(string: url)?.lastPathComponent).map { $0.removingPercentEncoding ?? $0 } ?? url
         let fetched = try downloader.fetch(url, expect: name.lowercased().hasSuffix(".zip") ? .zip : .data)
         var local = LocalFile(path: fetched.path, displayName: name)
@@ -96,17 +100,6 @@ enum HTTPDate {
         formatter.timeZone = TimeZone(identifier: "GMT")
         formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss zzz"
         return formatter.date(from: text)
-    }
-}
-
-/// The default cache directory: `--cache-dir`, `PIPELINE_CACHE_DIR`, `$XDG_CACHE_HOME/nhs-pipeline`,
-/// or `~/.cache/nhs-pipeline`.
-enum CacheDirectory {
-    static func resolve(_ flag: String?, environment: [String: String] = ProcessInfo.processInfo.environment) -> URL {
-        if let flag { return URL(fileURLWithPath: flag) }
-        if let dir = environment["PIPELINE_CACHE_DIR"], !dir.isEmpty { return URL(fileURLWithPath: dir) }
-        if let xdg = environment["XDG_CACHE_HOME"], !xdg.isEmpty { return URL(fileURLWithPath: xdg).appendingPathComponent("nhs-pipeline") }
-        return FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent(".cache/nhs-pipeline")
     }
 }
 
@@ -135,6 +128,23 @@ enum Report {
             }
         }
         if dryRun { out.line("dry run: nothing was written") }
+    }
+
+    /// One `load.done` line per scope (JSON only: the report on stdout says it for people).
+    static func log(_ result: PublicationLoader.Result, log: Log, started: Date) {
+        for scope in result.scopes {
+            log.info("load.done", "", [
+                ("stage", .string("load")), ("dataset", .string(scope.dataset)), ("period", .string(scope.period.label)),
+                ("status", .string(String(describing: scope.status))), ("revision", scope.revision.map { .int(Int($0)) } ?? .null),
+                ("rows", .int(scope.rows)), ("added", .int(scope.added)), ("changed", .int(scope.changed)),
+                ("removed", .int(scope.removed)), ("unchanged", .int(scope.unchanged)),
+            ])
+        }
+        log.info("load.summary", "", [
+            ("stage", .string("load")), ("rows_read", .int(result.rowsRead)), ("bytes", .int(Int(result.bytesRead))),
+            ("files_skipped", .int(result.files.filter(\.skippedAsKnown).count)), ("duration_s", .seconds(since: started)),
+            ("rows_per_s", .int(Int(Double(result.rowsRead) / max(Date().timeIntervalSince(started), 0.001)))),
+        ])
     }
 
     static func outcome(_ result: PublicationLoader.Result) -> String {

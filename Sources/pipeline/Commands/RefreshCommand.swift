@@ -3,74 +3,108 @@ import Foundation
 import Load
 import Transform
 
-/// `pipeline refresh [SOURCE...] [--period P] [--dry-run] [--mirror BASE_URL]`: for each source
-/// (all in the catalogue when none are named) find the newest publication, fetch what changed,
-/// and load it.
+/// `pipeline refresh [SOURCE...] [--due] [--period P] [--dry-run]`: for each source (every one
+/// in the catalogue when none are named) find the newest publication, fetch what changed, and
+/// load it. `--due` first asks each source's schedule whether anything can be new, so an hourly
+/// cron costs nothing between publications.
 struct RefreshCommand {
-    static let usage = "usage: pipeline refresh [SOURCE...] [--period P] [--dry-run] [--mirror BASE_URL] [--cache-dir DIR] [--config FILE] [--wait-lock]"
-    static let networkOptions: Set<String> = ["mirror", "cache-dir", "config", "download-timeout", "max-download-seconds"]
+    static let usage = "usage: pipeline refresh [SOURCE...] [--due] [--period P] [--dry-run] [--mirror URL] [--cache-dir DIR] [--catalog FILE] [--wait-lock]"
 
     let args: Arguments
 
     init(_ argv: [String]) throws {
-        args = try Arguments(argv, options: WarehouseSession.options.union(Self.networkOptions).union(["period"]),
-                             flags: WarehouseSession.flags.union(["dry-run"]))
+        args = try Arguments(argv, options: WarehouseSession.options.union(NetworkSetup.options).union(["period"]),
+                             flags: WarehouseSession.flags.union(["dry-run", "due"]))
+        if args.flag("due") && args.value("period") != nil { throw UsageError("--due and --period do not go together") }
     }
 
-    func run(out: Output, err: Output, arguments: [String]) throws -> ExitStatus {
-        let catalog = try SourceCatalog.load(from: CatalogLocation.resolve(args.value("config")))
-        var selected: [(any SourceDefinition, SourceCatalog.Entry)] = []
-        let names = args.positionals.isEmpty ? catalog.sources.map(\.id) : args.positionals
-        for name in names {
-            guard let source = SourceRegistry.source(name) else { throw UsageError("unknown source '\(name)'; known: \(SourceRegistry.all.map(\.id).joined(separator: ", "))") }
-            guard let entry = catalog.entry(name) else { throw UsageError("source '\(name)' has no entry in the catalogue") }
-            selected.append((source, entry))
-        }
+    func run(context: Context) throws -> ExitStatus {
+        let settings = try context.settings(args)
+        let (_, selected) = try settings.sources(args.positionals)
         let dryRun = args.flag("dry-run")
-        let session = try WarehouseSession(args: args, command: "refresh", arguments: arguments, writes: !dryRun, err: err)
+        let session = try WarehouseSession(args: args, context: context, command: "refresh", writes: !dryRun)
         return try session.run {
-            let downloader = try NetworkSetup.downloader(args: args, hosts: Set(selected.flatMap(\.1.hosts)), err: err)
-            let refresher = Refresher(session: session, downloader: downloader, fingerprints: nil, out: out, err: err)
-            var worst = ExitStatus.ok
-            var loaded: [PublicationLoader.Result] = []
-            var notes: [String: Int] = [:]
-            for (source, entry) in selected {
+            var work = selected
+            if args.flag("due") {
+                let states = try SourceStates.read(session.warehouse, sources: selected.map(\.0.id))
+                work = selected.filter { source, entry in
+                    let state = states[source.id]!
+                    let verdict = SourceSchedule(cadence: entry.cadence, periodKind: entry.period)
+                        .evaluate(newest: state.newestPeriod, lastChecked: state.lastCheck?.checkedAt, now: context.now)
+                    context.log.info("schedule", verdict.due ? "" : "\(source.id): not due (\(verdict.reason))",
+                                     [("source", .string(source.id)), ("due", .bool(verdict.due)), ("reason", .string(verdict.reason))])
+                    if let overdue = verdict.overdueSince, let expected = verdict.expected {
+                        context.log.warning("schedule.overdue", "\(source.id): \(expected.label) is overdue (expected by \(CalendarDate.utc(overdue)))",
+                                            [("source", .string(source.id)), ("period", .string(expected.label))])
+                    }
+                    return verdict.due
+                }
+                if work.isEmpty {
+                    context.out.line("nothing due")
+                    session.finish(outcome: "nothing_new", counts: ["sources_due": 0])
+                    return .ok
+                }
+            }
+            let downloader = try NetworkSetup.downloader(settings, hosts: Set(work.flatMap(\.1.hosts)), log: context.log)
+            let refresher = Refresher(session: session, downloader: downloader, settings: settings, context: context)
+            var tally = RunTally()
+            for (source, entry) in work {
                 let period = try args.value("period").map { text -> ReportingPeriod in
                     guard let p = ReportingPeriod.parse(text, kind: entry.period) else { throw UsageError("--period must look like 2025-10-01 or 2023-24, not '\(text)'") }
                     return p
                 }
                 do {
-                    switch try refresher.refresh(source: source, entry: entry, period: period, dryRun: dryRun) {
-                    case .loaded(let result): loaded.append(result)
-                    case .nothingNew: notes["nothing_new", default: 0] += 1
-                    case .notYetPublished:
-                        notes["not_yet_published", default: 0] += 1
-                        worst = Self.worse(worst, .unavailable)
-                    case .dryRun: break
-                    }
+                    tally.add(try refresher.refresh(source: source, entry: entry, period: period, dryRun: dryRun),
+                              // An explicit period not out yet is worth saying in the status; the newest never is.
+                              notPublishedIsUnavailable: period != nil)
                 } catch {
                     // One source's trouble does not stop the others; the exit status reports the worst.
                     if Signals.cancelled { throw error }
-                    err.line(String(describing: error))
-                    worst = Self.worse(worst, ExitStatus.of(error))
-                    notes["failed", default: 0] += 1
+                    context.log.error("source.failed", String(describing: error), [("source", .string(source.id)), ("exit_status", .int(Int(ExitStatus.of(error).rawValue)))])
+                    tally.fail(error)
                 }
             }
-            if !dryRun {
-                var counts = notes
-                for result in loaded {
-                    for (key, value) in Report.counts(result) { counts[key, default: 0] += value }
-                }
-                let outcome: String
-                if worst == .ok || worst == .unavailable {
-                    outcome = loaded.contains { Report.outcome($0) == "ok" } ? "ok" : "nothing_new"
-                } else {
-                    outcome = worst == .dataRefused ? "refused" : "failed"
-                }
-                session.finish(outcome: outcome, counts: counts)
-            }
-            return worst
+            if !dryRun { session.finish(outcome: tally.outcome, counts: tally.counts) }
+            return tally.worst
         }
+    }
+}
+
+/// The outcome of a run over several sources or editions: counts, and the worst exit status.
+struct RunTally {
+    var worst = ExitStatus.ok
+    var loaded: [PublicationLoader.Result] = []
+    var notes: [String: Int] = [:]
+
+    mutating func add(_ outcome: Refresher.Outcome, notPublishedIsUnavailable: Bool = true) {
+        switch outcome {
+        case .loaded(let result): loaded.append(result)
+        case .nothingNew: notes["nothing_new", default: 0] += 1
+        case .notYetPublished:
+            notes["not_yet_published", default: 0] += 1
+            if notPublishedIsUnavailable { worst = Self.worse(worst, .unavailable) }
+        case .dryRun: break
+        }
+    }
+
+    mutating func fail(_ error: any Error) {
+        worst = Self.worse(worst, ExitStatus.of(error))
+        notes["failed", default: 0] += 1
+    }
+
+    var counts: [String: Int] {
+        var counts = notes
+        for result in loaded {
+            for (key, value) in Report.counts(result) { counts[key, default: 0] += value }
+        }
+        return counts
+    }
+
+    var outcome: String {
+        if worst == .ok || worst == .unavailable {
+            return loaded.contains { Report.outcome($0) == "ok" } ? "ok" : "nothing_new"
+        }
+        return worst == .dataRefused ? "refused" : "failed"
     }
 
     /// The more serious of two statuses (a person must look at data refusals first).
@@ -80,23 +114,73 @@ struct RefreshCommand {
     }
 }
 
-/// The downloader for a command: cache directory, mirror, hosts and timeouts from the options.
+/// `pipeline backfill SOURCE --from P --to P [--dry-run] [--force]`: every edition of the
+/// periods in the range, oldest first, each in its own transaction.
+struct BackfillCommand {
+    static let usage = "usage: pipeline backfill SOURCE --from PERIOD --to PERIOD [--dry-run] [--force] [--mirror URL] [--wait-lock]"
+
+    let args: Arguments
+
+    init(_ argv: [String]) throws {
+        args = try Arguments(argv, options: WarehouseSession.options.union(NetworkSetup.options).union(["from", "to"]),
+                             flags: WarehouseSession.flags.union(["dry-run", "force"]))
+        guard args.positionals.count == 1, args.value("from") != nil, args.value("to") != nil else { throw UsageError(Self.usage) }
+    }
+
+    func run(context: Context) throws -> ExitStatus {
+        let settings = try context.settings(args)
+        let (_, selected) = try settings.sources(args.positionals)
+        let (source, entry) = selected[0]
+        func period(_ name: String) throws -> ReportingPeriod {
+            let text = args.value(name)!
+            guard let p = ReportingPeriod.parse(text, kind: entry.period) else {
+                throw UsageError("--\(name) must look like 2025-10 (or 2025-10-01, 2023-24), not '\(text)'")
+            }
+            return p
+        }
+        let from = try period("from"), to = try period("to")
+        guard from <= to else { throw UsageError("--from \(from.label) is after --to \(to.label)") }
+        let dryRun = args.flag("dry-run")
+        let session = try WarehouseSession(args: args, context: context, command: "backfill \(source.id)", writes: !dryRun)
+        return try session.run {
+            let downloader = try NetworkSetup.downloader(settings, hosts: Set(entry.hosts), log: context.log)
+            let refresher = Refresher(session: session, downloader: downloader, settings: settings, context: context)
+            var tally = RunTally()
+            for outcome in try refresher.backfill(source: source, entry: entry, range: from...to, dryRun: dryRun, force: args.flag("force")) {
+                tally.add(outcome)
+            }
+            if dryRun { context.out.line("dry run: nothing was fetched or written") }
+            if !dryRun { session.finish(outcome: tally.outcome, counts: tally.counts) }
+            return tally.worst
+        }
+    }
+}
+
+/// The downloader for a command: cache directory, mirror, hosts and timeouts from the settings.
 enum NetworkSetup {
-    static func downloader(args: Arguments, hosts: Set<String>, err: Output) throws -> Downloader {
-        let cache = DownloadCache(root: CacheDirectory.resolve(args.value("cache-dir")))
+    /// Flags of the commands that fetch.
+    static let options: Set<String> = ["mirror", "cache-dir", "catalog", "download-timeout", "max-download-seconds"]
+
+    static func downloader(_ settings: Settings, hosts: Set<String>, log: Log) throws -> Downloader {
+        let cache = DownloadCache(root: settings.cacheDirectory)
         cache.removeStalePartials()
         var policy = DownloadPolicy(allowedHosts: hosts)
-        let env = ProcessInfo.processInfo.environment
-        if let text = args.value("download-timeout") ?? env["PIPELINE_DOWNLOAD_TIMEOUT"], let seconds = TimeInterval(text) { policy.idleTimeout = seconds }
-        if let text = args.value("max-download-seconds") ?? env["PIPELINE_MAX_DOWNLOAD_SECONDS"], let seconds = TimeInterval(text) { policy.maxTotalSeconds = seconds }
-        if let text = env["PIPELINE_BACKOFF_BASE"], let seconds = TimeInterval(text) { policy.backoffBase = seconds }
+        policy.idleTimeout = settings.seconds(.downloadIdleTimeout)
+        policy.maxTotalSeconds = settings.seconds(.downloadMaxSeconds)
+        policy.maxAttempts = max(1, settings.int(.downloadMaxAttempts))
+        policy.backoffBase = settings.seconds(.backoffBase)
+        policy.maxBytes = Int64(settings.int(.downloadMaxBytes))
         var mirror: Mirror?
-        if let base = args.value("mirror") ?? env["PIPELINE_MIRROR"], !base.isEmpty {
-            guard let parsed = Mirror(base) else { throw UsageError("--mirror must be a URL or a directory, not '\(base)'") }
+        if let base = settings.text(.mirror), !base.isEmpty {
+            guard let parsed = Mirror(base) else { throw UsageError("mirror must be a URL or a directory, not '\(base)' (from \(settings[.mirror].origin))") }
             mirror = parsed
         }
         let downloader = Downloader(cache: cache, policy: policy, mirror: mirror)
-        downloader.onEvent = { note in Output.error.line(note) }
+        downloader.onRetry = { event in
+            log.warning("fetch.retry", "retrying \(event.url) in \(String(format: "%.1f", event.waitSeconds)) s after \(event.problem) (attempt \(event.attempt))",
+                        [("stage", .string("fetch")), ("url", .string(event.url)), ("attempt", .int(event.attempt)),
+                         ("wait_s", .double((event.waitSeconds * 10).rounded() / 10)), ("problem", .string(event.problem))])
+        }
         return downloader
     }
 }

@@ -1,0 +1,59 @@
+import Extract
+import Foundation
+import Load
+import Transform
+
+/// `pipeline demo`: the main job, offline. Loads every edition of every source that has saved
+/// pages in the checkout's `Fixtures/publisher` (a copy of the publisher's site), oldest first,
+/// then prints the revision log. With no database configured it uses the embedded PostgreSQL.
+/// A second run finds every file already loaded and writes nothing.
+struct DemoCommand {
+    let args: Arguments
+
+    init(_ argv: [String]) throws {
+        args = try Arguments(argv, options: WarehouseSession.options.union(NetworkSetup.options), flags: WarehouseSession.flags)
+        guard args.positionals.isEmpty else { throw UsageError("usage: pipeline demo [--mirror DIR]") }
+    }
+
+    func run(context: Context) throws -> ExitStatus {
+        var settings = try context.settings(args)
+        let mirror: URL
+        if let configured = settings.text(.mirror) {
+            mirror = URL(fileURLWithPath: configured)
+        } else {
+            guard let project = settings.project else {
+                throw UsageError("pipeline demo runs from a checkout (it loads Fixtures/publisher); cd into one or give --mirror DIR")
+            }
+            mirror = project.appendingPathComponent("Fixtures/publisher")
+            settings.override(.mirror, mirror.path, origin: "demo")
+        }
+        guard FileManager.default.fileExists(atPath: mirror.path) else { throw UsageError("\(mirror.path): no saved publisher site there") }
+        let (_, selected) = try settings.sources([])
+        // Only sources whose series page was saved.
+        let offline = selected.filter { _, entry in
+            guard let series = URL(string: entry.series), let host = series.host else { return false }
+            return FileManager.default.fileExists(atPath: mirror.appendingPathComponent(host + series.path).appendingPathComponent("index.html").path)
+        }
+        let session = try WarehouseSession(args: args, context: context, command: "demo", writes: true)
+        return try session.run {
+            let downloader = try NetworkSetup.downloader(settings, hosts: Set(offline.flatMap(\.1.hosts)), log: context.log)
+            let refresher = Refresher(session: session, downloader: downloader, settings: settings, context: context)
+            var tally = RunTally()
+            for (source, entry) in offline {
+                for outcome in try refresher.backfill(source: source, entry: entry, range: nil, dryRun: false, force: false) {
+                    tally.add(outcome)
+                }
+            }
+            session.finish(outcome: tally.outcome, counts: tally.counts)
+            let revisions = tally.counts["revisions"] ?? 0
+            context.out.line("")
+            if revisions == 0 {
+                context.out.line("demo: nothing new; every bundled edition was loaded before. The revision log:")
+            } else {
+                context.out.line("demo: \(revisions) new revision\(revisions == 1 ? "" : "s") from \(offline.map(\.0.id).joined(separator: ", ")). The revision log:")
+            }
+            RevisionTable.print(try RevisionLog.list(session.warehouse), out: context.out)
+            return tally.worst
+        }
+    }
+}

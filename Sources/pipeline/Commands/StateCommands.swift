@@ -1,0 +1,199 @@
+import Extract
+import Foundation
+import Load
+import Transform
+
+/// `pipeline sources [--json]`: each catalogued source with its cadence, newest loaded period and
+/// revision, last check and outcome, next due time and overdue flag.
+struct SourcesCommand {
+    let args: Arguments
+
+    init(_ argv: [String]) throws {
+        args = try Arguments(argv, options: WarehouseSession.options.union(["catalog"]), flags: ["json"])
+        guard args.positionals.isEmpty else { throw UsageError("usage: pipeline sources [--json]") }
+    }
+
+    func run(context: Context) throws {
+        let settings = try context.settings(args)
+        let (catalog, selected) = try settings.sources([])
+        let session = try WarehouseSession(args: args, context: context, command: "sources", writes: false)
+        let rows = try SourceStatus.all(session.warehouse, catalog: catalog, sources: selected.map(\.1), now: context.now)
+        if args.flag("json") {
+            for row in rows { context.out.line(row.json.text) }
+            return
+        }
+        context.out.line(["source", "name", "cadence", "newest", "revision", "last_check", "outcome", "next_due", "overdue"].joined(separator: "\t"))
+        for row in rows {
+            context.out.line([
+                row.entry.id, row.entry.name, row.entry.cadence.every, row.newest?.label ?? "-",
+                row.state.newestRevision.map { String($0) } ?? "-", row.state.lastCheck.map { $0.checkedAt.utcText } ?? "-",
+                row.state.lastCheck?.outcome ?? "-", row.verdict.due ? "now" : row.verdict.nextDue.utcText,
+                row.verdict.overdueSince.map { _ in "yes: \(row.verdict.expected!.label) expected by \(row.deadline!.iso)" } ?? "no",
+            ].joined(separator: "\t"))
+        }
+    }
+}
+
+/// One source's schedule and state, as `sources` and `status` show it.
+struct SourceStatus {
+    let entry: SourceCatalog.Entry
+    let state: SourceState
+    let verdict: SourceSchedule.Verdict
+
+    var newest: ReportingPeriod? { state.newestPeriod.map { ReportingPeriod(kind: entry.period, start: $0) } }
+    var deadline: CalendarDate? {
+        verdict.expected.map { CalendarDate.utc($0.start.utcMidnight.addingTimeInterval(Double(entry.cadence.publishedWithinDays) * 86_400)) }
+    }
+
+    static func all(_ warehouse: Warehouse, catalog: SourceCatalog, sources: [SourceCatalog.Entry], now: Date) throws -> [SourceStatus] {
+        let states = try SourceStates.read(warehouse, sources: sources.map(\.id))
+        return sources.map { entry in
+            let state = states[entry.id]!
+            let verdict = SourceSchedule(cadence: entry.cadence, periodKind: entry.period)
+                .evaluate(newest: state.newestPeriod, lastChecked: state.lastCheck?.checkedAt, now: now)
+            return SourceStatus(entry: entry, state: state, verdict: verdict)
+        }
+    }
+
+    var json: JSONText.Value {
+        .object([
+            ("source", .string(entry.id)), ("name", .string(entry.name)), ("cadence", .string(entry.cadence.every)),
+            ("newest_period", .optional(newest?.label)), ("newest_revision", state.newestRevision.map { .int(Int($0)) } ?? .null),
+            ("last_check", .optional(state.lastCheck.map { $0.checkedAt.utcText })),
+            ("last_outcome", .optional(state.lastCheck?.outcome)), ("last_error", .optional(state.lastCheck?.error)),
+            ("due", .bool(verdict.due)), ("next_due", .string(verdict.nextDue.utcText)), ("reason", .string(verdict.reason)),
+            ("expected_period", .optional(verdict.expected?.label)), ("overdue", .bool(verdict.overdueSince != nil)),
+        ])
+    }
+}
+
+/// `pipeline runs [--limit N] [--json]`: one line per run, newest first.
+struct RunsCommand {
+    let args: Arguments
+
+    init(_ argv: [String]) throws {
+        args = try Arguments(argv, options: WarehouseSession.options.union(["limit"]), flags: ["json"])
+        guard args.positionals.isEmpty else { throw UsageError("usage: pipeline runs [--limit N] [--json]") }
+    }
+
+    func run(context: Context) throws {
+        let limit = try args.int("limit") ?? 20
+        let session = try WarehouseSession(args: args, context: context, command: "runs", writes: false)
+        let runs = try RunLog.recent(session.warehouse, limit: limit)
+        if args.flag("json") {
+            for run in runs { context.out.line(run.json.text) }
+            return
+        }
+        if runs.isEmpty {
+            context.out.line("no runs yet")
+            return
+        }
+        context.out.line(["run", "started_at", "finished_at", "outcome", "command", "counts"].joined(separator: "\t"))
+        for run in runs {
+            let counts = run.counts.filter { $0.value != 0 }.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
+            let outcome = run.outcome + (run.error.map { ": " + $0.prefix(200) } ?? "")
+            context.out.line([String(run.run), run.startedAt, run.finishedAt ?? "-", outcome, run.command, counts.isEmpty ? "-" : counts]
+                .map(DiffCommand.cell).joined(separator: "\t"))
+        }
+    }
+}
+
+/// `pipeline status`: one screen for whoever is on call: the lock holder, failing sources,
+/// overdue sources, and the last run. Exits 3 when something needs a person (for monitors).
+struct StatusCommand {
+    let args: Arguments
+
+    init(_ argv: [String]) throws {
+        args = try Arguments(argv, options: WarehouseSession.options.union(["catalog"]), flags: [])
+        guard args.positionals.isEmpty else { throw UsageError("usage: pipeline status") }
+    }
+
+    func run(context: Context) throws -> ExitStatus {
+        let out = context.out
+        let settings = try context.settings(args)
+        let (catalog, selected) = try settings.sources([])
+        let session = try WarehouseSession(args: args, context: context, command: "status", writes: false)
+        let warehouse = session.warehouse
+        out.line("warehouse: \(warehouse.connection.target) (schema version \(Migrations.all.last?.version ?? 0))")
+        out.line("lock: " + (try warehouse.lockHolder().map { "held by \($0)" } ?? "free"))
+        if let last = try RunLog.recent(warehouse, limit: 1).first {
+            out.line("last run: \(last.run) \(last.command), \(last.outcome), started \(last.startedAt)")
+        } else {
+            out.line("last run: none yet")
+        }
+        let rows = try SourceStatus.all(warehouse, catalog: catalog, sources: selected.map(\.1), now: context.now)
+        let failing = rows.filter { $0.state.lastCheck?.isFailing == true }
+        let overdue = rows.filter { $0.verdict.overdueSince != nil }
+        out.line("failing sources: " + (failing.isEmpty ? "none" : ""))
+        for row in failing {
+            let check = row.state.lastCheck!
+            out.line("  \(row.entry.id): \(check.outcome) at \(check.checkedAt.utcText) (run \(check.run.map { String($0) } ?? "?")): \(check.error ?? "")")
+        }
+        out.line("overdue sources: " + (overdue.isEmpty ? "none" : ""))
+        for row in overdue {
+            out.line("  \(row.entry.id): \(row.verdict.expected!.label) expected by \(row.deadline!.iso); newest loaded \(row.newest?.label ?? "none")")
+        }
+        return failing.isEmpty && overdue.isEmpty ? .ok : .attention
+    }
+}
+
+/// `pipeline config`: every setting, its value and where it came from (secrets blanked).
+struct ConfigCommand {
+    let args: Arguments
+
+    init(_ argv: [String]) throws {
+        args = try Arguments(argv, options: WarehouseSession.options.union(NetworkSetup.options), flags: [])
+        guard args.positionals.isEmpty else { throw UsageError("usage: pipeline config") }
+    }
+
+    func run(context: Context) throws {
+        let settings = try context.settings(args)
+        context.out.line("project: \(settings.project?.path ?? "none found")")
+        context.out.line("config file: \(settings.configFile?.path ?? "none (built-in defaults)")")
+        for knob in Knob.all {
+            var value = settings[knob].value ?? "(unset)"
+            if knob.key == Knob.cacheDir.key && settings[knob].value == nil { value = "(unset: \(settings.cacheDirectory.path))" }
+            if knob.key == Knob.databaseURL.key, let text = settings[knob].value { value = DatabaseTarget.redacted(text) }
+            context.out.line("\(knob.key) = \(value)\t(\(settings[knob].origin))")
+        }
+        let target = try DatabaseTarget.resolve(settings)
+        switch target.kind {
+        case .conninfo: context.out.line("database: the configured one (\(target.origin))")
+        case .libpqDefaults: context.out.line("database: libpq defaults (PG* variables)")
+        case .embedded(let embedded): context.out.line("database: embedded PostgreSQL in \(embedded.dataDir.path) (binaries \(embedded.binDir.path))")
+        }
+    }
+}
+
+/// `pipeline db start|stop|status`: the embedded PostgreSQL (used when no database is configured).
+struct DatabaseCommand {
+    let args: Arguments
+
+    init(_ argv: [String]) throws {
+        args = try Arguments(argv, options: [], flags: [])
+        guard args.positionals.count == 1, ["start", "stop", "status"].contains(args.positionals[0]) else {
+            throw UsageError("usage: pipeline db start|stop|status")
+        }
+    }
+
+    func run(context: Context) throws {
+        let settings = try context.settings(args)
+        let target = try DatabaseTarget.resolve(settings)
+        guard case .embedded(let embedded) = target.kind else {
+            throw UsageError("a database is configured (\(target.origin)); `pipeline db` manages only the embedded one")
+        }
+        switch args.positionals[0] {
+        case "start":
+            try embedded.ensureRunning { context.log.info("database.embedded", $0) }
+            context.out.line("running: \(embedded.dataDir.path), socket \(embedded.socketDir.path)")
+        case "stop":
+            context.out.line(try embedded.stop() ? "stopped \(embedded.dataDir.path)" : "not running: \(embedded.dataDir.path)")
+        default:
+            if try embedded.isRunning() {
+                context.out.line("running: \(embedded.dataDir.path), socket \(embedded.socketDir.path)")
+            } else {
+                context.out.line(embedded.isInitialised ? "stopped: \(embedded.dataDir.path)" : "not created yet: \(embedded.dataDir.path)")
+            }
+        }
+    }
+}

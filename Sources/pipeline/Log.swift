@@ -1,0 +1,121 @@
+import Foundation
+import Transform
+
+/// Log lines on stderr (stdout carries data: reports, listings, JSON output).
+///
+/// Text (the default): the message alone, for a person at a terminal or reading cron mail:
+/// `list-sizes: fetched gp-reg-pat-prac-all.csv (457 kB in 0.1 s)`; warnings start with
+/// `warning: `; errors are the one-line error itself (`file:line:column: reason`).
+/// JSON Lines (`--log-format json`): `{"ts", "level", "event", "run", "source", "stage", …,
+/// "message"}` with the event's fields (period, counts, bytes, duration_s, outcome).
+///
+/// Values go in fields and are escaped, so no value can forge a line; every line passes
+/// through `Secrets.redact`, so a password that slipped into a message is still never written.
+final class Log: @unchecked Sendable {
+    // @unchecked: used from the command's thread and the downloader's delegate queue; each
+    // line is formatted and written under `lock`.
+    enum Format: String { case text, json }
+
+    let format: Format
+    private let output: Output
+    private let lock = NSLock()
+    private var _runID: Int64?
+    private var _context: [(String, JSONText.Value)] = []
+
+    init(format: Format, output: Output = .error) {
+        self.format = format
+        self.output = output
+    }
+
+    /// The run this command records (added to every JSON line once known).
+    var runID: Int64? {
+        get { lock.withLock { _runID } }
+        set { lock.withLock { _runID = newValue } }
+    }
+
+    /// Runs `body` with `fields` (e.g. the source being worked on) added to every line.
+    func with<T>(_ fields: [(String, JSONText.Value)], _ body: () throws -> T) rethrows -> T {
+        let saved = lock.withLock { _context }
+        lock.withLock { _context = saved + fields }
+        defer { lock.withLock { _context = saved } }
+        return try body()
+    }
+
+    func info(_ event: String, _ message: String, _ fields: [(String, JSONText.Value)] = []) {
+        write("info", event, message, fields)
+    }
+
+    func warning(_ event: String, _ message: String, _ fields: [(String, JSONText.Value)] = []) {
+        write("warning", event, message, fields)
+    }
+
+    func error(_ event: String, _ message: String, _ fields: [(String, JSONText.Value)] = []) {
+        write("error", event, message, fields)
+    }
+
+    private func write(_ level: String, _ event: String, _ message: String, _ fields: [(String, JSONText.Value)]) {
+        lock.lock()
+        defer { lock.unlock() }
+        let message = Secrets.redact(message)
+        switch format {
+        case .json:
+            var all: [(String, JSONText.Value)] = [("ts", .string(Self.timestamp())), ("level", .string(level)), ("event", .string(event))]
+            if let runID = _runID { all.append(("run", .int(Int(runID)))) }
+            all += _context + fields.map { ($0.0, Self.redacted($0.1)) }
+            all.append(("message", .string(message)))
+            output.line(JSONText.Value.object(all).text)
+        case .text:
+            // Events with no message are for machines (JSON) only.
+            guard !message.isEmpty else { return }
+            output.line(level == "warning" ? "warning: " + message : message)
+        }
+        output.flush()
+    }
+
+    private static func redacted(_ value: JSONText.Value) -> JSONText.Value {
+        if case .string(let text) = value { return .string(Secrets.redact(text)) }
+        return value
+    }
+
+    static func timestamp() -> String {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        return formatter.string(from: Date())
+    }
+}
+
+/// Secrets this process knows (the database password), blanked from every log line.
+enum Secrets {
+    nonisolated(unsafe) private static var known: [String] = []
+    private static let lock = NSLock()
+
+    static func register(_ secret: String?) {
+        guard let secret, secret.count >= 3 else { return }  // a 1–2 character "secret" would blank ordinary text
+        lock.withLock { if !known.contains(secret) { known.append(secret) } }
+    }
+
+    static func redact(_ text: String) -> String {
+        let secrets = lock.withLock { known }
+        var text = text
+        for secret in secrets where text.contains(secret) {
+            text = text.replacingOccurrences(of: secret, with: "***")
+        }
+        return text
+    }
+}
+
+extension JSONText.Value {
+    /// Seconds with millisecond precision, for `duration_s`.
+    static func seconds(since start: Date) -> JSONText.Value {
+        .double((Date().timeIntervalSince(start) * 1000).rounded() / 1000)
+    }
+}
+
+extension Date {
+    /// `2026-11-21T18:40:00Z`.
+    var utcText: String {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime]
+        return formatter.string(from: self)
+    }
+}
