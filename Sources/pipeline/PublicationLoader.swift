@@ -41,6 +41,9 @@ final class PublicationLoader {
     let zipLimits: ZipLimits
     let csvLimits: (maxFieldBytes: Int, maxFields: Int)
     let progress: Progress?
+    private var editionPeriod: ReportingPeriod?
+    /// Where notes about the load go (regrouping an unsorted file).
+    var log: Log?
 
     init(warehouse: Warehouse, source: any SourceDefinition, fingerprints: FingerprintStore?,
          zipLimits: ZipLimits = .standard, csvLimits: (Int, Int) = (1 << 20, 20_000), progress: Progress? = nil) {
@@ -59,8 +62,11 @@ final class PublicationLoader {
         var bytesRead: Int64
     }
 
-    /// Loads `files` as one publication, in one transaction.
-    func load(_ files: [LocalFile], period: ReportingPeriod?, options: LoadOptions) throws -> Result {
+    /// Loads `files` as one publication, in one transaction. `period` is what the user asked
+    /// for (`--period`: every row must be in it); `editionPeriod` the period of the publication
+    /// page the files came from, used for files whose rows and names do not say.
+    func load(_ files: [LocalFile], period: ReportingPeriod?, editionPeriod: ReportingPeriod? = nil, options: LoadOptions) throws -> Result {
+        self.editionPeriod = editionPeriod
         var fileOutcomes: [FileOutcome] = []
         var toRead: [(LocalFile, FileInput, knownSHA: String?)] = []
         for file in files {
@@ -92,15 +98,16 @@ final class PublicationLoader {
                         continue
                     }
                     let archive = try ZipArchive(path: file.path, limits: zipLimits)
-                    let entries = archive.entries.filter { !$0.isDirectory && source.wants(entryName: $0.name) }
+                    let names = Set(source.select(entries: archive.entries.filter { !$0.isDirectory }.map(\.name)))
+                    let entries = archive.entries.filter { !$0.isDirectory && names.contains($0.name) }
                     if entries.isEmpty {
                         throw ExtractError(.notFound, path: file.displayName, "the archive holds no \(source.id) CSV files (entries: \(archive.entries.map(\.name).joined(separator: ", ")))")
                     }
                     for entry in entries {
-                        let reader = try archive.reader(for: entry)
                         let published = options.published ?? file.published ?? entry.modified.map(CalendarDate.utc)
-                        let index = try read(reader, name: "\(file.displayName):\(entry.name)",
+                        let index = try read({ try archive.reader(for: entry) }, name: "\(file.displayName):\(entry.name)",
                                              logName: "\((file.displayName as NSString).lastPathComponent):\(entry.name)", entryName: entry.name,
+                                             sizeHint: Int64(clamping: entry.uncompressedSize),
                                              period: period, published: published, writer: writer, result: &result)
                         var info = describe(file, sha: sha, size: Int64(input.size))
                         info.published = published
@@ -111,13 +118,14 @@ final class PublicationLoader {
                     throw ExtractError(.notZip, path: file.displayName, ZipArchive.describeNonZip(head))
                 } else {
                     let started = Date()
-                    let hashing = HashingSource(input)
+                    var hashing: HashingSource?
                     let published = options.published ?? file.published
                         ?? CalendarDate.utc(Date(timeIntervalSince1970: TimeInterval(input.identity.modifiedSeconds)))
-                    let index = try read(hashing, name: file.displayName, logName: (file.displayName as NSString).lastPathComponent,
-                                         entryName: (file.displayName as NSString).lastPathComponent,
+                    let index = try read({ input.rewind(); hashing = HashingSource(input); return hashing! },
+                                         name: file.displayName, logName: (file.displayName as NSString).lastPathComponent,
+                                         entryName: (file.displayName as NSString).lastPathComponent, sizeHint: Int64(input.size),
                                          period: period, published: published, writer: writer, result: &result)
-                    let sha = hashing.sha256 ?? knownSHA!
+                    let sha = hashing?.sha256 ?? knownSHA!
                     if knownSHA == nil {
                         fingerprints?.record(sha256: sha, before: input.identity, after: input.currentIdentity(), hashedAt: started)
                     }
@@ -149,20 +157,52 @@ final class PublicationLoader {
 
     /// Reads one CSV stream into the writer; returns the input index it was registered under.
     /// `name` is what messages show (the path as given); `logName` what the revision log keeps.
-    private func read(_ stream: any ByteSource, name: String, logName: String, entryName: String, period: ReportingPeriod?,
-                      published: CalendarDate?, writer: RevisionWriter, result: inout Result) throws -> Int {
+    /// `open` gives a fresh stream of the input (called again if the input must be regrouped).
+    ///
+    /// Rows stream straight into segments when each organisation's rows are contiguous, as in
+    /// every file seen so far. When they are not, what this input wrote is taken back (a
+    /// savepoint) and the input is read again through a `RowSpill`, which regroups it on disk
+    /// in bounded memory.
+    private func read(_ open: () throws -> any ByteSource, name: String, logName: String, entryName: String, sizeHint: Int64,
+                      period: ReportingPeriod?, published: CalendarDate?, writer: RevisionWriter, result: inout Result) throws -> Int {
+        let checkpoint = try writer.checkpoint()
+        var inputIndex: Int?
+        do {
+            return try pass(open(), name: name, logName: logName, entryName: entryName, period: period, published: published,
+                            writer: writer, spill: nil, inputIndex: &inputIndex, result: &result)
+        } catch let ungrouped as SegmentAssembler.Ungrouped {
+            try writer.rollback(to: checkpoint)
+            log?.info("load.regroup", "\(logName): rows for \(ungrouped.org) are not contiguous (line \(ungrouped.line)); regrouping the file on disk",
+                      [("file", .string(logName)), ("line", .int(ungrouped.line))])
+            // About 16 MB of rows per bucket, so memory stays flat whatever the file's size.
+            let buckets = Int(min(max(sizeHint / (16 << 20), 16), 1024))
+            return try pass(open(), name: name, logName: logName, entryName: entryName, period: period, published: published,
+                            writer: writer, spill: buckets, inputIndex: &inputIndex, result: &result)
+        }
+    }
+
+    /// One reading of an input: straight into segments, or (`spill`) into that many buckets
+    /// first and then into segments bucket by bucket.
+    private func pass(_ stream: any ByteSource, name: String, logName: String, entryName: String, period: ReportingPeriod?,
+                      published: CalendarDate?, writer: RevisionWriter, spill buckets: Int?, inputIndex: inout Int?,
+                      result: inout Result) throws -> Int {
         var mapper: (any RecordMapper)?
         var assembler: SegmentAssembler?
-        var inputIndex = -1
+        var spill: RowSpill?
         var records = 0
         let options = CSVOptions(source: name, fieldCount: .sameAsFirst, maxFieldBytes: csvLimits.maxFieldBytes, maxFields: csvLimits.maxFields)
         let tokenizer = CSVTokenizer(options: options)
-        let emit: (Segment) throws -> Void = { try writer.accept($0, input: inputIndex) }
+        var index = inputIndex ?? -1
+        let rowsBefore = result.rowsRead
+        let emit: (Segment) throws -> Void = { try writer.accept($0, input: index) }
+        let take: (inout MappedRow) throws -> Void = { row in
+            if let spill { try spill.add(&row) } else { try assembler!.add(&row, emit: emit) }
+        }
         let onRecord: (CSVRecord) throws -> Void = { record in
             if let mapper, let assembler {
                 records += 1
-                try mapper.map(record, into: &assembler.row) { try assembler.add(&$0, emit: emit) }
-                if records & 0xFFFF == 0 { self.progress?.rows(records) }
+                try mapper.map(record, into: &assembler.row, emit: take)
+                if records & 0xFFFF == 0 { self.progress?.rows(rowsBefore + records) }
                 return
             }
             let reading = try self.source.recognise(fileName: entryName, firstRecord: record.strings)
@@ -177,31 +217,58 @@ final class PublicationLoader {
                     throw TransformError(.header, file: name, line: record.line, "expected \(columns.count) columns in a header-less \(reading.spec.id) file, found \(record.count)")
                 }
             }
-            let made = try reading.mapper(header: header, source: name, period: period)
+            let made = try reading.mapper(header: header, source: name, period: try self.period(for: reading, given: period, published: published, file: name))
             let newAssembler = SegmentAssembler(spec: made.spec, source: name)
             mapper = made
             assembler = newAssembler
-            inputIndex = writer.addInput(name: logName, header: header, published: published)
+            if let buckets { spill = try RowSpill(spec: made.spec, buckets: buckets) }
+            if index < 0 {
+                index = writer.addInput(name: logName, header: header, published: published)
+            }
             if case .declared = reading.layout.header {
                 records += 1
-                try made.map(record, into: &newAssembler.row) { try newAssembler.add(&$0, emit: emit) }
+                try made.map(record, into: &newAssembler.row, emit: take)
             }
         }
+        defer { if index >= 0 { inputIndex = index } }
         try ReadAhead(stream).forEachChunk { try tokenizer.feed($0, onRecord) }
         try tokenizer.finish(onRecord)
         guard let assembler else {
             throw TransformError(.empty, file: name, "the file is empty")
         }
-        try assembler.finish(emit: emit)
+        if let spill {
+            try spill.drain(into: assembler, emit: emit)
+        } else {
+            try assembler.finish(emit: emit)
+        }
         if records == 0 {
             throw TransformError(.empty, file: name, "no data rows after the header")
         }
         if assembler.rowsAdded == 0 {
-            throw TransformError(.empty, file: name, "none of the \(records) rows is a practice row this dataset keeps")
+            throw TransformError(.empty, file: name, "none of the \(records) rows is a row this dataset keeps")
         }
         result.rowsRead += records
-        progress?.rows(records)
-        return inputIndex
+        progress?.rows(result.rowsRead)
+        return index
+    }
+
+    /// The period for a file whose rows do not carry one: its name's, which must agree with
+    /// `--period` when both are given; else `--period`; else the publication page's. (Never the
+    /// file's own date: a copy of an old file would land in the wrong period.) Files whose rows
+    /// carry a period get `--period` to check every row against.
+    private func period(for reading: FileReading, given: ReportingPeriod?, published: CalendarDate?, file: String) throws -> ReportingPeriod? {
+        guard reading.periodIsExternal else { return given }
+        let kind = reading.spec.periodKind
+        let given = given.map { ReportingPeriod(kind: kind, start: $0.start) }
+        if let named = reading.period {
+            if let given, given != named {
+                throw TransformError(.period, file: file, "the file's name says \(named.label), not \(given.label) as --period says")
+            }
+            return named
+        }
+        if let given { return given }
+        if let editionPeriod { return ReportingPeriod(kind: kind, start: editionPeriod.start) }
+        return nil
     }
 }
 

@@ -31,7 +31,7 @@ final class Refresher {
     /// The newest edition (or `period`'s), as `pipeline refresh` does.
     func refresh(source: any SourceDefinition, entry: SourceCatalog.Entry, period: ReportingPeriod?, dryRun: Bool) throws -> Outcome {
         try checking(source: source.id, dryRun: dryRun) {
-            let discovery = Discovery(entry: entry, downloader: downloader)
+            let discovery = Discovery(entry: entry, downloader: downloader, now: context.now)
             switch try discovery.discover(period: period) {
             case .notYetPublished(let period):
                 out.line("\(source.id) \(period.label): not yet published (the series page does not list it)")
@@ -48,7 +48,7 @@ final class Refresher {
     /// and write nothing, so a re-run after a failure resumes at the edition that failed.
     func backfill(source: any SourceDefinition, entry: SourceCatalog.Entry, range: ClosedRange<ReportingPeriod>?,
                   dryRun: Bool, force: Bool) throws -> [Outcome] {
-        let discovery = Discovery(entry: entry, downloader: downloader)
+        let discovery = Discovery(entry: entry, downloader: downloader, now: context.now)
         let listed = try discovery.editions()
         let editions = listed.filter { range?.contains($0.period) ?? true }
             .sorted { ($0.period, $0.listedDate ?? $0.period.start) < ($1.period, $1.listedDate ?? $1.period.start) }
@@ -65,7 +65,7 @@ final class Refresher {
                             [("periods", .array(missing.map { .string($0) }))])
             }
             if editions.isEmpty {
-                throw ExtractError(.notPublished, path: entry.series, "no \(source.id) edition is listed for \(range.lowerBound.label)…\(range.upperBound.label)")
+                throw ExtractError(.notPublished, path: entry.series ?? entry.id, "no \(source.id) edition is listed for \(range.lowerBound.label)…\(range.upperBound.label)")
             }
         }
         log.info("backfill.plan", "\(source.id): \(editions.count) edition\(editions.count == 1 ? "" : "s") to \(dryRun ? "check" : "load"), oldest first",
@@ -166,7 +166,8 @@ final class Refresher {
         let loader = PublicationLoader(warehouse: session.warehouse, source: source, fingerprints: nil,
                                        zipLimits: settings.zipLimits, csvLimits: settings.csvLimits, progress: progress)
         let options = LoadOptions(force: force, published: publication.published, isCancelled: { Signals.cancelled })
-        let result = try loader.load(files, period: nil, options: options)
+        loader.log = log
+        let result = try loader.load(files, period: nil, editionPeriod: publication.edition.period, options: options)
         progress?.finish()
         Report.print(result, dryRun: false, out: out)
         Report.log(result, log: log, started: started)

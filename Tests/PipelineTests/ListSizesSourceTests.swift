@@ -161,7 +161,7 @@ final class ListSizesSourceTests: XCTestCase {
         for query in queries {
             let plan = try h.database.psql("SET enable_seqscan = off; EXPLAIN (COSTS OFF) \(query)").map { $0.joined() }.joined(separator: "\n")
             let indexRead = plan.split(separator: "\n").contains { line in
-                line.contains("Index") && line.contains("Scan") && (line.contains("list_sizes_") || line.contains("practice_map_"))
+                line.contains("Index") && line.contains("Scan") && (line.contains("list_sizes_") || line.contains("practice_map_") || line.contains("practice_directory_"))
             }
             XCTAssertTrue(indexRead, "\(query) reads an index:\n\(plan)")
             XCTAssertFalse(plan.contains("Seq Scan"), "\(query):\n\(plan)")

@@ -12,12 +12,16 @@ public struct SourceCatalog: Decodable, Sendable {
         /// Source id, matching `SourceDefinition.id` in Transform (`list-sizes`).
         public let id: String
         public let name: String
-        /// The series page listing every edition.
-        public let series: String
+        /// The series page listing every edition. Nil for a source published at fixed URLs
+        /// (`downloads`) that always serve the current state (ODS).
+        public let series: String?
         /// Edition page names (the last path segment) as templates: `{month}-{yyyy}`,
         /// `{mon}-{yyyy}`, `{yyyy}-{yy}`, `england-{yyyy}-{yy}`, `{dd}-{month}-{yyyy}`. The first
         /// that fits gives the edition's period.
-        public let editionSlugs: [String]
+        public let editionSlugs: [String]?
+        /// Fixed URLs serving the current state, one per file, for sources without a series
+        /// page. Each fetch is a snapshot of the period containing the day it was fetched.
+        public let downloads: [Download]?
         public let period: ReportingPeriod.Kind
         public let cadence: Cadence
         /// Hosts pages and files may come from, redirects included. Nothing else is fetched.
@@ -59,6 +63,13 @@ public struct SourceCatalog: Decodable, Sendable {
         }
     }
 
+    /// One fixed URL and the name its file is known by (the URL's last segment may be an API
+    /// endpoint such as `getReport`).
+    public struct Download: Decodable, Sendable {
+        public let url: String
+        public let name: String
+    }
+
     /// The file names (after URL-decoding, compared case-insensitively) that belong to one
     /// dataset, as globs (`*` any run, `?` one character). Names no pattern matches are ignored
     /// (data-quality PDFs, summary workbooks).
@@ -72,6 +83,14 @@ public struct SourceCatalog: Decodable, Sendable {
     }
 
     public static func load(from url: URL) throws -> SourceCatalog {
+        let catalog = try decode(from: url)
+        for entry in catalog.sources where (entry.series == nil) == (entry.downloads == nil) {
+            throw ExtractError(.discovery, path: url.path, "invalid source catalogue: \(entry.id) needs either series (with edition_slugs) or downloads")
+        }
+        return catalog
+    }
+
+    private static func decode(from url: URL) throws -> SourceCatalog {
         let data: Data
         do {
             data = try Data(contentsOf: url)
@@ -109,7 +128,7 @@ extension SourceCatalog.Entry {
 
     /// The period an edition page's last path segment names, if it fits a template.
     public func period(forSlug slug: String) -> ReportingPeriod? {
-        for template in editionSlugs {
+        for template in editionSlugs ?? [] {
             if let date = SlugTemplate.match(template, slug.lowercased()) {
                 return ReportingPeriod(kind: period, start: date)
             }

@@ -28,16 +28,32 @@ public enum DiscoveryOutcome: Sendable {
 public struct Discovery {
     public let entry: SourceCatalog.Entry
     public let downloader: Downloader
+    /// Today, for sources at fixed URLs (their one edition is a snapshot of this period).
+    public let now: Date
 
-    public init(entry: SourceCatalog.Entry, downloader: Downloader) {
+    public init(entry: SourceCatalog.Entry, downloader: Downloader, now: Date = Date()) {
         self.entry = entry
         self.downloader = downloader
+        self.now = now
     }
 
-    /// Editions on the series page, newest first.
+    /// Editions on the series page, newest first. A source at fixed URLs has one: today's.
     public func editions() throws -> [Edition] {
-        let html = try page(entry.series, what: "series page")
-        return try PublicationPages.editions(html: html, seriesURL: entry.series, entry: entry)
+        guard let series = entry.series else { return [snapshotEdition] }
+        let html = try page(series, what: "series page")
+        return try PublicationPages.editions(html: html, seriesURL: series, entry: entry)
+    }
+
+    private var today: CalendarDate {
+        let c = Calendar(identifier: .gregorian).dateComponents(in: TimeZone(identifier: "UTC")!, from: now)
+        return CalendarDate(year: c.year!, month: c.month!, day: c.day!)!
+    }
+
+    /// The one edition of a fixed-URL source: the current state, as of today.
+    private var snapshotEdition: Edition {
+        let period = ReportingPeriod(kind: entry.period, start: today)
+        return Edition(url: entry.downloads?.first?.url ?? "", slug: "current", period: period, listedDate: today,
+                       title: "\(entry.name), current files fetched \(today.iso)")
     }
 
     public func discover(period: ReportingPeriod? = nil) throws -> DiscoveryOutcome {
@@ -54,6 +70,11 @@ public struct Discovery {
 
     /// The publication behind one listed edition.
     public func publication(for edition: Edition) throws -> FoundPublication {
+        if let downloads = entry.downloads {
+            let files = downloads.map { (PageFile(url: $0.url, name: $0.name), entry.dataset(forFile: $0.name) ?? entry.id) }
+            let page = EditionPage(url: edition.url, title: edition.title, published: today, files: files.map(\.0), notice: nil)
+            return FoundPublication(source: entry.id, edition: edition, page: page, published: today, files: files, ignored: [])
+        }
         let html = try page(edition.url, what: "edition page")
         let page = try PublicationPages.editionPage(html: html, pageURL: edition.url)
         var files: [(PageFile, String)] = []

@@ -469,9 +469,13 @@ public struct Mirror: Sendable {
         self.base = url
     }
 
+    /// `https://HOST/PATH` → `BASE/HOST/PATH`; a query becomes one more path segment
+    /// (`…/getReport?report=epraccur` → `BASE/HOST/…/getReport/report=epraccur`), so an API
+    /// endpoint's answers can be saved as files.
     public func map(_ url: URL) -> URL {
         let host = url.host ?? ""
         var path = url.path
+        if let query = url.query, !query.isEmpty { path += "/" + query }
         if url.absoluteString.range(of: "%") != nil, let encodedPath = URLComponents(url: url, resolvingAgainstBaseURL: false)?.percentEncodedPath {
             path = base.isFileURL ? url.path : encodedPath
         }

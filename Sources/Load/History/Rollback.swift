@@ -62,7 +62,7 @@ public enum Rollback {
             try connection.execute("UPDATE etl.scopes SET current_step = $2::int, current_revision = $3::bigint WHERE scope_id = $1::int",
                                    [String(scopeID), String(newStep), nowCurrent.map { String($0) }])
             let periodValue = ReportingPeriod(kind: spec.periodKind, start: CalendarDate(iso: period)!)
-            try Enrichment.afterActivation(of: spec, scopeID: scopeID, period: periodValue, on: connection)
+            try DerivedData.afterActivation(of: spec, scopeID: scopeID, period: periodValue, on: connection)
             return RollbackOutcome(revision: revision, dataset: dataset, period: period, nowCurrent: nowCurrent, contentChanged: true)
         }
     }

@@ -13,6 +13,8 @@ public enum Migrations {
         Migration(version: 2, name: "list sizes and practice map segments", sql: listSizes),
         Migration(version: 3, name: "api views for list sizes and practices; as-published lookups", sql: listSizesAPI),
         Migration(version: 4, name: "source checks: what each run found for each source", sql: sourceChecks),
+        Migration(version: 5, name: "segments for ODS, appointments, QOF and payments; derived directories and summaries", sql: moreSources),
+        Migration(version: 6, name: "api views for practices, PCNs, appointments, QOF and payments", sql: moreSourcesAPI),
     ]
 
     static let bookkeeping = """
@@ -277,5 +279,248 @@ public enum Migrations {
         );
         CREATE INDEX source_checks_latest ON etl.source_checks (source, checked_at DESC);
         CREATE INDEX scopes_source_period ON etl.scopes (source, period DESC) WHERE current_revision IS NOT NULL;
+        """
+
+    /// The bookkeeping columns every segment table starts with, and its two constraints.
+    private static func segmentTable(_ name: String, _ columns: String) -> String {
+        """
+        CREATE TABLE data.\(name) (
+            scope_id integer NOT NULL,
+            dataset text NOT NULL,
+            period date NOT NULL,
+            org text NOT NULL,
+            valid_from integer NOT NULL,
+            valid_to integer,
+            revision_id bigint NOT NULL,
+            detached_revision bigint,
+            seg_hash bytea NOT NULL,
+            row_count integer NOT NULL,
+        \(columns)
+        );
+        ALTER TABLE data.\(name) ADD CONSTRAINT \(name)_one_current
+            EXCLUDE USING btree (scope_id WITH =, org WITH =) WHERE (valid_to IS NULL) DEFERRABLE INITIALLY DEFERRED;
+        CREATE INDEX \(name)_history ON data.\(name) USING brin (scope_id, valid_from);
+        CREATE INDEX \(name)_org ON data.\(name) (org, period) WHERE valid_to IS NULL;
+        CREATE INDEX \(name)_period ON data.\(name) (period) WHERE valid_to IS NULL;
+        """
+    }
+
+    /// One partial index per hierarchy filter, leaving out NULLs (see `listSizes`).
+    private static func filterIndexes(_ table: String, _ columns: [String]) -> String {
+        columns.map { "CREATE INDEX \(table)_\($0) ON data.\(table) (\($0), period) WHERE valid_to IS NULL AND \($0) IS NOT NULL;" }
+            .joined(separator: "\n")
+    }
+
+    /// Segment tables for ODS, Appointments, QOF and Payments (columns as their `DatasetSpec`s
+    /// generate them: attributes, hierarchy enrichment, then the row arrays), and the derived
+    /// tables `DerivedData` keeps: practice and PCN directories, QOF prevalence for England,
+    /// payments per PCN.
+    static let moreSources = [
+        "CREATE EXTENSION IF NOT EXISTS pg_trgm;",
+        segmentTable("ods_practices", """
+                line integer NOT NULL,
+                name text, region text, icb text, address_1 text, address_2 text, address_3 text, address_4 text, address_5 text,
+                postcode text, open_date date, close_date date, status text, status_code text, sub_type text, sub_icb text,
+                join_date date, left_date date, phone text, amended text, provider text, prescribing_setting text,
+                open_date_raw text, close_date_raw text, join_date_raw text, left_date_raw text
+            """),
+        segmentTable("ods_pcns", """
+                line integer NOT NULL,
+                name text, sub_icb text, sub_icb_name text, open_date date, close_date date,
+                address_1 text, address_2 text, address_3 text, address_4 text, address_5 text, postcode text,
+                open_date_raw text, close_date_raw text
+            """),
+        segmentTable("ods_pcn_members", """
+                dims_hash bytea NOT NULL,
+                line integer[] NOT NULL,
+                pcn text[] NOT NULL, start_date text[] NOT NULL,
+                partner_name text[] NOT NULL, practice_sub_icb text[] NOT NULL, practice_sub_icb_name text[] NOT NULL,
+                pcn_name text[] NOT NULL, pcn_sub_icb text[] NOT NULL, pcn_sub_icb_name text[] NOT NULL, end_date date[] NOT NULL,
+                sub_icb_match text[] NOT NULL, end_date_raw text[]
+            """),
+        "CREATE INDEX ods_pcn_members_pcn ON data.ods_pcn_members USING gin (pcn) WHERE valid_to IS NULL;",
+        segmentTable("gp_appointments", """
+                practice_name text, supplier text, pcn text, pcn_name text, sub_icb text, sub_icb_name text,
+                icb text, region text, hierarchy_period date,
+                dims_hash bytea NOT NULL,
+                line integer[] NOT NULL,
+                hcp_type text[] NOT NULL, appt_mode text[] NOT NULL, national_category text[] NOT NULL,
+                time_between_book_and_appt text[] NOT NULL, appt_status text[] NOT NULL,
+                count bigint[] NOT NULL, count_raw text[]
+            """),
+        filterIndexes("gp_appointments", ["pcn", "sub_icb", "icb", "region", "supplier"]),
+        segmentTable("qof_achievement", """
+                pcn text, sub_icb text, icb text, region text, hierarchy_period date,
+                dims_hash bytea NOT NULL,
+                line integer[] NOT NULL,
+                indicator text[] NOT NULL, measure text[] NOT NULL, value numeric[] NOT NULL, value_raw text[]
+            """),
+        filterIndexes("qof_achievement", ["pcn", "sub_icb", "icb", "region"]),
+        "CREATE INDEX qof_achievement_indicator ON data.qof_achievement USING gin (indicator) WHERE valid_to IS NULL;",
+        segmentTable("qof_prevalence", """
+                pcn text, sub_icb text, icb text, region text, hierarchy_period date,
+                dims_hash bytea NOT NULL,
+                line integer[] NOT NULL,
+                group_code text[] NOT NULL, patient_list_type text[] NOT NULL, register bigint[] NOT NULL, list_size bigint[] NOT NULL,
+                register_raw text[], list_size_raw text[]
+            """),
+        filterIndexes("qof_prevalence", ["pcn", "sub_icb", "icb", "region"]),
+        segmentTable("qof_indicators", """
+                line integer NOT NULL,
+                point_value numeric, group_code text, group_description text, domain_code text, domain_description text,
+                patient_list_type text, patient_add_list_type text, point_value_raw text
+            """),
+        segmentTable("qof_organisations", """
+                line integer NOT NULL,
+                practice_name text, pcn text, pcn_name text, sub_icb text, ons_sub_icb text, sub_icb_name text,
+                icb text, ons_icb text, icb_name text, region text, ons_region text, region_name text
+            """),
+        segmentTable("qof_org_reference", """
+                line integer NOT NULL,
+                revised_max_points numeric, revised_max_points_raw text
+            """),
+        segmentTable("nhs_payments", """
+                region text, region_name text, sub_icb text, sub_icb_name text, pcn text, pcn_name text, practice_name text,
+                address text, postcode text, open_date text, close_date text, contract_type text, dispensing text,
+                practice_type text, rurality text, atypical text, patient_data_quarter text,
+                icb text, hierarchy_period date,
+                dims_hash bytea NOT NULL,
+                line integer[] NOT NULL,
+                measure text[] NOT NULL, value numeric[] NOT NULL, value_raw text[]
+            """),
+        filterIndexes("nhs_payments", ["pcn", "sub_icb", "icb", "region"]),
+        """
+        -- Derived (DerivedData): rebuilt from current content in the transaction that changed it.
+        CREATE TABLE data.practice_directory (
+            ods_code text PRIMARY KEY, name text, status text, open_date date, close_date date, postcode text,
+            pcn text, pcn_name text, sub_icb text, icb text, region text, supplier text,
+            snapshot date NOT NULL, origin text NOT NULL CHECK (origin IN ('ods', 'practice-map'))
+        );
+        CREATE INDEX practice_directory_pcn ON data.practice_directory (pcn) WHERE pcn IS NOT NULL;
+        CREATE INDEX practice_directory_sub_icb ON data.practice_directory (sub_icb) WHERE sub_icb IS NOT NULL;
+        CREATE INDEX practice_directory_icb ON data.practice_directory (icb) WHERE icb IS NOT NULL;
+        CREATE INDEX practice_directory_region ON data.practice_directory (region) WHERE region IS NOT NULL;
+        CREATE INDEX practice_directory_name ON data.practice_directory USING gin (name gin_trgm_ops);
+
+        CREATE TABLE data.pcn_directory (
+            pcn text PRIMARY KEY, name text, sub_icb text, icb text, region text, member_count integer NOT NULL,
+            open_date date, close_date date, snapshot date
+        );
+        CREATE INDEX pcn_directory_sub_icb ON data.pcn_directory (sub_icb) WHERE sub_icb IS NOT NULL;
+        CREATE INDEX pcn_directory_icb ON data.pcn_directory (icb) WHERE icb IS NOT NULL;
+        CREATE INDEX pcn_directory_region ON data.pcn_directory (region) WHERE region IS NOT NULL;
+
+        CREATE TABLE data.qof_prevalence_national (
+            period date NOT NULL, group_code text NOT NULL, patient_list_type text NOT NULL,
+            register bigint, list_size bigint, practices integer NOT NULL,
+            PRIMARY KEY (period, group_code, patient_list_type)
+        );
+
+        CREATE TABLE data.nhs_payments_pcns (
+            period date NOT NULL, pcn text NOT NULL, pcn_name text, icb text, measure text NOT NULL, value numeric,
+            practices integer NOT NULL,
+            PRIMARY KEY (pcn, period, measure)
+        );
+        CREATE INDEX nhs_payments_pcns_period ON data.nhs_payments_pcns (period);
+        CREATE INDEX nhs_payments_pcns_icb ON data.nhs_payments_pcns (icb, period) WHERE icb IS NOT NULL;
+        """,
+    ].joined(separator: "\n")
+
+    static let moreSourcesAPI = """
+        -- Every practice: the newest ODS snapshot (status, dates, current PCN), else the newest
+        -- practice map. `snapshot` is the period the row was read from.
+        DROP VIEW api.practices;
+        CREATE VIEW api.practices AS
+        SELECT d.ods_code, d.name, d.status, d.open_date, d.close_date, d.postcode, d.pcn, d.pcn_name,
+               d.sub_icb, d.icb, d.region, d.supplier, d.snapshot, d.origin
+        FROM data.practice_directory d;
+
+        -- Search by name (any part, case-insensitive) or exact code: one bitmap read of two indexes.
+        CREATE FUNCTION api.search_practices(q text)
+        RETURNS SETOF api.practices LANGUAGE sql STABLE AS $$
+            SELECT * FROM api.practices
+            WHERE ods_code = upper(q)
+               OR name ILIKE '%' || replace(replace(replace(q, '\\', '\\\\'), '%', '\\%'), '_', '\\_') || '%'
+        $$;
+
+        CREATE VIEW api.pcns AS
+        SELECT p.pcn AS code, p.name, p.sub_icb, p.icb, p.region, p.member_count, p.open_date, p.close_date, p.snapshot
+        FROM data.pcn_directory p;
+
+        -- Practice-to-PCN memberships as published, ended ones and partners outside England flagged.
+        CREATE VIEW api.pcn_members AS
+        SELECT m.period AS snapshot, m.org AS practice, u.pcn, u.pcn_name, to_date(u.start_date, 'YYYYMMDD') AS start_date, u.end_date,
+               u.partner_name, u.practice_sub_icb, u.pcn_sub_icb, u.sub_icb_match,
+               u.end_date IS NOT NULL AS ended,
+               CASE left(m.org, 1) WHEN 'W' THEN 'Wales' WHEN 'S' THEN 'Scotland' ELSE 'England' END AS partner_country,
+               m.revision_id AS revision
+        FROM data.ods_pcn_members m
+        CROSS JOIN LATERAL unnest(m.pcn, m.pcn_name, m.start_date, m.end_date, m.partner_name, m.practice_sub_icb, m.pcn_sub_icb, m.sub_icb_match)
+            AS u(pcn, pcn_name, start_date, end_date, partner_name, practice_sub_icb, pcn_sub_icb, sub_icb_match)
+        WHERE m.valid_to IS NULL;
+
+        CREATE VIEW api.gp_appointments AS
+        SELECT a.period AS month, a.org AS practice, a.practice_name, a.supplier, a.pcn, a.sub_icb, a.icb, a.region,
+               u.hcp_type, u.appt_mode, u.national_category, u.time_between_book_and_appt, u.appt_status,
+               u.count, u.count_raw, a.revision_id AS revision, u.line
+        FROM data.gp_appointments a
+        CROSS JOIN LATERAL unnest(a.hcp_type, a.appt_mode, a.national_category, a.time_between_book_and_appt, a.appt_status,
+                                  a.count, coalesce(a.count_raw, array_fill(NULL::text, ARRAY[a.row_count])), a.line)
+            AS u(hcp_type, appt_mode, national_category, time_between_book_and_appt, appt_status, count, count_raw, line)
+        WHERE a.valid_to IS NULL;
+
+        -- QOF years: `year` as the API asks for it (2023/24), `financial_year` as the source writes it.
+        CREATE VIEW api.qof_years AS
+        SELECT to_char(s.period, 'YYYY') || '/' || to_char(s.period + interval '1 year', 'YY') AS year,
+               to_char(s.period, 'YYYY') || '-' || to_char(s.period + interval '1 year', 'YY') AS financial_year,
+               s.period, count(*) AS datasets, max(r.published) AS published
+        FROM etl.scopes s JOIN etl.revisions r ON r.revision_id = s.current_revision
+        WHERE s.source = 'qof'
+        GROUP BY s.period;
+
+        CREATE VIEW api.qof_indicators AS
+        SELECT to_char(i.period, 'YYYY') || '/' || to_char(i.period + interval '1 year', 'YY') AS year, i.period,
+               i.org AS indicator, i.point_value, i.group_code, i.group_description, i.domain_code, i.domain_description,
+               i.patient_list_type, i.revision_id AS revision
+        FROM data.qof_indicators i WHERE i.valid_to IS NULL;
+
+        CREATE VIEW api.qof_prevalence AS
+        SELECT to_char(q.period, 'YYYY') || '/' || to_char(q.period + interval '1 year', 'YY') AS year, q.period,
+               q.org AS practice, u.group_code, u.patient_list_type, u.register, u.list_size,
+               round(100.0 * u.register / nullif(u.list_size, 0), 4) AS prevalence,
+               q.pcn, q.sub_icb, q.icb, q.region, q.revision_id AS revision
+        FROM data.qof_prevalence q
+        CROSS JOIN LATERAL unnest(q.group_code, q.patient_list_type, q.register, q.list_size) AS u(group_code, patient_list_type, register, list_size)
+        WHERE q.valid_to IS NULL;
+
+        CREATE VIEW api.qof_prevalence_national AS
+        SELECT to_char(n.period, 'YYYY') || '/' || to_char(n.period + interval '1 year', 'YY') AS year, n.period,
+               n.group_code, n.patient_list_type, n.register, n.list_size,
+               round(100.0 * n.register / nullif(n.list_size, 0), 4) AS prevalence, n.practices
+        FROM data.qof_prevalence_national n;
+
+        CREATE VIEW api.qof_achievement AS
+        SELECT to_char(q.period, 'YYYY') || '/' || to_char(q.period + interval '1 year', 'YY') AS year, q.period,
+               q.org AS practice, u.indicator, u.measure, u.value, q.pcn, q.sub_icb, q.icb, q.region, q.revision_id AS revision
+        FROM data.qof_achievement q
+        CROSS JOIN LATERAL unnest(q.indicator, q.measure, q.value) AS u(indicator, measure, value)
+        WHERE q.valid_to IS NULL;
+
+        -- `measure` is the payment column's name as published (trimmed); `value_raw` the
+        -- suppression token (`N/A`, `-`) where the value is NULL because of one.
+        CREATE VIEW api.nhs_payments_practices AS
+        SELECT to_char(p.period, 'YYYY') || '/' || to_char(p.period + interval '1 year', 'YY') AS year, p.period,
+               p.org AS practice, p.practice_name, p.pcn, p.sub_icb, p.icb, p.region, p.contract_type,
+               u.measure, u.value, u.value_raw, p.revision_id AS revision
+        FROM data.nhs_payments p
+        CROSS JOIN LATERAL unnest(p.measure, p.value, coalesce(p.value_raw, array_fill(NULL::text, ARRAY[p.row_count])))
+            AS u(measure, value, value_raw)
+        WHERE p.valid_to IS NULL;
+
+        -- Practices' payments summed per PCN (the publisher's PCN-level file is not read).
+        CREATE VIEW api.nhs_payments_pcns AS
+        SELECT to_char(n.period, 'YYYY') || '/' || to_char(n.period + interval '1 year', 'YY') AS year, n.period,
+               n.pcn, n.pcn_name, n.icb, n.measure, n.value, n.practices
+        FROM data.nhs_payments_pcns n;
         """
 }

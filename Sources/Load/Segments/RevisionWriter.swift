@@ -98,8 +98,9 @@ public final class RevisionWriter {
     private var open = true
     /// Bytes of segment data sent to the server so far (for progress).
     public private(set) var bytesSent = 0
+    private var checkpoints = 0
 
-    private struct ScopeKey: Hashable {
+    fileprivate struct ScopeKey: Hashable {
         let dataset: String
         let period: ReportingPeriod
     }
@@ -329,7 +330,7 @@ public final class RevisionWriter {
                 try connection.execute(table.closeRemoved, [scopeID, step, removedLiteral])
             }
             try activate(scopeID: scope.scopeID, step: scope.step, revision: scope.revision, reason: "load")
-            try Enrichment.afterActivation(of: spec, scopeID: scope.scopeID, period: scope.period, on: connection)
+            try DerivedData.afterActivation(of: spec, scopeID: scope.scopeID, period: scope.period, on: connection)
             outcome.status = .current
         } else {
             try connection.execute(table.insertDetachedUnchanged, [scopeID, revision, removedLiteral])
@@ -386,6 +387,52 @@ public final class RevisionWriter {
     }
 
     /// Abandons the load: aborts any COPY and rolls back. Nothing of it remains.
+    // MARK: taking back one input
+
+    /// What the writer held before an input was read, so a file whose rows turn out not to be
+    /// grouped by organisation can be taken back and read again grouped (see `PublicationLoader`).
+    public struct Checkpoint {
+        fileprivate let savepoint: String
+        fileprivate let scopeOrder: [ScopeKey]
+        fileprivate let states: [ScopeKey: (seen: [String: Int], inputs: Set<Int>, unchangedRows: Int, writtenSegments: Int, rows: Int, misaligned: [String])]
+    }
+
+    /// Marks the point before an input (a savepoint in the transaction and the writer's counts).
+    public func checkpoint() throws -> Checkpoint {
+        try endCopy()
+        checkpoints += 1
+        let name = "before_input_\(checkpoints)"
+        try connection.execute("SAVEPOINT \(name)")
+        var states: [ScopeKey: (seen: [String: Int], inputs: Set<Int>, unchangedRows: Int, writtenSegments: Int, rows: Int, misaligned: [String])] = [:]
+        for (key, scope) in scopes {
+            states[key] = (scope.seen, scope.inputs, scope.unchangedRows, scope.writtenSegments, scope.rows, scope.misaligned)
+        }
+        return Checkpoint(savepoint: name, scopeOrder: scopeOrder, states: states)
+    }
+
+    /// Takes back everything written since `checkpoint` (rows, scopes opened, counts).
+    public func rollback(to checkpoint: Checkpoint) throws {
+        if copy != nil {
+            copy = nil
+            connection.abortCopy(reason: "input taken back to be regrouped")
+        }
+        try connection.execute("ROLLBACK TO SAVEPOINT \(checkpoint.savepoint)")
+        scopeOrder = checkpoint.scopeOrder
+        for key in Array(scopes.keys) {
+            guard let state = checkpoint.states[key] else {
+                scopes[key] = nil
+                continue
+            }
+            let scope = scopes[key]!
+            scope.seen = state.seen
+            scope.inputs = state.inputs
+            scope.unchangedRows = state.unchangedRows
+            scope.writtenSegments = state.writtenSegments
+            scope.rows = state.rows
+            scope.misaligned = state.misaligned
+        }
+    }
+
     public func abort() {
         if copy != nil {
             copy = nil

@@ -37,15 +37,28 @@ public struct CSVLayout: Sendable {
     public struct Filter: Sendable {
         public let column: Column
         public let keep: Set<String>
+        /// When set, a value is a list (`RO76|RO87`) and a row is kept if any item is in `keep`.
+        public let separator: UInt8?
 
-        public init(_ column: Column, keep: Set<String>) {
+        public init(_ column: Column, keep: Set<String>, separator: Character? = nil) {
             self.column = column
             self.keep = keep
+            self.separator = separator.flatMap(\.asciiValue)
         }
+    }
+
+    /// What the key column holds.
+    public enum Key: Sendable {
+        /// An ODS organisation code (3–10 upper-case letters and digits), checked on every row.
+        case ods
+        /// Another identifier (a QOF indicator code): any non-empty value without spaces at
+        /// either end, at most 64 bytes.
+        case code
     }
 
     public var header: Header
     public var org: Column
+    public var key: Key
     public var period: PeriodRule
     /// One per `spec.dimensions`, same order. A nil entry means the dimension is constant
     /// for this layout and takes `constantDimensions` value.
@@ -53,6 +66,10 @@ public struct CSVLayout: Sendable {
     public var constantDimensions: [String?]
     /// One per `spec.measures`; a missing optional column gives NULL.
     public var measures: [Column]
+    /// One per `spec.measures` (or empty): a code set the published value is translated
+    /// through (`A` and `ACTIVE` both to `active`). A value outside it is refused, naming it,
+    /// so a new code set is noticed rather than stored.
+    public var measureMaps: [[String: String]?]
     /// One per `spec.attributes`.
     public var attributes: [Column]
     /// Known columns that are not stored (e.g. PUBLICATION, which repeats one constant).
@@ -63,17 +80,20 @@ public struct CSVLayout: Sendable {
     public var dateFormats: [NHSDate.Format]
 
     public init(
-        header: Header = .firstRecord, org: Column, period: PeriodRule, dimensions: [Column?] = [],
-        constantDimensions: [String?]? = nil, measures: [Column], attributes: [Column] = [],
+        header: Header = .firstRecord, org: Column, key: Key = .ods, period: PeriodRule, dimensions: [Column?] = [],
+        constantDimensions: [String?]? = nil, measures: [Column], measureMaps: [[String: String]?] = [], attributes: [Column] = [],
         ignored: [Column] = [], filters: [Filter] = [], encoding: CSVOptions.Encoding = .utf8,
         dateFormats: [NHSDate.Format] = NHSDate.anyFormat
     ) {
         self.header = header
         self.org = org
+        self.key = key
         self.period = period
         self.dimensions = dimensions
         self.constantDimensions = constantDimensions ?? dimensions.map { _ in nil }
         self.measures = measures
+        self.measureMaps = measureMaps.isEmpty ? measures.map { _ in nil } : measureMaps
+        precondition(self.measureMaps.count == measures.count, "one code map (or nil) per measure")
         self.attributes = attributes
         self.ignored = ignored
         self.filters = filters

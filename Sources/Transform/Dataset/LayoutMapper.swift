@@ -17,9 +17,11 @@ public final class LayoutMapper: RecordMapper {
     private let dimensionIndexes: [Int?]
     private let measureIndexes: [Int?]
     private let attributeIndexes: [Int?]
-    private let filters: [(index: Int, keep: [[UInt8]])]
+    private let filters: [(index: Int, keep: [[UInt8]], separator: UInt8?)]
     private let suppression: [[UInt8]]
     private let scratch: ValueScratch
+    /// Per measure: published value -> stored value, when the layout declares a code set.
+    private let codeMaps: [[[UInt8]: [UInt8]]?]
     /// Constant dimension values, kept in storage that lives as long as the mapper.
     private let constants: [UnsafeMutableRawBufferPointer?]
     // Hot-path state of a single-threaded object: `@exclusivity(unchecked)` drops Swift's dynamic
@@ -76,10 +78,13 @@ public final class LayoutMapper: RecordMapper {
         dimensionIndexes = layout.dimensions.map { $0.flatMap(find) }
         measureIndexes = layout.measures.map(find)
         attributeIndexes = layout.attributes.map(find)
-        filters = layout.filters.compactMap { filter in find(filter.column).map { ($0, filter.keep.map { Array($0.utf8) }) } }
+        filters = layout.filters.compactMap { filter in find(filter.column).map { ($0, filter.keep.map { Array($0.utf8) }, filter.separator) } }
         attributeCaches = layout.attributes.map { _ in FieldCache() }
         suppression = spec.suppressionTokens.sorted().map { Array($0.utf8) }
         scratch = ValueScratch(slots: spec.measures.count)
+        codeMaps = layout.measureMaps.map { map in
+            map.map { Dictionary(uniqueKeysWithValues: $0.map { (Array($0.key.utf8), Array($0.value.utf8)) }) }
+        }
         constants = layout.constantDimensions.map { value in
             guard let value else { return nil }
             let storage = UnsafeMutableRawBufferPointer.allocate(byteCount: max(value.utf8.count, 1), alignment: 1)
@@ -106,7 +111,12 @@ public final class LayoutMapper: RecordMapper {
     public func map(_ record: CSVRecord, into row: inout MappedRow, emit: (inout MappedRow) throws -> Void) throws {
         for filter in filters {
             let value = record[filter.index]
-            if !filter.keep.contains(where: { FieldCache.equal(value, $0) }) { return }
+            if let separator = filter.separator {
+                let items = value.split(separator: separator, omittingEmptySubsequences: false)
+                if !items.contains(where: { item in filter.keep.contains { $0.elementsEqual(item) } }) { return }
+            } else if !filter.keep.contains(where: { FieldCache.equal(value, $0) }) {
+                return
+            }
         }
         row.line = record.line
         row.period = try period(record)
@@ -114,7 +124,10 @@ public final class LayoutMapper: RecordMapper {
         if let cached = orgCache.string(for: orgBytes) {
             row.org = cached
         } else {
-            row.org = try ODSCode.validated(orgBytes, file: source, line: record.line, column: orgIndex + 1)
+            switch layout.key {
+            case .ods: row.org = try ODSCode.validated(orgBytes, file: source, line: record.line, column: orgIndex + 1)
+            case .code: row.org = try ODSCode.validatedKey(orgBytes, file: source, line: record.line, column: orgIndex + 1)
+            }
             orgCache.store(orgBytes, row.org)
         }
         for (d, index) in dimensionIndexes.enumerated() {
@@ -130,6 +143,11 @@ public final class LayoutMapper: RecordMapper {
             guard let index else {
                 row.measures[m] = nil
                 row.raws[m] = nil
+                continue
+            }
+            if let map = codeMaps[m] {
+                row.raws[m] = nil
+                row.measures[m] = try translate(record, index, map, measure: m)
                 continue
             }
             switch ValueParser.parse(record[index], kind: spec.measures[m].kind, suppression: suppression,
@@ -159,6 +177,18 @@ public final class LayoutMapper: RecordMapper {
             }
         }
         try emit(&row)
+    }
+
+    /// A coded value through its code set (empty stays NULL); an unknown code is refused.
+    private func translate(_ record: CSVRecord, _ index: Int, _ map: [[UInt8]: [UInt8]], measure m: Int) throws -> UnsafeRawBufferPointer? {
+        let bytes = record[index]
+        if bytes.isEmpty { return nil }
+        guard let stored = map[Array(bytes)] else {
+            let known = map.keys.map { String(decoding: $0, as: UTF8.self) }.sorted().joined(separator: ", ")
+            throw TransformError(.value, file: source, line: record.line, column: index + 1,
+                                 "unknown code \(TransformError.shown(record.string(index))) in \(header[index]) (known: \(known))")
+        }
+        return scratch.store(m, stored)
     }
 
     private func period(_ record: CSVRecord) throws -> ReportingPeriod {

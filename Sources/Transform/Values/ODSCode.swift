@@ -11,6 +11,15 @@ public enum ODSCode {
         return String(decoding: bytes, as: UTF8.self)
     }
 
+    /// A key that is not an ODS code (a QOF indicator code): non-empty, at most 64 bytes, no
+    /// spaces at either end, no control characters.
+    public static func validatedKey(_ bytes: UnsafeRawBufferPointer, file: String, line: Int, column: Int) throws -> String {
+        guard (1...64).contains(bytes.count), bytes.first != 32, bytes.last != 32, bytes.allSatisfy({ $0 >= 32 && $0 != 127 }) else {
+            throw TransformError(.value, file: file, line: line, column: column, "invalid code \(TransformError.shown(String(decoding: bytes, as: UTF8.self)))")
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
     /// True when `text` has the shape of an ODS code.
     public static func isValid(_ text: String) -> Bool {
         let bytes = Array(text.utf8)

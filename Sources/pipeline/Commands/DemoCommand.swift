@@ -29,10 +29,15 @@ struct DemoCommand {
         }
         guard FileManager.default.fileExists(atPath: mirror.path) else { throw UsageError("\(mirror.path): no saved publisher site there") }
         let (_, selected) = try settings.sources([])
-        // Only sources whose series page was saved.
+        // Only sources whose pages (or fixed-URL files) were saved.
+        let saved = Mirror(mirror.path)!
         let offline = selected.filter { _, entry in
-            guard let series = URL(string: entry.series), let host = series.host else { return false }
-            return FileManager.default.fileExists(atPath: mirror.appendingPathComponent(host + series.path).appendingPathComponent("index.html").path)
+            let urls = entry.series.map { [$0] } ?? (entry.downloads ?? []).map(\.url)
+            return !urls.isEmpty && urls.allSatisfy { text in
+                guard let url = URL(string: text) else { return false }
+                let local = saved.map(url).path
+                return FileManager.default.fileExists(atPath: entry.series == nil ? local : local + "/index.html")
+            }
         }
         let session = try WarehouseSession(args: args, context: context, command: "demo", writes: true)
         return try session.run {

@@ -57,6 +57,7 @@ struct LoadCommand {
                 let loader = PublicationLoader(
                     warehouse: session.warehouse, source: source, fingerprints: FingerprintStore(cacheDirectory: settings.cacheDirectory),
                     zipLimits: settings.zipLimits, csvLimits: settings.csvLimits, progress: progress)
+                loader.log = context.log
                 let options = LoadOptions(dryRun: dryRun, published: published, isCancelled: { Signals.cancelled })
                 var inputs = files.map { LocalFile(path: $0) }
                 if let url = args.value("url") {

@@ -1,0 +1,128 @@
+/// A wide file stored in the long canonical form: (ODS code, period, measure, value).
+///
+/// For files whose column set changes every edition (NHS Payments has 51–75 columns, renamed and
+/// reordered yearly; the workforce file has 805): the identity columns are declared and become
+/// the segment's attributes, and every other column becomes one row per record, its `measure`
+/// the column name as published (trimmed of surrounding spaces) and its `value` a number. A
+/// suppression token (`N/A`, `-`, `*`) gives NULL with the token kept beside it; anything else
+/// that is not a number is refused, naming the line and column. A new column is simply a new
+/// measure: nothing to change when a year adds one.
+public struct LongLayout: Sendable {
+    public var org: CSVLayout.Column
+    /// One per `spec.attributes`, same order.
+    public var attributes: [CSVLayout.Column]
+    /// Identity columns that are neither stored nor measures.
+    public var ignored: [CSVLayout.Column]
+
+    public init(org: CSVLayout.Column, attributes: [CSVLayout.Column], ignored: [CSVLayout.Column] = []) {
+        self.org = org
+        self.attributes = attributes
+        self.ignored = ignored
+    }
+}
+
+public final class LongMapper: RecordMapper {
+    public let spec: DatasetSpec
+    public let source: String
+    private let period: ReportingPeriod
+    private let header: [String]
+    private let orgIndex: Int
+    private let attributeIndexes: [Int?]
+    /// (column index, measure name bytes) for every value column.
+    private let valueColumns: [(index: Int, name: UnsafeMutableRawBufferPointer)]
+    private let suppression: [[UInt8]]
+    private let scratch = ValueScratch(slots: 1)
+
+    /// `spec` must have one dimension (the measure name) and one numeric measure (the value).
+    public init(spec: DatasetSpec, layout: LongLayout, header: [String], source: String, period: ReportingPeriod?) throws {
+        precondition(spec.dimensions.count == 1 && spec.measures.count == 1, "a long dataset has one dimension and one measure")
+        guard let period else {
+            throw TransformError(.period, file: source, "the period of \(spec.id) files is not in the file; give --period")
+        }
+        self.spec = spec
+        self.source = source
+        self.period = period
+        self.header = header
+        var positions: [String: Int] = [:]
+        for (i, name) in header.enumerated() {
+            let key = CSVLayout.normalize(name)
+            if key.isEmpty { throw TransformError(.header, file: source, line: 1, column: i + 1, "empty column name in the header") }
+            if let first = positions[key] {
+                throw TransformError(.header, file: source, line: 1, column: i + 1, "duplicate column \(TransformError.shown(name)) (also column \(first + 1))")
+            }
+            positions[key] = i
+        }
+        var used = Set<Int>()
+        var missing: [String] = []
+        func find(_ column: CSVLayout.Column) -> Int? {
+            for spelling in column.spellings {
+                if let index = positions[spelling] {
+                    used.insert(index)
+                    return index
+                }
+            }
+            if column.required { missing.append(column.name) }
+            return nil
+        }
+        let org = find(layout.org)
+        attributeIndexes = layout.attributes.map(find)
+        for column in layout.ignored { _ = find(column) }
+        if !missing.isEmpty {
+            throw TransformError(.header, file: source, line: 1, "header does not match \(spec.id): missing " + missing.joined(separator: ", "))
+        }
+        orgIndex = org!
+        valueColumns = header.indices.filter { !used.contains($0) }.map { index in
+            let name = Array(header[index].trimmingSpaces.utf8)
+            let storage = UnsafeMutableRawBufferPointer.allocate(byteCount: max(name.count, 1), alignment: 1)
+            storage.copyBytes(from: name)
+            return (index, UnsafeMutableRawBufferPointer(rebasing: storage[0..<name.count]))
+        }
+        if valueColumns.isEmpty {
+            throw TransformError(.header, file: source, line: 1, "header does not match \(spec.id): no value columns besides the identity columns")
+        }
+        suppression = spec.suppressionTokens.sorted().map { Array($0.utf8) }
+    }
+
+    deinit {
+        for column in valueColumns { UnsafeMutableRawBufferPointer(start: column.name.baseAddress, count: max(column.name.count, 1)).deallocate() }
+    }
+
+    public func map(_ record: CSVRecord, into row: inout MappedRow, emit: (inout MappedRow) throws -> Void) throws {
+        row.line = record.line
+        row.period = period
+        row.org = try ODSCode.validated(record[orgIndex], file: source, line: record.line, column: orgIndex + 1)
+        for (a, index) in attributeIndexes.enumerated() {
+            guard let index, !record.isEmpty(index) else {
+                row.attributes[a] = nil
+                continue
+            }
+            row.attributes[a] = record.string(index)
+        }
+        let kind = spec.measures[0].kind
+        for column in valueColumns {
+            row.dimensions[0] = UnsafeRawBufferPointer(column.name)
+            switch ValueParser.parse(record[column.index], kind: kind, suppression: suppression, dateFormats: [], scratch: scratch, slot: 0) {
+            case .value(let bytes):
+                row.measures[0] = bytes
+                row.raws[0] = nil
+            case .suppressed(let token):
+                row.measures[0] = nil
+                row.raws[0] = token
+            case .invalid(let reason):
+                throw TransformError(.value, file: source, line: record.line, column: column.index + 1,
+                                     "\(reason) \(TransformError.shown(record.string(column.index))) in \(TransformError.shown(header[column.index]))")
+            }
+            try emit(&row)
+        }
+    }
+}
+
+extension String {
+    /// Without spaces at either end (header names such as `Appraisal Costs `).
+    var trimmingSpaces: String {
+        var s = Substring(self)
+        while s.first == " " { s = s.dropFirst() }
+        while s.last == " " { s = s.dropLast() }
+        return String(s)
+    }
+}
