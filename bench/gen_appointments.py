@@ -4,7 +4,8 @@
 Deterministic (fixed seed). About 6,300 practice codes, rows grouped by practice as the
 published files are, realistic value domains (double spaces in TIME_BETWEEN_BOOK_AND_APPT,
 quoted names with commas, occasional blank counts).
-usage: gen_appointments.py ROWS OUT.csv [--month 01OCT2025]
+usage: gen_appointments.py ROWS OUT.csv [--month 01OCT2025] [--changed PERCENT]
+--changed adds 1 to about PERCENT % of the counts (the same rows otherwise: a restatement).
 """
 import random, sys
 
@@ -26,7 +27,9 @@ PRACTICES = 6300
 def main():
     rows = int(sys.argv[1]); out = sys.argv[2]
     month = sys.argv[sys.argv.index("--month") + 1] if "--month" in sys.argv else "01OCT2025"
+    changed = float(sys.argv[sys.argv.index("--changed") + 1]) / 100 if "--changed" in sys.argv else 0.0
     rnd = random.Random(20251001)
+    edits = random.Random(7)  # separate stream: the base rows stay identical
     combos = [(h, m, c, w, s) for h in HCP for m in MODE for c in CATEGORY for w in WAIT for s in STATUS]
     per_practice = max(1, -(-rows // PRACTICES))
     written = 0
@@ -44,6 +47,8 @@ def main():
             supplier = SUPPLIER[p % len(SUPPLIER)]
             for h, m, c, w, s in rnd.sample(combos, min(per_practice, rows - written)):
                 count = "" if rnd.random() < 0.002 else str(int(rnd.expovariate(1 / 40)) + 1)
+                if changed and count and edits.random() < changed:
+                    count = str(int(count) + 1)
                 f.write(f"{month},{code},{name},{supplier},{pcn},{pcn_name},{sub},{sub_name},{h},{m},{c},{w},{count},{s}\n")
                 written += 1
             p += 1

@@ -107,7 +107,7 @@ final class PublicationLoader {
                         let published = options.published ?? file.published ?? entry.modified.map(CalendarDate.utc)
                         let index = try read({ try archive.reader(for: entry) }, name: "\(file.displayName):\(entry.name)",
                                              logName: "\((file.displayName as NSString).lastPathComponent):\(entry.name)", entryName: entry.name,
-                                             sizeHint: Int64(clamping: entry.uncompressedSize),
+                                             sizeHint: Int64(clamping: entry.uncompressedSize), inArchive: true,
                                              period: period, published: published, writer: writer, result: &result)
                         var info = describe(file, sha: sha, size: Int64(input.size))
                         info.published = published
@@ -164,26 +164,27 @@ final class PublicationLoader {
     /// savepoint) and the input is read again through a `RowSpill`, which regroups it on disk
     /// in bounded memory.
     private func read(_ open: () throws -> any ByteSource, name: String, logName: String, entryName: String, sizeHint: Int64,
-                      period: ReportingPeriod?, published: CalendarDate?, writer: RevisionWriter, result: inout Result) throws -> Int {
+                      inArchive: Bool = false, period: ReportingPeriod?, published: CalendarDate?, writer: RevisionWriter,
+                      result: inout Result) throws -> Int {
         let checkpoint = try writer.checkpoint()
         var inputIndex: Int?
         do {
-            return try pass(open(), name: name, logName: logName, entryName: entryName, period: period, published: published,
-                            writer: writer, spill: nil, inputIndex: &inputIndex, result: &result)
+            return try pass(open(), name: name, logName: logName, entryName: entryName, inArchive: inArchive, period: period,
+                            published: published, writer: writer, spill: nil, inputIndex: &inputIndex, result: &result)
         } catch let ungrouped as SegmentAssembler.Ungrouped {
             try writer.rollback(to: checkpoint)
             log?.info("load.regroup", "\(logName): rows for \(ungrouped.org) are not contiguous (line \(ungrouped.line)); regrouping the file on disk",
                       [("file", .string(logName)), ("line", .int(ungrouped.line))])
             // About 16 MB of rows per bucket, so memory stays flat whatever the file's size.
             let buckets = Int(min(max(sizeHint / (16 << 20), 16), 1024))
-            return try pass(open(), name: name, logName: logName, entryName: entryName, period: period, published: published,
-                            writer: writer, spill: buckets, inputIndex: &inputIndex, result: &result)
+            return try pass(open(), name: name, logName: logName, entryName: entryName, inArchive: inArchive, period: period,
+                            published: published, writer: writer, spill: buckets, inputIndex: &inputIndex, result: &result)
         }
     }
 
     /// One reading of an input: straight into segments, or (`spill`) into that many buckets
     /// first and then into segments bucket by bucket.
-    private func pass(_ stream: any ByteSource, name: String, logName: String, entryName: String, period: ReportingPeriod?,
+    private func pass(_ stream: any ByteSource, name: String, logName: String, entryName: String, inArchive: Bool, period: ReportingPeriod?,
                       published: CalendarDate?, writer: RevisionWriter, spill buckets: Int?, inputIndex: inout Int?,
                       result: inout Result) throws -> Int {
         var mapper: (any RecordMapper)?
@@ -241,11 +242,13 @@ final class PublicationLoader {
         } else {
             try assembler.finish(emit: emit)
         }
-        if records == 0 {
-            throw TransformError(.empty, file: name, "no data rows after the header")
-        }
-        if assembler.rowsAdded == 0 {
-            throw TransformError(.empty, file: name, "none of the \(records) rows is a row this dataset keeps")
+        if records == 0 || assembler.rowsAdded == 0 {
+            // An archive entry with only a header (QOF's regional file for a region with no
+            // practices in it) adds nothing; a file given on its own with nothing in it is an error.
+            guard inArchive else {
+                throw TransformError(.empty, file: name, records == 0 ? "no data rows after the header" : "none of the \(records) rows is a row this dataset keeps")
+            }
+            log?.info("load.empty_entry", "\(logName): no rows to load; left out", [("file", .string(logName))])
         }
         result.rowsRead += records
         progress?.rows(result.rowsRead)

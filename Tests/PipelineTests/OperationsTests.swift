@@ -40,20 +40,20 @@ final class OperationsTests: XCTestCase {
 
     func testRefreshDueFetchesOnlyWhenTheScheduleSaysSomethingCanBeNew() throws {
         // Never loaded: due at once; loads the newest edition (March 2026, published 12 March).
-        let first = try on("2026-03-20T06:00:00Z", "refresh", "--due")
+        let first = try on("2026-03-20T06:00:00Z", "refresh", "list-sizes", "--due")
         XCTAssertEqual(first.status, 0, first.stderr)
         XCTAssertTrue(first.stdout.contains("list-sizes-all 2026-03: revision 1 is now current"), first.stdout)
 
         // An hour later: April's edition cannot be out before 8 April and March was just checked.
         try server.clearRequests()
-        let hourLater = try on("2026-03-20T07:00:00Z", "refresh", "--due")
+        let hourLater = try on("2026-03-20T07:00:00Z", "refresh", "list-sizes", "--due")
         XCTAssertEqual(hourLater.status, 0, hourLater.stderr)
         XCTAssertEqual(hourLater.stdout, "nothing due\n")
         XCTAssertTrue(hourLater.stderr.contains("list-sizes: not due (2026-04 expected from 2026-04-08; checked recently)"), hourLater.stderr)
         XCTAssertEqual(try server.requests().count, 0, "nothing was fetched, not even the series page")
 
         // A day later: rechecked (a republication of March would be noticed), nothing new, all 304s.
-        let dayLater = try on("2026-03-21T08:00:00Z", "refresh", "--due")
+        let dayLater = try on("2026-03-21T08:00:00Z", "refresh", "list-sizes", "--due")
         XCTAssertEqual(dayLater.status, 0, dayLater.stderr)
         XCTAssertEqual(dayLater.stdout, "list-sizes 2026-03: nothing new (gp-reg-pat-prac-all.csv (not modified))\n")
         XCTAssertEqual(try server.requests().map { $0["status"] as? Int }, [304, 304, 304])
@@ -61,7 +61,7 @@ final class OperationsTests: XCTestCase {
         // In April's window every run checks; past 22 April it is overdue: still exit 0 (cron
         // stays quiet), a warning in the log, and `status` flags it.
         try server.clearRequests()
-        let overdue = try on("2026-04-25T08:00:00Z", "refresh", "--due")
+        let overdue = try on("2026-04-25T08:00:00Z", "refresh", "list-sizes", "--due")
         XCTAssertEqual(overdue.status, 0, overdue.stderr)
         XCTAssertTrue(overdue.stderr.contains("warning: list-sizes: 2026-04 is overdue (expected by 2026-04-22)"), overdue.stderr)
         XCTAssertEqual(try server.requests().count, 3)
@@ -134,7 +134,7 @@ final class OperationsTests: XCTestCase {
         XCTAssertEqual(try h.pipeline("load", "list-sizes", bad).status, 65)
         h.extraEnvironment["PIPELINE_DOWNLOAD_ATTEMPTS"] = "1"
         try server.faults(seriesPath, [["status": 503]], repeat: true)
-        XCTAssertEqual(try h.pipeline("refresh").status, 75)
+        XCTAssertEqual(try h.pipeline("refresh", "list-sizes").status, 75)
 
         let result = try h.pipeline("runs", "--json")
         XCTAssertEqual(result.status, 0, result.stderr)
@@ -157,7 +157,7 @@ final class OperationsTests: XCTestCase {
     }
 
     func testStatusNamesTheLockHolderAndFailingSources() throws {
-        XCTAssertEqual(try on("2026-03-20T06:00:00Z", "refresh").status, 0)
+        XCTAssertEqual(try on("2026-03-20T06:00:00Z", "refresh", "list-sizes").status, 0)
         let healthy = try on("2026-03-20T07:00:00Z", "status")
         XCTAssertEqual(healthy.status, 0, healthy.stdout + healthy.stderr)
         XCTAssertTrue(healthy.stdout.contains("lock: free\n"), healthy.stdout)
@@ -165,7 +165,7 @@ final class OperationsTests: XCTestCase {
 
         h.extraEnvironment["PIPELINE_DOWNLOAD_ATTEMPTS"] = "1"
         try server.faults(seriesPath, [["status": 503]], repeat: true)
-        XCTAssertEqual(try on("2026-03-21T07:00:00Z", "refresh").status, 75)
+        XCTAssertEqual(try on("2026-03-21T07:00:00Z", "refresh", "list-sizes").status, 75)
         // Someone else holds the warehouse lock (a psql session standing in for a long load).
         let holder = try RunningProcess("/usr/bin/env", ["psql", h.database.url, "-qXc",
                                                          "SELECT pg_advisory_lock(\(0x4E48_5357), 1); SELECT pg_sleep(60)"])

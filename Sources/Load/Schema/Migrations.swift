@@ -427,6 +427,13 @@ public enum Migrations {
     ].joined(separator: "\n")
 
     static let moreSourcesAPI = """
+        -- The first day of a financial year as the API names it (2023/24) or the source writes it
+        -- (2023-24): filters compare `period` to it, so they use the period indexes.
+        CREATE FUNCTION api.financial_year(year text) RETURNS date LANGUAGE sql IMMUTABLE STRICT AS $$
+            SELECT make_date(substr(year, 1, 4)::int, 4, 1)
+            WHERE year ~ '^[0-9]{4}[-/][0-9]{2}$' AND (substr(year, 1, 4)::int + 1) % 100 = substr(year, 6, 2)::int
+        $$;
+
         -- Every practice: the newest ODS snapshot (status, dates, current PCN), else the newest
         -- practice map. `snapshot` is the period the row was read from.
         DROP VIEW api.practices;
