@@ -19,12 +19,15 @@ struct EmbeddedPostgres {
     /// Where the cluster lives: `postgres.data_dir`, unless we are root and the `postgres` user
     /// cannot reach it (a checkout under /root), then a directory under /var/tmp named after it.
     let dataDir: URL
+    /// `postgres.data_dir` as configured (differs from `dataDir` only in the root fallback).
+    let configuredDataDir: URL
     let binDir: URL
     /// The account the server runs as when we are root.
     let serverUser: String?
 
     init(settings: Settings) throws {
         guard let configured = settings.path(.postgresDataDir) else { throw ConfigError("postgres.data_dir is not set") }
+        configuredDataDir = configured
         binDir = try Self.findBinaries(settings)
         if getuid() == 0 {
             guard getpwnam("postgres") != nil else {
@@ -84,6 +87,9 @@ struct EmbeddedPostgres {
         defer { flock(lockFD, LOCK_UN) }
 
         if !isInitialised {
+            if dataDir != configuredDataDir {
+                note("the postgres user cannot reach \(configuredDataDir.path) (a parent directory is private); the embedded cluster lives in \(dataDir.path) instead")
+            }
             note("creating the embedded PostgreSQL cluster in \(dataDir.path)")
             try initialise()
         }

@@ -136,7 +136,7 @@ enum Report {
         for scope in result.scopes {
             log.info("load.done", "", [
                 ("stage", .string("load")), ("dataset", .string(scope.dataset)), ("period", .string(scope.period.label)),
-                ("status", .string(String(describing: scope.status))), ("revision", scope.revision.map { .int(Int($0)) } ?? .null),
+                ("status", .string(scope.status == .knownFile ? "known_file" : String(describing: scope.status))), ("revision", scope.revision.map { .int(Int($0)) } ?? .null),
                 ("rows", .int(scope.rows)), ("added", .int(scope.added)), ("changed", .int(scope.changed)),
                 ("removed", .int(scope.removed)), ("unchanged", .int(scope.unchanged)),
             ])
