@@ -23,7 +23,9 @@ struct DatabaseTarget {
     static func resolve(_ settings: Settings, environment: [String: String] = ProcessInfo.processInfo.environment) throws -> DatabaseTarget {
         let url = settings[.databaseURL]
         if let text = url.value, !text.isEmpty {
+            // Both spellings: a log line could quote either.
             Secrets.register(password(in: text))
+            Secrets.register(password(in: text, decoded: false))
             return DatabaseTarget(kind: .conninfo(text), origin: url.origin)
         }
         Secrets.register(environment["PGPASSWORD"])
@@ -34,17 +36,17 @@ struct DatabaseTarget {
     }
 
     /// The password a connection string carries, if any (to blank it from logs).
-    static func password(in conninfo: String) -> String? {
+    static func password(in conninfo: String, decoded: Bool = true) -> String? {
         if let scheme = conninfo.range(of: "://") {
             let rest = conninfo[scheme.upperBound...]
             let authority = rest.prefix { $0 != "/" && $0 != "?" }
             if let at = authority.lastIndex(of: "@"), let colon = authority[..<at].firstIndex(of: ":") {
                 let raw = String(authority[authority.index(after: colon)..<at])
-                return raw.removingPercentEncoding ?? raw
+                return decoded ? raw.removingPercentEncoding ?? raw : raw
             }
             if let range = rest.range(of: #"password=[^&]*"#, options: .regularExpression) {
                 let raw = String(rest[range].dropFirst("password=".count))
-                return raw.removingPercentEncoding ?? raw
+                return decoded ? raw.removingPercentEncoding ?? raw : raw
             }
             return nil
         }

@@ -63,7 +63,13 @@ struct EmbeddedPostgres {
         return URL(fileURLWithPath: "/tmp/nhs-pipeline-\(getuid())-\(digest)")
     }
 
-    var conninfo: String { "host=\(socketDir.path) port=\(Self.port) user=\(Self.user) dbname=\(Self.database)" }
+    var conninfo: String { conninfo(database: Self.database) }
+
+    /// A libpq connection string (the socket directory quoted: a checkout path may hold spaces).
+    func conninfo(database: String) -> String {
+        let host = socketDir.path.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "'", with: "\\'")
+        return "host='\(host)' port=\(Self.port) user=\(Self.user) dbname=\(database)"
+    }
     var logFile: URL { dataDir.appendingPathComponent("server.log") }
 
     var isInitialised: Bool { FileManager.default.fileExists(atPath: dataDir.appendingPathComponent("PG_VERSION").path) }
@@ -80,7 +86,8 @@ struct EmbeddedPostgres {
     func ensureRunning(note: (String) -> Void) throws {
         let parent = dataDir.deletingLastPathComponent()
         try FileManager.default.createDirectory(at: parent, withIntermediateDirectories: true)
-        let lockFD = open(parent.appendingPathComponent(".\(dataDir.lastPathComponent).lock").path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+        try Self.checkOwned(parent, by: getuid(), privateMode: false)
+        let lockFD = open(parent.appendingPathComponent(".\(dataDir.lastPathComponent).lock").path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0o600)
         guard lockFD >= 0 else { throw ConfigError("\(parent.path): cannot create the embedded PostgreSQL's lock file") }
         defer { close(lockFD) }
         flock(lockFD, LOCK_EX)
@@ -111,12 +118,18 @@ struct EmbeddedPostgres {
         return true
     }
 
+    /// initdb into a staging directory beside the data directory, settings appended, then
+    /// renamed into place: a cluster is never "initialised" without its socket-only settings,
+    /// whatever interrupts this.
     private func initialise() throws {
-        try FileManager.default.createDirectory(at: dataDir, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-        try handOver(dataDir)
+        let staging = dataDir.deletingLastPathComponent().appendingPathComponent(".\(dataDir.lastPathComponent).init")
+        try? FileManager.default.removeItem(at: staging)
+        try FileManager.default.createDirectory(at: staging, withIntermediateDirectories: false, attributes: [.posixPermissions: 0o700])
+        try handOver(staging)
         let initLog = dataDir.deletingLastPathComponent().appendingPathComponent("initdb.log")
         let status = try ChildProcess.run(binDir.appendingPathComponent("initdb").path,
-                                          ["-D", dataDir.path, "-U", Self.user, "--auth=trust", "-E", "UTF8", "--locale=C"],
+                                          ["-D", staging.path, "-U", Self.user, "--auth-local=trust", "--auth-host=reject",
+                                           "-E", "UTF8", "--locale=C"],
                                           asUser: serverUser, output: initLog)
         guard status == 0 else {
             throw ConfigError("initdb failed (exit \(status)); see \(initLog.path)")
@@ -132,17 +145,37 @@ struct EmbeddedPostgres {
             unix_socket_permissions = 0700
 
             """
-        let conf = dataDir.appendingPathComponent("postgresql.conf")
+        let conf = staging.appendingPathComponent("postgresql.conf")
         let handle = try FileHandle(forWritingTo: conf)
         handle.seekToEndOfFile()
         handle.write(Data(settings.utf8))
         handle.closeFile()
+        try? FileManager.default.removeItem(at: dataDir)  // an empty directory left by an older version
+        try FileManager.default.moveItem(at: staging, to: dataDir)
     }
 
+    /// The socket directory outside the data directory (long paths): in /tmp, so it must be
+    /// ours and private — a planted directory or symlink would let someone else's server answer.
     private func prepareSocketDir() throws {
         guard socketDir != dataDir else { return }
-        try FileManager.default.createDirectory(at: socketDir, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-        try handOver(socketDir)
+        if !FileManager.default.fileExists(atPath: socketDir.path) {
+            try FileManager.default.createDirectory(at: socketDir, withIntermediateDirectories: false, attributes: [.posixPermissions: 0o700])
+            try handOver(socketDir)
+        }
+        let owner = serverUser.flatMap { getpwnam($0)?.pointee.pw_uid } ?? getuid()
+        try Self.checkOwned(socketDir, by: owner, privateMode: true)
+    }
+
+    /// Refuses a directory that is a symlink, belongs to someone else, or (`privateMode`) can be
+    /// entered by others.
+    static func checkOwned(_ directory: URL, by owner: uid_t, privateMode: Bool) throws {
+        var info = stat()
+        guard lstat(directory.path, &info) == 0 else { throw ConfigError("\(directory.path): \(String(cString: strerror(errno)))") }
+        guard (info.st_mode & S_IFMT) == S_IFDIR else { throw ConfigError("\(directory.path) is not a directory (a symlink?); refusing to use it") }
+        guard info.st_uid == owner else { throw ConfigError("\(directory.path) belongs to uid \(info.st_uid), not \(owner); refusing to use it") }
+        if privateMode && info.st_mode & 0o077 != 0 {
+            throw ConfigError("\(directory.path) can be entered by other users (mode \(String(info.st_mode & 0o777, radix: 8))); refusing to use it")
+        }
     }
 
     /// Under root, gives a directory to the server's account and checks it can reach it
@@ -158,8 +191,7 @@ struct EmbeddedPostgres {
     }
 
     private func createDatabaseIfMissing() throws {
-        let admin = try PGConnection(conninfo: "host=\(socketDir.path) port=\(Self.port) user=\(Self.user) dbname=postgres",
-                                     applicationName: "pipeline embedded")
+        let admin = try PGConnection(conninfo: conninfo(database: "postgres"), applicationName: "pipeline embedded")
         let exists = try admin.execute("SELECT 1 FROM pg_database WHERE datname = $1", [Self.database])
         if exists.rowCount == 0 {
             try admin.execute("CREATE DATABASE warehouse")

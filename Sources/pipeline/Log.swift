@@ -61,20 +61,29 @@ final class Log: @unchecked Sendable {
         case .json:
             var all: [(String, JSONText.Value)] = [("ts", .string(Self.timestamp())), ("level", .string(level)), ("event", .string(event))]
             if let runID = _runID { all.append(("run", .int(Int(runID)))) }
-            all += _context + fields.map { ($0.0, Self.redacted($0.1)) }
+            all += (_context + fields).map { ($0.0, Self.redacted($0.1)) }
             all.append(("message", .string(message)))
             output.line(JSONText.Value.object(all).text)
         case .text:
             // Events with no message are for machines (JSON) only.
             guard !message.isEmpty else { return }
-            output.line(level == "warning" ? "warning: " + message : message)
+            // Page titles and file names come from the publisher: no control character (an
+            // escape sequence, a line break) reaches a terminal or forges a line.
+            let shown = String(String.UnicodeScalarView(message.unicodeScalars.map {
+                $0.value < 0x20 || (0x7F...0x9F).contains($0.value) ? "?" : $0
+            }))
+            output.line(level == "warning" ? "warning: " + shown : shown)
         }
         output.flush()
     }
 
     private static func redacted(_ value: JSONText.Value) -> JSONText.Value {
-        if case .string(let text) = value { return .string(Secrets.redact(text)) }
-        return value
+        switch value {
+        case .string(let text): return .string(Secrets.redact(text))
+        case .array(let items): return .array(items.map(redacted))
+        case .object(let pairs): return .object(pairs.map { ($0.0, redacted($0.1)) })
+        default: return value
+        }
     }
 
     static func timestamp() -> String {

@@ -44,6 +44,10 @@ final class PublicationLoader {
     private var editionPeriod: ReportingPeriod?
     /// Where notes about the load go (regrouping an unsorted file).
     var log: Log?
+    /// Where regrouping buckets are written (the cache's scratch directory, swept of leftovers
+    /// by the next run); the system's temporary directory when unset.
+    var spillDirectory: URL?
+    private var isCancelled: @Sendable () -> Bool = { false }
 
     init(warehouse: Warehouse, source: any SourceDefinition, fingerprints: FingerprintStore?,
          zipLimits: ZipLimits = .standard, csvLimits: (Int, Int) = (1 << 20, 20_000), progress: Progress? = nil) {
@@ -67,6 +71,7 @@ final class PublicationLoader {
     /// page the files came from, used for files whose rows and names do not say.
     func load(_ files: [LocalFile], period: ReportingPeriod?, editionPeriod: ReportingPeriod? = nil, options: LoadOptions) throws -> Result {
         self.editionPeriod = editionPeriod
+        isCancelled = options.isCancelled
         var fileOutcomes: [FileOutcome] = []
         var toRead: [(LocalFile, FileInput, knownSHA: String?)] = []
         for file in files {
@@ -100,6 +105,10 @@ final class PublicationLoader {
                     let archive = try ZipArchive(path: file.path, limits: zipLimits)
                     let names = Set(source.select(entries: archive.entries.filter { !$0.isDirectory }.map(\.name)))
                     let entries = archive.entries.filter { !$0.isDirectory && names.contains($0.name) }
+                    for entry in archive.entries where !entry.isDirectory && !names.contains(entry.name) {
+                        log?.info("load.entry_left_out", "\((file.displayName as NSString).lastPathComponent):\(entry.name): not a \(source.id) file this loader reads; left out",
+                                  [("file", .string(file.displayName)), ("entry", .string(entry.name))])
+                    }
                     if entries.isEmpty {
                         throw ExtractError(.notFound, path: file.displayName, "the archive holds no \(source.id) CSV files (entries: \(archive.entries.map(\.name).joined(separator: ", ")))")
                     }
@@ -169,16 +178,21 @@ final class PublicationLoader {
         let checkpoint = try writer.checkpoint()
         var inputIndex: Int?
         do {
-            return try pass(open(), name: name, logName: logName, entryName: entryName, inArchive: inArchive, period: period,
-                            published: published, writer: writer, spill: nil, inputIndex: &inputIndex, result: &result)
+            let index = try pass(open(), name: name, logName: logName, entryName: entryName, inArchive: inArchive, period: period,
+                                 published: published, writer: writer, spill: nil, inputIndex: &inputIndex, result: &result)
+            try writer.release(checkpoint)
+            return index
         } catch let ungrouped as SegmentAssembler.Ungrouped {
             try writer.rollback(to: checkpoint)
             log?.info("load.regroup", "\(logName): rows for \(ungrouped.org) are not contiguous (line \(ungrouped.line)); regrouping the file on disk",
                       [("file", .string(logName)), ("line", .int(ungrouped.line))])
-            // About 16 MB of rows per bucket, so memory stays flat whatever the file's size.
-            let buckets = Int(min(max(sizeHint / (16 << 20), 16), 1024))
-            return try pass(open(), name: name, logName: logName, entryName: entryName, inArchive: inArchive, period: period,
-                            published: published, writer: writer, spill: buckets, inputIndex: &inputIndex, result: &result)
+            // About 16 MB of rows per bucket (the size is a hint: a zip's declared size is not
+            // trusted for more than this), so memory stays flat whatever the file's size.
+            let buckets = Int(min(max(sizeHint / (16 << 20), 16), 256))
+            let index = try pass(open(), name: name, logName: logName, entryName: entryName, inArchive: inArchive, period: period,
+                                 published: published, writer: writer, spill: buckets, inputIndex: &inputIndex, result: &result)
+            try writer.release(checkpoint)
+            return index
         }
     }
 
@@ -196,8 +210,16 @@ final class PublicationLoader {
         var index = inputIndex ?? -1
         let rowsBefore = result.rowsRead
         let emit: (Segment) throws -> Void = { try writer.accept($0, input: index) }
+        var spilled = 0
         let take: (inout MappedRow) throws -> Void = { row in
-            if let spill { try spill.add(&row) } else { try assembler!.add(&row, emit: emit) }
+            if let spill {
+                try spill.add(&row)
+                spilled += 1
+                // Nothing reaches the writer (which checks) until the buckets are read back.
+                if spilled & 0xFFFF == 0, self.isCancelled() { throw LoadError(.cancelled, "cancelled") }
+            } else {
+                try assembler!.add(&row, emit: emit)
+            }
         }
         let onRecord: (CSVRecord) throws -> Void = { record in
             if let mapper, let assembler {
@@ -206,7 +228,13 @@ final class PublicationLoader {
                 if records & 0xFFFF == 0 { self.progress?.rows(rowsBefore + records) }
                 return
             }
-            let reading = try self.source.recognise(fileName: entryName, firstRecord: record.strings)
+            let reading: FileReading
+            do {
+                reading = try self.source.recognise(fileName: entryName, firstRecord: record.strings)
+            } catch let error as TransformError {
+                // Recognised by its own name; reported under the name the user knows it by.
+                throw TransformError(error.code, file: name, line: error.line, column: error.column, error.reason)
+            }
             tokenizer.declare(encoding: reading.layout.encoding)
             let header: [String]
             switch reading.layout.header {
@@ -222,7 +250,11 @@ final class PublicationLoader {
             let newAssembler = SegmentAssembler(spec: made.spec, source: name)
             mapper = made
             assembler = newAssembler
-            if let buckets { spill = try RowSpill(spec: made.spec, buckets: buckets) }
+            if let buckets {
+                let parent = self.spillDirectory ?? FileManager.default.temporaryDirectory
+                try FileManager.default.createDirectory(at: parent, withIntermediateDirectories: true)
+                spill = try RowSpill(spec: made.spec, buckets: buckets, in: parent)
+            }
             if index < 0 {
                 index = writer.addInput(name: logName, header: header, published: published)
             }
@@ -245,7 +277,7 @@ final class PublicationLoader {
         if records == 0 || assembler.rowsAdded == 0 {
             // An archive entry with only a header (QOF's regional file for a region with no
             // practices in it) adds nothing; a file given on its own with nothing in it is an error.
-            guard inArchive else {
+            guard inArchive && source.mayBeEmpty(entryName: entryName) else {
                 throw TransformError(.empty, file: name, records == 0 ? "no data rows after the header" : "none of the \(records) rows is a row this dataset keeps")
             }
             log?.info("load.empty_entry", "\(logName): no rows to load; left out", [("file", .string(logName))])
@@ -266,6 +298,9 @@ final class PublicationLoader {
         if let named = reading.period {
             if let given, given != named {
                 throw TransformError(.period, file: file, "the file's name says \(named.label), not \(given.label) as --period says")
+            }
+            if given == nil, let edition = editionPeriod.map({ ReportingPeriod(kind: kind, start: $0.start) }), edition != named {
+                throw TransformError(.period, file: file, "the file's name says \(named.label), but it was published on the page for \(edition.label)")
             }
             return named
         }

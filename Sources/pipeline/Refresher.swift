@@ -167,6 +167,7 @@ final class Refresher {
                                        zipLimits: settings.zipLimits, csvLimits: settings.csvLimits, progress: progress)
         let options = LoadOptions(force: force, published: publication.published, isCancelled: { Signals.cancelled })
         loader.log = log
+        loader.spillDirectory = downloader.cache.scratchDirectory
         let result = try loader.load(files, period: nil, editionPeriod: publication.edition.period, options: options)
         progress?.finish()
         Report.print(result, dryRun: false, out: out)

@@ -177,7 +177,7 @@ struct Settings {
         case .text, .path, .location:
             ok = true; expected = ""
         case .integer:
-            ok = UInt64(text) != nil; expected = "a non-negative whole number"
+            ok = Int(text).map { $0 > 0 } ?? false; expected = "a positive whole number"
         case .seconds:
             ok = Double(text).map { $0 > 0 && $0.isFinite } ?? false; expected = "a positive number of seconds"
         case .choice(let options):

@@ -51,7 +51,8 @@ final class WarehouseSession {
         try warehouse.markAbandonedRuns()
     }
 
-    /// Arguments as recorded in etl.runs: connection strings are never stored.
+    /// Arguments as recorded in etl.runs: connection strings are never stored, and a URL's
+    /// credentials (`https://user:secret@mirror/…`) are blanked.
     static func redact(_ arguments: [String]) -> [String] {
         var out: [String] = []
         var skipNext = false
@@ -59,7 +60,7 @@ final class WarehouseSession {
             if skipNext { out.append("***"); skipNext = false; continue }
             if arg == "--database-url" { out.append(arg); skipNext = true; continue }
             if arg.hasPrefix("--database-url=") { out.append("--database-url=***"); continue }
-            out.append(arg)
+            out.append(arg.contains("://") ? DatabaseTarget.redacted(arg) : arg)
         }
         return out
     }

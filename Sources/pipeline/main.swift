@@ -40,6 +40,17 @@ enum Program {
         let log: Log
         do {
             global = try Context.GlobalOptions(argv)
+            // Versions and help need no settings (a broken config file must not hide them).
+            switch global.rest.first {
+            case "--version", "version":
+                out.line("pipeline \(version) (libpq \(LibPQ.versionString), zlib \(Zlib.version))")
+                return .ok
+            case "--help", "help", "-h":
+                out.line(usage)
+                return .ok
+            default:
+                break
+            }
             let format = try global.logFormat ?? Settings(configFlag: global.config).text(.logFormat) ?? "text"
             log = Log(format: Log.Format(rawValue: format) ?? .text, output: err)
         } catch {
@@ -62,10 +73,6 @@ enum Program {
         let rest = Array(global.rest.dropFirst())
         do {
             switch command {
-            case "--version", "version":
-                out.line("pipeline \(version) (libpq \(LibPQ.versionString), zlib \(Zlib.version))")
-            case "--help", "help", "-h":
-                out.line(usage)
             case "inspect": try InspectCommand(rest).run(out: context.out)
             case "demo": return try DemoCommand(rest).run(context: context)
             case "refresh": return try RefreshCommand(rest).run(context: context)

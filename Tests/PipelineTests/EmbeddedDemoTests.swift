@@ -171,6 +171,16 @@ final class EmbeddedDemoTests: XCTestCase {
         XCTAssertFalse(stored.contains(secret), stored)
         XCTAssertTrue(stored.contains("--database-url ***"), stored)
 
+        // A mirror URL's credentials are blanked from the run record too.
+        let mirrorSecret = "m1rror-\(UUID().uuidString.prefix(6))"
+        let withCredentials = server.base.replacingOccurrences(of: "http://", with: "http://fetcher:\(mirrorSecret)@")
+        let viaMirror = try Run.program(Run.pipelinePath, ["refresh", "list-sizes", "--mirror", withCredentials, "--log-format", "json"], environment: env)
+        XCTAssertEqual(viaMirror.status, 0, viaMirror.stderr)
+        XCTAssertFalse(viaMirror.stderr.contains(mirrorSecret))
+        let recorded = try database.value("SELECT array_to_string(arguments, ' ') FROM etl.runs ORDER BY run_id DESC LIMIT 1")
+        XCTAssertFalse(recorded.contains(mirrorSecret), recorded)
+        XCTAssertTrue(recorded.contains("http://fetcher:***@127.0.0.1"), recorded)
+
         // 3. A config file may not hold one at all.
         let config = project.url.appendingPathComponent("Config/pipeline.json")
         let original = try Data(contentsOf: config)
@@ -199,6 +209,6 @@ final class EmbeddedDemoTests: XCTestCase {
         try "{}".write(to: config, atomically: true, encoding: .utf8)
         let badValue = try inProject(["config"], environment: ["PIPELINE_ZIP_MAX_RATIO": "lots"])
         XCTAssertEqual(badValue.status, 78)
-        XCTAssertEqual(badValue.stderr, "PIPELINE_ZIP_MAX_RATIO: limits.zip_max_ratio must be a non-negative whole number, not 'lots'\n")
+        XCTAssertEqual(badValue.stderr, "PIPELINE_ZIP_MAX_RATIO: limits.zip_max_ratio must be a positive whole number, not 'lots'\n")
     }
 }

@@ -185,6 +185,43 @@ final class MoreSourcesRefreshTests: XCTestCase {
         XCTAssertEqual(try h.database.value("SELECT count(*) FROM etl.revisions"), "5", "one more revision: October's")
     }
 
+    func testForcedBackfillOfRestatingZipsConvergesAndEmptyOrMisfiledFilesAreRefused() throws {
+        XCTAssertEqual(try h.pipeline("backfill", "gp-appointments", "--from", "2025-07", "--to", "2025-10").status, 0)
+        let revisions = try h.database.value("SELECT count(*) FROM etl.revisions")
+        XCTAssertEqual(revisions, "5", "July, August, September twice (restated), October")
+        // --force twice: the older zip's September is not current and was recorded before.
+        for _ in 0..<2 {
+            let forced = try h.pipeline("backfill", "gp-appointments", "--from", "2025-07", "--to", "2025-10", "--force")
+            XCTAssertEqual(forced.status, 0, forced.stderr)
+            XCTAssertEqual(try h.database.value("SELECT count(*) FROM etl.revisions"), revisions)
+        }
+
+        // A crosstab entry with only its header is a broken file, not an empty region.
+        let script = """
+            import sys, zipfile
+            with zipfile.ZipFile(sys.argv[1]) as a, zipfile.ZipFile(sys.argv[2], 'w', zipfile.ZIP_DEFLATED) as z:
+                for name in a.namelist():
+                    data = a.read(name)
+                    z.writestr(name, data.split(b'\\r\\n', 1)[0] + b'\\r\\n' if name == 'Practice_Level_Crosstab_Jul_25.csv' else data)
+            """
+        let broken = h.scratch.url.appendingPathComponent("Practice_Level_Crosstab_Sep_25.zip").path
+        XCTAssertEqual(try Run.program("python3", ["-c", script, site.url.path + septemberZip, broken]).status, 0)
+        let refused = try h.pipeline("load", "gp-appointments", broken, "--published", "2025-12-01")
+        XCTAssertEqual(refused.status, 65)
+        XCTAssertEqual(refused.stderrLines.last, "\(broken):Practice_Level_Crosstab_Jul_25.csv: no data rows after the header")
+        XCTAssertEqual(try h.database.value("SELECT count(*) FROM etl.revisions"), revisions)
+
+        // A file published on the page of another year than its name says is refused.
+        let page = site.url.appendingPathComponent("digital.nhs.uk/data-and-information/publications/statistical/nhs-payments-to-general-practice/england-2022-23/index.html")
+        let html = try String(contentsOf: page, encoding: .utf8)
+        try html.replacingOccurrences(of: "https://files.digital.nhs.uk/F3/A2A965/nhspaymentsgp-22-23-prac-csv.csv",
+                                      with: "https://files.digital.nhs.uk/FE/D02CD6/nhspaymentsgp-21-22-prac-csv-v2.csv")
+            .write(to: page, atomically: true, encoding: .utf8)
+        let misfiled = try h.pipeline("refresh", "nhs-payments")
+        XCTAssertEqual(misfiled.status, 65, misfiled.stderr)
+        XCTAssertEqual(misfiled.stderrLines.last, "nhspaymentsgp-21-22-prac-csv-v2.csv: the file's name says 2021-22, but it was published on the page for 2022-23")
+    }
+
     func testEveryQOFHeaderEditionAndZipNameLoads() throws {
         let backfill = try h.pipeline("backfill", "qof", "--from", "2019-20", "--to", "2023-24")
         XCTAssertEqual(backfill.status, 0, backfill.stderr)

@@ -153,6 +153,15 @@ final class PaymentsAndODSTests: XCTestCase {
         XCTAssertEqual(try h.database.value("SELECT name FROM api.search_practices('a81001')"), "THE DENSHAM SURGERY")
         XCTAssertEqual(try h.database.value("SELECT count(*) FROM api.search_practices('100%')"), "0", "% is a character, not a wildcard")
 
+        // The same practice twice, a header row: refused, naming where.
+        let doubled = try h.edited(file, as: "epraccur.csv", "rows.insert(5, rows[2])")
+        let duplicate = try h.pipeline("load", "ods", doubled, "--period", "2024-01")
+        XCTAssertEqual(duplicate.status, 65)
+        XCTAssertEqual(duplicate.stderrLines.last, "\(doubled):6: duplicate key A81003 (first on line 3)")
+        let headed = try h.edited(file, as: "epraccur.csv", "rows.insert(0, ['Organisation Code'] + ['x'] * 26)")
+        let header = try h.pipeline("load", "ods", headed, "--period", "2024-01")
+        XCTAssertEqual(header.status, 65)
+        XCTAssertEqual(header.stderrLines.last, "\(headed):1:1: expected a header-less ODS file starting with an organisation code, found 'Organisation Code'; export it without headers")
         // An unknown status code is refused, naming it.
         let edited = try h.edited(file, as: "epraccur.csv", "rows[1][12] = 'X'")
         let refused = try h.pipeline("load", "ods", edited, "--period", "2024-01")
@@ -212,7 +221,9 @@ final class RegroupingTests: XCTestCase {
         XCTAssertEqual(try h.database.value("SELECT sum(count) FROM api.gp_appointments"),
                        try Run.program("python3", ["-c", "import csv,sys; print(sum(int(r['COUNT_OF_APPOINTMENTS'] or 0) for r in csv.DictReader(open(sys.argv[1]))))", grouped])
                         .stdout.trimmingCharacters(in: .whitespacesAndNewlines))
-        let spills = try FileManager.default.contentsOfDirectory(atPath: NSTemporaryDirectory()).filter { $0.hasPrefix("nhs-pipeline-spill-") }
-        XCTAssertEqual(spills, [], "temporary buckets are removed")
+        let scratch = h.cache.url.appendingPathComponent("tmp").path
+        XCTAssertTrue(FileManager.default.fileExists(atPath: scratch), "buckets are written in the cache's scratch directory")
+        let spills = try FileManager.default.contentsOfDirectory(atPath: scratch).filter { $0.hasPrefix("nhs-pipeline-spill-") }
+        XCTAssertEqual(spills, [], "and removed")
     }
 }

@@ -63,10 +63,14 @@ public struct DownloadCache: Sendable {
     }
 
     /// Removes `.part` files older than `age` seconds (left by a killed run).
+    /// The directory for temporary files of this cache's loads (regrouping buckets).
+    public var scratchDirectory: URL { temporaryDirectory }
+
     public func removeStalePartials(olderThan age: TimeInterval = 3600) {
         let fm = FileManager.default
         guard let names = try? fm.contentsOfDirectory(atPath: temporaryDirectory.path) else { return }
-        for name in names where name.hasSuffix(".part") {
+        // Partial downloads, and the regrouping buckets of a load that was killed.
+        for name in names where name.hasSuffix(".part") || name.hasPrefix("nhs-pipeline-spill-") {
             let path = temporaryDirectory.appendingPathComponent(name).path
             if let modified = (try? fm.attributesOfItem(atPath: path))?[.modificationDate] as? Date,
                Date().timeIntervalSince(modified) > age {

@@ -478,6 +478,7 @@ public struct Mirror: Sendable {
         if let query = url.query, !query.isEmpty { path += "/" + query }
         if url.absoluteString.range(of: "%") != nil, let encodedPath = URLComponents(url: url, resolvingAgainstBaseURL: false)?.percentEncodedPath {
             path = base.isFileURL ? url.path : encodedPath
+            if let query = url.query, !query.isEmpty { path += "/" + query }
         }
         let joined = base.absoluteString + "/" + host + path
         return URL(string: joined) ?? base.appendingPathComponent(host + path)

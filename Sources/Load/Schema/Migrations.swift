@@ -316,7 +316,10 @@ public enum Migrations {
     /// tables `DerivedData` keeps: practice and PCN directories, QOF prevalence for England,
     /// payments per PCN.
     static let moreSources = [
-        "CREATE EXTENSION IF NOT EXISTS pg_trgm;",
+        // Trigram search for api.search_practices, in a schema of its own (search_path is pinned
+        // to pg_catalog, where an extension does not belong). A trusted extension: the migrating
+        // role needs CREATE on the database, or a superuser to create it once beforehand.
+        "CREATE SCHEMA IF NOT EXISTS ext; CREATE EXTENSION IF NOT EXISTS pg_trgm SCHEMA ext;",
         segmentTable("ods_practices", """
                 line integer NOT NULL,
                 name text, region text, icb text, address_1 text, address_2 text, address_3 text, address_4 text, address_5 text,
@@ -333,7 +336,7 @@ public enum Migrations {
         segmentTable("ods_pcn_members", """
                 dims_hash bytea NOT NULL,
                 line integer[] NOT NULL,
-                pcn text[] NOT NULL, start_date text[] NOT NULL,
+                pcn text[] NOT NULL, start_date date[] NOT NULL,
                 partner_name text[] NOT NULL, practice_sub_icb text[] NOT NULL, practice_sub_icb_name text[] NOT NULL,
                 pcn_name text[] NOT NULL, pcn_sub_icb text[] NOT NULL, pcn_sub_icb_name text[] NOT NULL, end_date date[] NOT NULL,
                 sub_icb_match text[] NOT NULL, end_date_raw text[]
@@ -400,7 +403,7 @@ public enum Migrations {
         CREATE INDEX practice_directory_sub_icb ON data.practice_directory (sub_icb) WHERE sub_icb IS NOT NULL;
         CREATE INDEX practice_directory_icb ON data.practice_directory (icb) WHERE icb IS NOT NULL;
         CREATE INDEX practice_directory_region ON data.practice_directory (region) WHERE region IS NOT NULL;
-        CREATE INDEX practice_directory_name ON data.practice_directory USING gin (name gin_trgm_ops);
+        CREATE INDEX practice_directory_name ON data.practice_directory USING gin (name ext.gin_trgm_ops);
 
         CREATE TABLE data.pcn_directory (
             pcn text PRIMARY KEY, name text, sub_icb text, icb text, region text, member_count integer NOT NULL,
@@ -456,7 +459,7 @@ public enum Migrations {
 
         -- Practice-to-PCN memberships as published, ended ones and partners outside England flagged.
         CREATE VIEW api.pcn_members AS
-        SELECT m.period AS snapshot, m.org AS practice, u.pcn, u.pcn_name, to_date(u.start_date, 'YYYYMMDD') AS start_date, u.end_date,
+        SELECT m.period AS snapshot, m.org AS practice, u.pcn, u.pcn_name, u.start_date, u.end_date,
                u.partner_name, u.practice_sub_icb, u.pcn_sub_icb, u.sub_icb_match,
                u.end_date IS NOT NULL AS ended,
                CASE left(m.org, 1) WHEN 'W' THEN 'Wales' WHEN 'S' THEN 'Scotland' ELSE 'England' END AS partner_country,

@@ -24,6 +24,9 @@ enum DerivedData {
                 try rule.apply(condition: "\(rule.periodEnd("l.period")) >= \(Placeholder.scope)::date", parameters: [period.start.iso], on: connection)
             }
             try Directory.rebuild(on: connection)
+            // Payments per PCN carry the ICB the map gives.
+            try connection.execute(Summaries.paymentsPerPCNDelete, [nil])
+            try connection.execute(Summaries.paymentsPerPCNInsert, [nil])
         case "qof_organisations":
             for rule in HierarchyRule.all where rule.source == .qofOrganisations {
                 try rule.apply(condition: "l.period = \(Placeholder.scope)::date", parameters: [period.start.iso], on: connection)
@@ -81,6 +84,7 @@ struct HierarchyRule {
             match = "h.period = l.period LIMIT 1"
         }
         guard try connection.execute("SELECT 1 FROM \(sourceTable) WHERE valid_to IS NULL LIMIT 1").rowCount > 0 else { return }
+        // LEFT JOIN: a practice the newest source no longer has loses its old hierarchy too.
         let set = columns.map { "\($0) = m.\($0)" }.joined(separator: ", ")
         let picked = columns.map { "h.\($0)" }.joined(separator: ", ")
         let target = columns.map { "s.\($0)" }.joined(separator: ", ")
@@ -91,10 +95,10 @@ struct HierarchyRule {
             FROM (
                 SELECT l.ctid AS tid, x.*
                 FROM data.\(table) l
-                CROSS JOIN LATERAL (
+                LEFT JOIN LATERAL (
                     SELECT \(picked), h.period FROM \(sourceTable) h
                     WHERE h.valid_to IS NULL AND h.org = l.org AND \(match)
-                ) x
+                ) x ON true
                 WHERE l.valid_to IS NULL AND \(condition)
             ) m
             WHERE s.ctid = m.tid
@@ -169,14 +173,15 @@ enum Summaries {
         GROUP BY q.period, u.group_code, u.patient_list_type
         """
 
-    static let paymentsPerPCNDelete = "DELETE FROM data.nhs_payments_pcns WHERE period = $1::date"
+    /// $1: one period, or NULL for all.
+    static let paymentsPerPCNDelete = "DELETE FROM data.nhs_payments_pcns WHERE $1::date IS NULL OR period = $1::date"
     /// Practices' payments summed per PCN, for years the publisher has no PCN-level file.
     static let paymentsPerPCNInsert = """
         INSERT INTO data.nhs_payments_pcns (period, pcn, pcn_name, icb, measure, value, practices)
         SELECT p.period, p.pcn, min(p.pcn_name), min(p.icb), u.measure, sum(u.value), count(DISTINCT p.org)
         FROM data.nhs_payments p
         CROSS JOIN LATERAL unnest(p.measure, p.value) AS u(measure, value)
-        WHERE p.valid_to IS NULL AND p.period = $1::date AND p.pcn IS NOT NULL AND p.pcn <> 'U'
+        WHERE p.valid_to IS NULL AND ($1::date IS NULL OR p.period = $1::date) AND p.pcn IS NOT NULL AND p.pcn <> 'U'
         GROUP BY p.period, p.pcn, u.measure
         """
 }

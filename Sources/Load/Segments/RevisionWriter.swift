@@ -279,6 +279,12 @@ public final class RevisionWriter {
             if options.isCancelled() { throw LoadError(.cancelled, "cancelled") }
             outcomes.append(try finishScope(scope, fileIDs: fileIDs, alreadyKnown: alreadyKnown))
         }
+        // Derived data reads current content across datasets (the directory joins practices,
+        // PCNs and memberships): only once every scope of the publication is closed and activated.
+        for (outcome, key) in zip(outcomes, ordered) where outcome.status == .current {
+            let scope = scopes[key]!
+            try DerivedData.afterActivation(of: scope.spec, scopeID: scope.scopeID, period: scope.period, on: connection)
+        }
         if options.dryRun {
             connection.rollbackQuietly()
         } else {
@@ -296,8 +302,10 @@ public final class RevisionWriter {
             rows: scope.rows, added: 0, changed: 0, removed: 0, unchanged: scope.rows)
         let scopeID = String(scope.scopeID), revision = String(scope.revision)
         let removedOrgs = scope.current.keys.filter { scope.seen[$0] == nil }.sorted()
-        if scope.inputs.isSubset(of: alreadyKnown) && !options.force {
-            // The same bytes were loaded before (found out only after reading them).
+        // The same bytes were loaded before (found out only after reading them). `--force`
+        // re-reads them to compare with what is current; an edition that would only be recorded
+        // (not current) was recorded when those bytes were first loaded.
+        if scope.inputs.isSubset(of: alreadyKnown) && (!options.force || !scope.becomesCurrent) {
             if scope.writtenSegments > 0 { try connection.execute(table.deleteWritten, [scopeID, revision]) }
             outcome.status = .knownFile
             return outcome
@@ -330,7 +338,6 @@ public final class RevisionWriter {
                 try connection.execute(table.closeRemoved, [scopeID, step, removedLiteral])
             }
             try activate(scopeID: scope.scopeID, step: scope.step, revision: scope.revision, reason: "load")
-            try DerivedData.afterActivation(of: spec, scopeID: scope.scopeID, period: scope.period, on: connection)
             outcome.status = .current
         } else {
             try connection.execute(table.insertDetachedUnchanged, [scopeID, revision, removedLiteral])
@@ -408,6 +415,13 @@ public final class RevisionWriter {
             states[key] = (scope.seen, scope.inputs, scope.unchangedRows, scope.writtenSegments, scope.rows, scope.misaligned)
         }
         return Checkpoint(savepoint: name, scopeOrder: scopeOrder, states: states)
+    }
+
+    /// Ends a checkpoint whose input was read without trouble (keeps the transaction flat:
+    /// nested savepoints would each cost a subtransaction for the rest of the load).
+    public func release(_ checkpoint: Checkpoint) throws {
+        try endCopy()
+        try connection.execute("RELEASE SAVEPOINT \(checkpoint.savepoint)")
     }
 
     /// Takes back everything written since `checkpoint` (rows, scopes opened, counts).

@@ -81,7 +81,7 @@ public final class LayoutMapper: RecordMapper {
         filters = layout.filters.compactMap { filter in find(filter.column).map { ($0, filter.keep.map { Array($0.utf8) }, filter.separator) } }
         attributeCaches = layout.attributes.map { _ in FieldCache() }
         suppression = spec.suppressionTokens.sorted().map { Array($0.utf8) }
-        scratch = ValueScratch(slots: spec.measures.count)
+        scratch = ValueScratch(slots: spec.measures.count + spec.dimensions.count)
         codeMaps = layout.measureMaps.map { map in
             map.map { Dictionary(uniqueKeysWithValues: $0.map { (Array($0.key.utf8), Array($0.value.utf8)) }) }
         }
@@ -132,7 +132,16 @@ public final class LayoutMapper: RecordMapper {
         }
         for (d, index) in dimensionIndexes.enumerated() {
             if let index {
-                row.dimensions[d] = record[index]
+                if spec.dimensions[d].kind == .date {
+                    // A date in a key is stored as ISO, so keys compare the same across date styles.
+                    guard let date = NHSDate.parse(record[index], formats: layout.dateFormats) else {
+                        throw TransformError(.value, file: source, line: record.line, column: index + 1,
+                                             "invalid date \(TransformError.shown(record.string(index))) in \(header[index])")
+                    }
+                    row.dimensions[d] = scratch.store(spec.measures.count + d, date.iso.utf8)
+                } else {
+                    row.dimensions[d] = record[index]
+                }
             } else if let constant = constants[d] {
                 row.dimensions[d] = UnsafeRawBufferPointer(rebasing: constant[0..<(layout.constantDimensions[d]?.utf8.count ?? 0)])
             } else {

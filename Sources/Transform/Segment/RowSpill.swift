@@ -14,7 +14,8 @@ public final class RowSpill {
     private var handles: [FileHandle]
     private var buffers: [[UInt8]]
     private var sequence: UInt64 = 0
-    private static let flushAt = 1 << 20
+    /// Per-bucket write buffer: with up to 256 buckets, at most 16 MB held at once.
+    private static let flushAt = 64 << 10
 
     public init(spec: DatasetSpec, buckets: Int, in parent: URL = FileManager.default.temporaryDirectory) throws {
         self.spec = spec

@@ -51,6 +51,10 @@ public final class SegmentAssembler {
                 "\(spec.attributes[a].name) of \(row.org) is \(TransformError.shown(row.attributes[a] ?? "")) here but \(TransformError.shown(segment.attributes[a] ?? "")) on line \(firstLine)")
         }
         let index = segment.rowCount
+        if row.dimensions.isEmpty && index > 0 {
+            // A dataset without dimensions has one row per organisation and period.
+            throw TransformError(.duplicateKey, file: source, line: row.line, "duplicate key \(row.org) (first on line \(segment.lines[0]))")
+        }
         for d in row.dimensions.indices { segment.dimensions[d].append(row.dimensions[d]) }
         if !row.dimensions.isEmpty {
             var hasher = Hasher()

@@ -8,8 +8,8 @@
 /// as `ACTIVE`, role ids such as `RO76`). Both are read; only GP practices are kept, every status
 /// (closed practices included), with the status as published beside a common vocabulary.
 /// Memberships keep ended relationships and Welsh and Scottish partners; the API views flag them.
-/// The files carry no date: the period is the month of the snapshot (`--period`, the month the
-/// refresh fetched it, or the file's own date).
+/// The files carry no date: the period is the month of the snapshot (`--period`, or the month
+/// the refresh fetched it).
 public struct OdsSource: SourceDefinition {
     public let id = "ods"
     public let title = "ODS practices and PCNs"
@@ -33,7 +33,7 @@ public struct OdsSource: SourceDefinition {
     public static let members = DatasetSpec(
         id: "ods-pcn-members", source: "ods", title: "Practice to PCN memberships (epcncorepartnerdetails)", table: "ods_pcn_members",
         periodKind: .month,
-        dimensions: [.init("pcn"), .init("start_date")],
+        dimensions: [.init("pcn"), .init("start_date", .date)],
         measures: [.init("partner_name"), .init("practice_sub_icb"), .init("practice_sub_icb_name"), .init("pcn_name"),
                    .init("pcn_sub_icb"), .init("pcn_sub_icb_name"), .init("end_date", .date), .init("sub_icb_match")])
 
@@ -103,6 +103,12 @@ public struct OdsSource: SourceDefinition {
         let headed = firstRecord.first.map(CSVLayout.normalize) == CSVLayout.normalize(Self.membersColumns[0])
         if name.hasPrefix("epcncorepartner") || (headed || firstRecord.count == Self.membersColumns.count) && !name.hasPrefix("epraccur") && !name.hasPrefix("epcn.") {
             return FileReading(spec: Self.members, layout: Self.membersLayout(header: headed ? .firstRecord : .declared(Self.membersColumns)))
+        }
+        // The practice and PCN files must come without a header row: a header would otherwise
+        // be read as a row (and, in epraccur, silently dropped by the GP-practice filter).
+        if !headed, let first = firstRecord.first, !ODSCode.isValid(first) {
+            throw TransformError(.header, file: fileName, line: 1, column: 1,
+                                 "expected a header-less ODS file starting with an organisation code, found \(TransformError.shown(first)); export it without headers")
         }
         if name.hasPrefix("epraccur") || firstRecord.count == Self.epraccurColumns.count {
             return FileReading(spec: Self.practices, layout: Self.practicesLayout)

@@ -74,7 +74,7 @@ public struct PaymentsSource: SourceDefinition {
             else { continue }
             let a = Int(String(decoding: s.prefix(2), as: UTF8.self))!, b = Int(String(decoding: s.suffix(2), as: UTF8.self))!
             if (a + 1) % 100 == b, i == 0 || !(base[i - 1] >= 48 && base[i - 1] <= 57), i + 5 == base.count || !(base[i + 5] >= 48 && base[i + 5] <= 57) {
-                return ReportingPeriod(kind: .financialYear, start: CalendarDate(year: 2000 + a, month: 4, day: 1)!)
+                return ReportingPeriod(kind: .financialYear, start: CalendarDate(year: (a >= 90 ? 1900 : 2000) + a, month: 4, day: 1)!)
             }
         }
         return nil

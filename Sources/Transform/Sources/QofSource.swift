@@ -101,6 +101,11 @@ public struct QofSource: SourceDefinition {
         return wanted.filter { !(Self.kind(of: $0) == .achievement && Self.isNationalAchievement($0)) }
     }
 
+    /// A regional achievement file may have no rows (a region with no practices in a cut).
+    public func mayBeEmpty(entryName: String) -> Bool {
+        Self.kind(of: entryName) == .achievement && !Self.isNationalAchievement(entryName)
+    }
+
     /// `ACHIEVEMENT_2324.csv`, `ACHIEVEMENT_2122_V2.csv` (no region between prefix and year).
     static func isNationalAchievement(_ entryName: String) -> Bool {
         let stem = Self.baseName(entryName).uppercased().dropLast(4)
@@ -122,6 +127,9 @@ public struct QofSource: SourceDefinition {
         }
     }
 
+    /// Two-digit years: QOF began in 2004-05, payments data in 2013-14; `99` is 1999.
+    static func century(_ yy: Int) -> Int { yy >= 90 ? 1900 : 2000 }
+
     /// The financial year a QOF name gives: a four-digit `yyzz` token with zz = yy + 1
     /// (`_2324`, `QOF2021_v2` = 2020-21), or `yyyy-zz` (`QOF 2022-23 Raw data`).
     static func period(fromName name: String) -> ReportingPeriod? {
@@ -134,13 +142,14 @@ public struct QofSource: SourceDefinition {
             while digit(j) != nil { j += 1 }
             let run = j - i
             if run == 4 {
-                let a = digit(i)! * 10 + digit(i + 1)!, b = digit(i + 2)! * 10 + digit(i + 3)!
-                if (a + 1) % 100 == b { return .init(kind: .financialYear, start: CalendarDate(year: 2000 + a, month: 4, day: 1)!) }
-                // `2022-23`: a calendar year followed by the next one's last two digits.
+                // `2022-23` first: a calendar year followed by the next one's last two digits
+                // (`2021-22` must not read as `2021` = 2020-21).
                 if j < chars.count, chars[j] == 45, let c = digit(j + 1), let d = digit(j + 2), digit(j + 3) == nil,
                    let year = Int(String(decoding: chars[i..<j], as: UTF8.self)), (year + 1) % 100 == c * 10 + d {
                     return .init(kind: .financialYear, start: CalendarDate(year: year, month: 4, day: 1)!)
                 }
+                let a = digit(i)! * 10 + digit(i + 1)!, b = digit(i + 2)! * 10 + digit(i + 3)!
+                if (a + 1) % 100 == b { return .init(kind: .financialYear, start: CalendarDate(year: Self.century(a) + a, month: 4, day: 1)!) }
             }
             i = j
         }

@@ -16,6 +16,9 @@ public protocol SourceDefinition: Sendable {
     /// A source overrides this when one file makes another redundant (QOF's national
     /// achievement file beside the regional ones).
     func select(entries: [String]) -> [String]
+    /// Whether an archive entry may hold a header and no rows (QOF's regional achievement file
+    /// for a region with no practices). Any other empty entry is refused.
+    func mayBeEmpty(entryName: String) -> Bool
 }
 
 /// How to read one recognised file.
@@ -81,6 +84,8 @@ extension SourceDefinition {
     }
 
     public func select(entries: [String]) -> [String] { entries.filter(wants) }
+
+    public func mayBeEmpty(entryName: String) -> Bool { false }
 
     /// A CSV entry that is not a macOS resource fork.
     public static func isCSV(_ entryName: String) -> Bool {

@@ -27,11 +27,12 @@ struct DemoCommand {
             mirror = project.appendingPathComponent("Fixtures/publisher")
             settings.override(.mirror, mirror.path, origin: "demo")
         }
-        guard FileManager.default.fileExists(atPath: mirror.path) else { throw UsageError("\(mirror.path): no saved publisher site there") }
+        let remote = settings.text(.mirror)?.contains("://") == true
+        guard remote || FileManager.default.fileExists(atPath: mirror.path) else { throw UsageError("\(mirror.path): no saved publisher site there") }
         let (_, selected) = try settings.sources([])
         // Only sources whose pages (or fixed-URL files) were saved.
-        let saved = Mirror(mirror.path)!
-        let offline = selected.filter { _, entry in
+        let saved = Mirror(settings.text(.mirror) ?? mirror.path)!
+        let offline = remote ? selected : selected.filter { _, entry in
             let urls = entry.series.map { [$0] } ?? (entry.downloads ?? []).map(\.url)
             return !urls.isEmpty && urls.allSatisfy { text in
                 guard let url = URL(string: text) else { return false }

@@ -58,6 +58,9 @@ struct LoadCommand {
                     warehouse: session.warehouse, source: source, fingerprints: FingerprintStore(cacheDirectory: settings.cacheDirectory),
                     zipLimits: settings.zipLimits, csvLimits: settings.csvLimits, progress: progress)
                 loader.log = context.log
+                let cache = DownloadCache(root: settings.cacheDirectory)
+                cache.removeStalePartials()
+                loader.spillDirectory = cache.scratchDirectory
                 let options = LoadOptions(dryRun: dryRun, published: published, isCancelled: { Signals.cancelled })
                 var inputs = files.map { LocalFile(path: $0) }
                 if let url = args.value("url") {

@@ -109,7 +109,8 @@ struct RunTally {
 
     /// The more serious of two statuses (a person must look at data refusals first).
     static func worse(_ a: ExitStatus, _ b: ExitStatus) -> ExitStatus {
-        let order: [ExitStatus] = [.ok, .unavailable, .temporaryFailure, .cannotCreate, .dataRefused, .config, .internalError]
+        let order: [ExitStatus] = [.ok, .attention, .unavailable, .temporaryFailure, .cannotCreate, .dataRefused, .usage, .config,
+                                   .internalError, .interrupted, .terminated]
         return (order.firstIndex(of: a) ?? 0) >= (order.firstIndex(of: b) ?? 0) ? a : b
     }
 }
@@ -172,6 +173,7 @@ enum NetworkSetup {
         policy.maxBytes = Int64(settings.int(.downloadMaxBytes))
         var mirror: Mirror?
         if let base = settings.text(.mirror), !base.isEmpty {
+            Secrets.register(DatabaseTarget.password(in: base))  // a mirror URL may carry credentials too
             guard let parsed = Mirror(base) else { throw UsageError("mirror must be a URL or a directory, not '\(base)' (from \(settings[.mirror].origin))") }
             mirror = parsed
         }
