@@ -143,6 +143,25 @@ final class MoreSourcesRefreshTests: XCTestCase {
         XCTAssertEqual(try h.database.value("SELECT DISTINCT snapshot FROM api.practices"), "2026-11-01")
     }
 
+    func testASameMonthODSRecheckWithPracticesAndPCNsChangedRebuildsTheDirectory() throws {
+        XCTAssertEqual(try h.pipeline("refresh", "ods").status, 0)
+        // The next day ODS has renamed a practice and a PCN (both files change).
+        let practices = site.url.path + dse + "/report=epraccur", pcns = site.url.path + dse + "/report=epcn"
+        let pcn = try h.database.value("SELECT pcn FROM api.practices WHERE ods_code = 'A89017'")
+        let oldName = try h.database.value("SELECT name FROM api.pcns WHERE code = '\(pcn)'")
+        for (file, from, to) in [(practices, "\"THE DENSHAM SURGERY\"", "\"THE DENSHAM PRACTICE\""), (pcns, "\"\(oldName)\"", "\"RENAMED PCN\"")] {
+            let text = try String(contentsOfFile: file, encoding: .utf8)
+            XCTAssertTrue(text.contains(from), from)
+            try text.replacingOccurrences(of: from, with: to).write(toFile: file, atomically: true, encoding: .utf8)
+        }
+        h.extraEnvironment["PIPELINE_NOW"] = "2026-11-22T06:00:00Z"
+        let recheck = try h.pipeline("refresh", "ods")
+        XCTAssertEqual(recheck.status, 0, recheck.stderr)
+        XCTAssertEqual(recheck.lines.filter { $0.contains("is now current") }.count, 2, recheck.stdout)
+        XCTAssertEqual(try h.database.value("SELECT name FROM api.practices WHERE ods_code = 'A81001'"), "THE DENSHAM PRACTICE")
+        XCTAssertEqual(try h.database.value("SELECT name FROM api.pcns WHERE code = '\(pcn)'"), "RENAMED PCN")
+    }
+
     func testARepublishedAppointmentsZipRestatingTwoUnchangedMonthsAndOneChangedMakesOneRevision() throws {
         let first = try h.pipeline("refresh", "gp-appointments", "--period", "2025-09")
         XCTAssertEqual(first.status, 0, first.stderr)
