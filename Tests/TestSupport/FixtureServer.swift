@@ -23,7 +23,7 @@ public final class FixtureServer: @unchecked Sendable {
         let out = Pipe()
         process.standardOutput = out
         let logPath = FileManager.default.temporaryDirectory.appendingPathComponent("fixture-server-\(UUID()).log").path
-        FileManager.default.createFile(atPath: logPath, contents: nil)
+        guard FileManager.default.createFile(atPath: logPath, contents: nil) else { throw CocoaError(.fileWriteUnknown) }
         log = FileHandle(forWritingAtPath: logPath)!
         process.standardError = log
         try process.run()
