@@ -1,14 +1,8 @@
 #!/usr/bin/env bash
 # Runs inside Tests/with-postgres.sh; see bench/appointments.sh.
 set -euo pipefail
-OUT="$1"; BIN="$PWD/.build/release/pipeline"
-export DATABASE_URL="$ETL_TEST_DATABASE_URL"
-q() { psql "$DATABASE_URL" -qXAtc "$1"; }
-timed() {  # runs a command; prints "seconds peak_rss_kb"
-  q "CHECKPOINT" >/dev/null
-  local line; line=$( { /usr/bin/time -f "%e %M" "$@" >/dev/null; } 2>&1 | tail -1 ); echo "$line"
-}
-median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+OUT="$1"
+. "$(dirname "$0")/lib.sh"
 rows=$(( $(wc -l < "$OUT/v1/Practice_Level_Crosstab_Aug_25.csv") * 3 - 3 ))
 inflated=$(unzip -l "$OUT/v1/Practice_Level_Crosstab_Oct_25.zip" | tail -1 | awk '{print $1}')
 echo "zip: 3 months, $rows rows, $(( inflated / 1048576 )) MB inflated, $(( $(stat -c %s "$OUT/v1/Practice_Level_Crosstab_Oct_25.zip") / 1048576 )) MB compressed"

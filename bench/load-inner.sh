@@ -1,14 +1,8 @@
 #!/usr/bin/env bash
 # Runs inside Tests/with-postgres.sh (ETL_TEST_DATABASE_URL set); see bench/load.sh.
 set -euo pipefail
-OUT="$1"; BIN="$PWD/.build/release/pipeline"
-export DATABASE_URL="$ETL_TEST_DATABASE_URL"
-q() { psql "$DATABASE_URL" -qXAtc "$1"; }
-timed() {  # runs a command; prints "seconds peak_rss_kb"
-  q "CHECKPOINT" >/dev/null
-  local line; line=$( { /usr/bin/time -f "%e %M" "$@" >/dev/null; } 2>&1 | tail -1 ); echo "$line"
-}
-median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+OUT="$1"
+. "$(dirname "$0")/lib.sh"
 printf "%-9s %-28s %9s %9s %8s %10s\n" rows step "median s" "ref s" ratio "max RSS MB"
 for rows in $SIZES; do
   base="$OUT/syoa_$rows/gp-reg-pat-prac-sing-age-male.csv"; onepct="$OUT/syoa_${rows}_1pct/gp-reg-pat-prac-sing-age-male.csv"

@@ -137,6 +137,11 @@ public final class Warehouse {
         "{" + counts.sorted { $0.key < $1.key }.map { "\(JSONText.string($0.key)):\($0.value)" }.joined(separator: ",") + "}"
     }
 
+    /// True when the warehouse has processed a file with these bytes for this source.
+    public func hasFile(source: String, sha256: String) throws -> Bool {
+        try connection.execute("SELECT 1 FROM etl.files WHERE source = $1 AND sha256 = $2", [source, sha256]).rowCount > 0
+    }
+
     /// Marks runs that were left `running` by a process that died (their backend is gone).
     public func markAbandonedRuns() throws {
         try connection.execute("""

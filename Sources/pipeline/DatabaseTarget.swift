@@ -50,23 +50,14 @@ struct DatabaseTarget {
             }
             return nil
         }
-        guard let range = conninfo.range(of: #"password\s*=\s*('([^'\\]|\\.)*'|\S+)"#, options: .regularExpression) else { return nil }
+        guard let range = conninfo.range(of: #"(^|\s)password\s*=\s*('([^'\\]|\\.)*'|\S+)"#, options: .regularExpression) else { return nil }
         var value = conninfo[range].drop { $0 != "=" }.dropFirst().drop { $0 == " " }
         if value.hasPrefix("'") { value = value.dropFirst().dropLast() }
         return String(value).replacingOccurrences(of: "\\'", with: "'").replacingOccurrences(of: "\\\\", with: "\\")
     }
 
     /// True when a connection string carries a password (`user:secret@` or `password=`).
-    static func carriesPassword(_ conninfo: String) -> Bool {
-        if let scheme = conninfo.range(of: "://") {
-            let rest = conninfo[scheme.upperBound...]
-            let authority = rest.prefix { $0 != "/" && $0 != "?" }
-            if let at = authority.lastIndex(of: "@"), authority[..<at].contains(":") { return true }
-            if rest.contains("password=") { return true }
-            return false
-        }
-        return conninfo.range(of: #"(^|\s)password\s*="#, options: .regularExpression) != nil
-    }
+    static func carriesPassword(_ conninfo: String) -> Bool { password(in: conninfo) != nil }
 
     /// The connection string with any password replaced by `***` (for the few places that
     /// must mention the string itself, such as this warning).

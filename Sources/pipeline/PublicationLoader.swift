@@ -156,7 +156,7 @@ final class PublicationLoader {
     }
 
     private func isKnown(_ sha: String) throws -> Bool {
-        try warehouse.connection.execute("SELECT 1 FROM etl.files WHERE source = $1 AND sha256 = $2", [source.id, sha]).rowCount > 0
+        try warehouse.hasFile(source: source.id, sha256: sha)
     }
 
     private func describe(_ file: LocalFile, sha: String, size: Int64) -> InputFile {
@@ -307,13 +307,5 @@ final class PublicationLoader {
         if let given { return given }
         if let editionPeriod { return ReportingPeriod(kind: kind, start: editionPeriod.start) }
         return nil
-    }
-}
-
-extension CalendarDate {
-    /// The UTC calendar date of an instant.
-    static func utc(_ date: Date) -> CalendarDate {
-        let c = Calendar(identifier: .gregorian).dateComponents(in: TimeZone(identifier: "UTC")!, from: date)
-        return CalendarDate(year: c.year!, month: c.month!, day: c.day!)!
     }
 }

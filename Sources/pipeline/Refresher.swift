@@ -142,7 +142,7 @@ final class Refresher {
                      [("stage", .string("fetch")), ("file", .string(file.name)), ("dataset", .string(dataset)), ("url", .string(file.url)),
                       ("bytes", .int(Int(fetched.record.size))), ("not_modified", .bool(fetched.notModified)),
                       ("attempts", .int(fetched.attempts)), ("duration_s", .seconds(since: started))])
-            if !force, try isKnown(fetched.record.sha256, source: source.id) {
+            if !force, try session.warehouse.hasFile(source: source.id, sha256: fetched.record.sha256) {
                 unchanged.append("\(file.name) (\(fetched.notModified ? "not modified" : "same bytes"))")
                 continue
             }
@@ -173,10 +173,6 @@ final class Refresher {
         Report.print(result, dryRun: false, out: out)
         Report.log(result, log: log, started: started)
         return .loaded(result)
-    }
-
-    private func isKnown(_ sha: String, source: String) throws -> Bool {
-        try session.warehouse.connection.execute("SELECT 1 FROM etl.files WHERE source = $1 AND sha256 = $2", [source, sha]).rowCount > 0
     }
 }
 

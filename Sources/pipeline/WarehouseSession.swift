@@ -18,8 +18,9 @@ final class WarehouseSession {
     static let options: Set<String> = ["database-url"]
     static let flags: Set<String> = ["wait-lock"]
 
-    init(args: Arguments, context: Context, command: String, writes: Bool) throws {
-        let settings = try context.settings(args)
+    /// `settings`: the command's own, when it has them (saves reading the config again).
+    init(args: Arguments, context: Context, command: String, writes: Bool, settings: Settings? = nil) throws {
+        let settings = try settings ?? context.settings(args)
         let target = try DatabaseTarget.resolve(settings)
         let conninfo: String?
         switch target.kind {

@@ -73,10 +73,7 @@ final class EmbeddedDemoTests: XCTestCase {
 
     func testTheREADMECrontabLineLoadsOnceThenReportsNothingNewAndMailsOnlyOnTrouble() throws {
         let database = try TestDatabase()
-        let site = try TemporaryDirectory("site")
-        try FileManager.default.removeItem(at: site.url)
-        try FileManager.default.copyItem(at: Fixtures.url("publisher"), to: site.url)
-        let server = try FixtureServer(root: site.url)
+        let server = try FixtureServer.servingCopyOfPublisherSite()
         let home = try TemporaryDirectory("home")
 
         let readme = try String(contentsOf: Fixtures.root.appendingPathComponent("README.md"), encoding: .utf8)
@@ -140,10 +137,7 @@ final class EmbeddedDemoTests: XCTestCase {
         // command line) appears in no log line, no run record and not in our own process list.
         let database = try TestDatabase()
         let url = database.url + " password=\(secret)"
-        let site = try TemporaryDirectory("site")
-        try FileManager.default.removeItem(at: site.url)
-        try FileManager.default.copyItem(at: Fixtures.url("publisher"), to: site.url)
-        let server = try FixtureServer(root: site.url)
+        let server = try FixtureServer.servingCopyOfPublisherSite()
         let env = ["DATABASE_URL": url, "PIPELINE_MIRROR": server.base, "PIPELINE_CACHE_DIR": cache.path]
         let viaEnvironment = try Run.program(Run.pipelinePath, ["refresh", "--log-format", "json"], environment: env)
         XCTAssertEqual(viaEnvironment.status, 0, viaEnvironment.stderr)

@@ -34,6 +34,15 @@ final class Harness {
         try RunningProcess(Run.pipelinePath, arguments, environment: environment)
     }
 
+    /// Serves a copy of the saved publisher site and points the pipeline at it as its mirror
+    /// (with short retry waits).
+    func servePublisherSite() throws -> (site: TemporaryDirectory, server: FixtureServer) {
+        let server = try FixtureServer.servingCopyOfPublisherSite()
+        extraEnvironment["PIPELINE_MIRROR"] = server.base
+        extraEnvironment["PIPELINE_BACKOFF_BASE"] = "0.05"
+        return (server.site!, server)
+    }
+
     /// The integrity the schema does not declare (segment tables have no foreign keys, by
     /// design): every segment belongs to a known scope and revision, and no organisation has
     /// two current segments in a scope.

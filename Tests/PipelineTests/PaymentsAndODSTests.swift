@@ -98,6 +98,11 @@ final class PaymentsAndODSTests: XCTestCase {
                        try h.database.value("SELECT count(DISTINCT practice) FROM api.nhs_payments_practices WHERE pcn = 'U07032'"))
         XCTAssertEqual(Decimal(string: pcnTotal), Decimal(string: practiceTotal))
         XCTAssertNotEqual(pcnTotal, "")
+        // A practice map loaded afterwards gives practices and PCN totals their ICB.
+        XCTAssertEqual(try h.pipeline("load", "list-sizes", Fixtures.registrations("gp-reg-pat-prac-map_2022-01.csv")).status, 0)
+        let icb = try h.database.value("SELECT DISTINCT icb FROM api.nhs_payments_practices WHERE practice = 'A81002'")
+        XCTAssertNotEqual(icb, "")
+        XCTAssertEqual(try h.database.value("SELECT DISTINCT icb FROM api.nhs_payments_pcns WHERE pcn = 'U07032'"), icb)
     }
 
     func testAPaymentsValueThatIsNeitherANumberNorASuppressionTokenIsRefusedNamingLineAndColumn() throws {

@@ -14,12 +14,7 @@ final class RefreshEndToEndTests: XCTestCase {
 
     override func setUpWithError() throws {
         h = try Harness()
-        site = try TemporaryDirectory("site")
-        try FileManager.default.removeItem(at: site.url)
-        try FileManager.default.copyItem(at: Fixtures.url("publisher"), to: site.url)
-        server = try FixtureServer(root: site.url)
-        h.extraEnvironment["PIPELINE_MIRROR"] = server.base
-        h.extraEnvironment["PIPELINE_BACKOFF_BASE"] = "0.05"
+        (site, server) = try h.servePublisherSite()
     }
 
     override func tearDownWithError() throws {

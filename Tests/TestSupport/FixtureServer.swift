@@ -10,6 +10,8 @@ public final class FixtureServer: @unchecked Sendable {
     public let root: URL
     private let process: Process
     private let log: FileHandle
+    /// The copy of the publisher site this server serves, when it made one.
+    public internal(set) var site: TemporaryDirectory?
 
     public var base: String { "http://127.0.0.1:\(port)" }
 
@@ -77,5 +79,19 @@ public final class FixtureServer: @unchecked Sendable {
         }.resume()
         done.wait()
         return box.data
+    }
+}
+
+extension FixtureServer {
+    /// A writable copy of the saved publisher site (Fixtures/publisher), served on 127.0.0.1,
+    /// so a test can republish, break or remove files without touching the fixtures. The copy
+    /// (`site`) lives as long as the server.
+    public static func servingCopyOfPublisherSite() throws -> FixtureServer {
+        let site = try TemporaryDirectory("site")
+        try FileManager.default.removeItem(at: site.url)
+        try FileManager.default.copyItem(at: Fixtures.url("publisher"), to: site.url)
+        let server = try FixtureServer(root: site.url)
+        server.site = site
+        return server
     }
 }

@@ -45,7 +45,6 @@ import io
 import shutil
 import sys
 import urllib.parse
-import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -183,15 +182,7 @@ def placeholder_xlsx(text):
          f'<sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>{esc(text)}</t></is></c></row></sheetData>'
          '</worksheet>'),
     ]
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w") as zf:
-        for name, body in parts:
-            info = zipfile.ZipInfo(name, date_time=XLSX_TIME)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.create_system = 3
-            info.external_attr = 0o100644 << 16
-            zf.writestr(info, body.encode("utf-8"), compress_type=zipfile.ZIP_DEFLATED, compresslevel=6)
-    return buf.getvalue()
+    return pdata.zip_members([(name, body.encode("utf-8")) for name, body in parts], XLSX_TIME)
 
 
 def placeholder_pdf(text):

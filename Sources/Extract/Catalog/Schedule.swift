@@ -53,19 +53,6 @@ public struct SourceSchedule: Sendable {
     }
 }
 
-extension CalendarDate {
-    /// Midnight UTC at the start of this date.
-    public var utcMidnight: Date {
-        var components = DateComponents()
-        components.year = year
-        components.month = month
-        components.day = day
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "UTC")!
-        return calendar.date(from: components)!
-    }
-}
-
 extension Date {
     /// `2026-11-21` (UTC).
     var day: String {

@@ -44,10 +44,7 @@ public struct Discovery {
         return try PublicationPages.editions(html: html, seriesURL: series, entry: entry)
     }
 
-    private var today: CalendarDate {
-        let c = Calendar(identifier: .gregorian).dateComponents(in: TimeZone(identifier: "UTC")!, from: now)
-        return CalendarDate(year: c.year!, month: c.month!, day: c.day!)!
-    }
+    private var today: CalendarDate { CalendarDate.utc(now) }
 
     /// The one edition of a fixed-URL source: the current state, as of today.
     private var snapshotEdition: Edition {

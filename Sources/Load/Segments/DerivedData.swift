@@ -24,9 +24,8 @@ enum DerivedData {
                 try rule.apply(condition: "\(rule.periodEnd("l.period")) >= \(Placeholder.scope)::date", parameters: [period.start.iso], on: connection)
             }
             try Directory.rebuild(on: connection)
-            // Payments per PCN carry the ICB the map gives.
-            try connection.execute(Summaries.paymentsPerPCNDelete, [nil])
-            try connection.execute(Summaries.paymentsPerPCNInsert, [nil])
+            // Payments per PCN carry the ICB the map gives: set where it changed, not rebuilt.
+            try connection.execute(Summaries.paymentsPerPCNICB, [period.start.iso])
         case "qof_organisations":
             for rule in HierarchyRule.all where rule.source == .qofOrganisations {
                 try rule.apply(condition: "l.period = \(Placeholder.scope)::date", parameters: [period.start.iso], on: connection)
@@ -111,24 +110,27 @@ struct HierarchyRule {
 /// snapshot of practices with their current PCN membership, falling back to the newest
 /// practice map for practices ODS does not have (or when ODS was never loaded).
 enum Directory {
+    /// The newest period with current content in a segment table.
+    static func newestPeriod(_ table: String) -> String {
+        "SELECT max(period) FROM data.\(table) WHERE valid_to IS NULL"
+    }
+
+    /// The current segments of that period.
+    static func newestSnapshot(_ table: String) -> String {
+        "SELECT * FROM data.\(table) WHERE valid_to IS NULL AND period = (\(newestPeriod(table)))"
+    }
+
     static func rebuild(on connection: PGConnection) throws {
         try connection.execute("DELETE FROM data.practice_directory")
         try connection.execute("""
-            WITH ods AS (
-                SELECT * FROM data.ods_practices
-                WHERE valid_to IS NULL AND period = (SELECT max(period) FROM data.ods_practices WHERE valid_to IS NULL)
-            ), membership AS (
+            WITH ods AS (\(newestSnapshot("ods_practices"))), membership AS (
                 -- The current English membership in the newest snapshot (the latest start if several).
                 SELECT DISTINCT ON (m.org) m.org, u.pcn, u.pcn_name
                 FROM data.ods_pcn_members m
                 CROSS JOIN LATERAL unnest(m.pcn, m.pcn_name, m.start_date, m.end_date) AS u(pcn, pcn_name, start_date, end_date)
-                WHERE m.valid_to IS NULL AND m.period = (SELECT max(period) FROM data.ods_pcn_members WHERE valid_to IS NULL)
-                  AND u.end_date IS NULL
+                WHERE m.valid_to IS NULL AND m.period = (\(newestPeriod("ods_pcn_members"))) AND u.end_date IS NULL
                 ORDER BY m.org, u.start_date DESC
-            ), map AS (
-                SELECT * FROM data.practice_map
-                WHERE valid_to IS NULL AND period = (SELECT max(period) FROM data.practice_map WHERE valid_to IS NULL)
-            )
+            ), map AS (\(newestSnapshot("practice_map")))
             INSERT INTO data.practice_directory
                 (ods_code, name, status, open_date, close_date, postcode, pcn, pcn_name, sub_icb, icb, region, supplier, snapshot, origin)
             SELECT coalesce(o.org, p.org),
@@ -145,10 +147,7 @@ enum Directory {
             """)
         try connection.execute("DELETE FROM data.pcn_directory")
         try connection.execute("""
-            WITH pcns AS (
-                SELECT * FROM data.ods_pcns
-                WHERE valid_to IS NULL AND period = (SELECT max(period) FROM data.ods_pcns WHERE valid_to IS NULL)
-            ), members AS (
+            WITH pcns AS (\(newestSnapshot("ods_pcns"))), members AS (
                 SELECT pcn, min(pcn_name) AS pcn_name, count(*) FILTER (WHERE status IS DISTINCT FROM 'closed') AS member_count,
                        min(sub_icb) AS sub_icb, min(icb) AS icb, min(region) AS region
                 FROM data.practice_directory WHERE pcn IS NOT NULL GROUP BY pcn
@@ -173,15 +172,26 @@ enum Summaries {
         GROUP BY q.period, u.group_code, u.patient_list_type
         """
 
-    /// $1: one period, or NULL for all.
-    static let paymentsPerPCNDelete = "DELETE FROM data.nhs_payments_pcns WHERE $1::date IS NULL OR period = $1::date"
+    static let paymentsPerPCNDelete = "DELETE FROM data.nhs_payments_pcns WHERE period = $1::date"
     /// Practices' payments summed per PCN, for years the publisher has no PCN-level file.
     static let paymentsPerPCNInsert = """
         INSERT INTO data.nhs_payments_pcns (period, pcn, pcn_name, icb, measure, value, practices)
         SELECT p.period, p.pcn, min(p.pcn_name), min(p.icb), u.measure, sum(u.value), count(DISTINCT p.org)
         FROM data.nhs_payments p
         CROSS JOIN LATERAL unnest(p.measure, p.value) AS u(measure, value)
-        WHERE p.valid_to IS NULL AND ($1::date IS NULL OR p.period = $1::date) AND p.pcn IS NOT NULL AND p.pcn <> 'U'
+        WHERE p.valid_to IS NULL AND p.period = $1::date AND p.pcn IS NOT NULL AND p.pcn <> 'U'
         GROUP BY p.period, p.pcn, u.measure
+        """
+
+    /// The ICB of each PCN's summary, after a practice map (whose month is $1) changed the
+    /// practices' ICBs for the years ending on or after it.
+    static let paymentsPerPCNICB = """
+        UPDATE data.nhs_payments_pcns s SET icb = x.icb
+        FROM (
+            SELECT p.period, p.pcn, min(p.icb) AS icb FROM data.nhs_payments p
+            WHERE p.valid_to IS NULL AND p.pcn IS NOT NULL AND p.pcn <> 'U' AND (p.period + interval '11 months')::date >= $1::date
+            GROUP BY p.period, p.pcn
+        ) x
+        WHERE s.period = x.period AND s.pcn = x.pcn AND s.icb IS DISTINCT FROM x.icb
         """
 }

@@ -39,7 +39,7 @@ public struct ScopeOutcome: Sendable, Equatable {
         /// The edition's content equals the current one: nothing written.
         case unchanged
         /// The same file was loaded before: nothing written.
-        case knownFile
+        case knownFile = "known_file"
     }
 
     public var source: String
@@ -157,7 +157,7 @@ public final class RevisionWriter {
     /// Registers an input (a CSV file or archive entry) and returns its index for `accept`.
     /// `published` is the edition's date (the option, the publisher's, or the file's own).
     public func addInput(name: String, header: [String], published: CalendarDate?) -> Int {
-        inputs.append((name, header, options.published ?? published ?? Self.today))
+        inputs.append((name, header, options.published ?? published ?? CalendarDate.utc(Date())))
         return inputs.count - 1
     }
 
@@ -454,11 +454,6 @@ public final class RevisionWriter {
         }
         connection.rollbackQuietly()
         open = false
-    }
-
-    static var today: CalendarDate {
-        let c = Calendar(identifier: .gregorian).dateComponents(in: TimeZone(identifier: "UTC")!, from: Date())
-        return CalendarDate(year: c.year!, month: c.month!, day: c.day!)!
     }
 }
 

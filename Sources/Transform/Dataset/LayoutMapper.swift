@@ -41,29 +41,8 @@ public final class LayoutMapper: RecordMapper {
         self.layout = layout
         self.source = source
         self.header = header
-        var positions: [String: Int] = [:]
-        for (i, name) in header.enumerated() {
-            let key = CSVLayout.normalize(name)
-            if key.isEmpty {
-                throw TransformError(.header, file: source, line: 1, column: i + 1, "empty column name in the header")
-            }
-            if let first = positions[key] {
-                throw TransformError(.header, file: source, line: 1, column: i + 1, "duplicate column \(TransformError.shown(name)) (also column \(first + 1))")
-            }
-            positions[key] = i
-        }
-        var used = Set<Int>()
-        var missing: [String] = []
-        func find(_ column: CSVLayout.Column) -> Int? {
-            for spelling in column.spellings {
-                if let index = positions[spelling] {
-                    used.insert(index)
-                    return index
-                }
-            }
-            if column.required { missing.append(column.name) }
-            return nil
-        }
+        var columns = try HeaderColumns(header, source: source)
+        func find(_ column: CSVLayout.Column) -> Int? { columns.find(column) }
         let org = find(layout.org)
         switch layout.period {
         case .column(let column, let formats):
@@ -92,13 +71,7 @@ public final class LayoutMapper: RecordMapper {
             return storage
         }
         for column in layout.ignored { _ = find(column) }
-        let unexpected = header.indices.filter { !used.contains($0) }.map { header[$0] }
-        if !missing.isEmpty || !unexpected.isEmpty {
-            var parts: [String] = []
-            if !missing.isEmpty { parts.append("missing " + missing.joined(separator: ", ")) }
-            if !unexpected.isEmpty { parts.append("unexpected " + unexpected.map(TransformError.shown).joined(separator: ", ")) }
-            throw TransformError(.header, file: source, line: 1, "header does not match \(spec.id): " + parts.joined(separator: "; "))
-        }
+        try columns.check(dataset: spec.id)
         orgIndex = org!
         if case .external = layout.period, period == nil {
             throw TransformError(.period, file: source, "the period of \(spec.id) files is not in the file; give --period")

@@ -43,35 +43,14 @@ public final class LongMapper: RecordMapper {
         self.source = source
         self.period = period
         self.header = header
-        var positions: [String: Int] = [:]
-        for (i, name) in header.enumerated() {
-            let key = CSVLayout.normalize(name)
-            if key.isEmpty { throw TransformError(.header, file: source, line: 1, column: i + 1, "empty column name in the header") }
-            if let first = positions[key] {
-                throw TransformError(.header, file: source, line: 1, column: i + 1, "duplicate column \(TransformError.shown(name)) (also column \(first + 1))")
-            }
-            positions[key] = i
-        }
-        var used = Set<Int>()
-        var missing: [String] = []
-        func find(_ column: CSVLayout.Column) -> Int? {
-            for spelling in column.spellings {
-                if let index = positions[spelling] {
-                    used.insert(index)
-                    return index
-                }
-            }
-            if column.required { missing.append(column.name) }
-            return nil
-        }
-        let org = find(layout.org)
-        attributeIndexes = layout.attributes.map(find)
-        for column in layout.ignored { _ = find(column) }
-        if !missing.isEmpty {
-            throw TransformError(.header, file: source, line: 1, "header does not match \(spec.id): missing " + missing.joined(separator: ", "))
-        }
+        var columns = try HeaderColumns(header, source: source)
+        let org = columns.find(layout.org)
+        attributeIndexes = layout.attributes.map { columns.find($0) }
+        for column in layout.ignored { _ = columns.find(column) }
+        // Every column not claimed as identity is a value column: only missing ones are wrong.
+        try columns.check(dataset: spec.id, allowUnclaimed: true)
         orgIndex = org!
-        valueColumns = header.indices.filter { !used.contains($0) }.map { index in
+        valueColumns = columns.unclaimed.map { index in
             let name = Array(header[index].trimmingSpaces.utf8)
             let storage = UnsafeMutableRawBufferPointer.allocate(byteCount: max(name.count, 1), alignment: 1)
             storage.copyBytes(from: name)

@@ -40,7 +40,7 @@ struct DemoCommand {
                 return FileManager.default.fileExists(atPath: entry.series == nil ? local : local + "/index.html")
             }
         }
-        let session = try WarehouseSession(args: args, context: context, command: "demo", writes: true)
+        let session = try WarehouseSession(args: args, context: context, command: "demo", writes: true, settings: settings)
         return try session.run {
             let downloader = try NetworkSetup.downloader(settings, hosts: Set(offline.flatMap(\.1.hosts)), log: context.log)
             let refresher = Refresher(session: session, downloader: downloader, settings: settings, context: context)

@@ -48,7 +48,7 @@ struct LoadCommand {
             expected = nil
         }
         let settings = try context.settings(args)
-        let session = try WarehouseSession(args: args, context: context, command: "load \(source.id)", writes: true)
+        let session = try WarehouseSession(args: args, context: context, command: "load \(source.id)", writes: true, settings: settings)
         try session.run {
             try context.log.with([("source", .string(source.id))]) {
                 let started = Date()
@@ -139,7 +139,7 @@ enum Report {
         for scope in result.scopes {
             log.info("load.done", "", [
                 ("stage", .string("load")), ("dataset", .string(scope.dataset)), ("period", .string(scope.period.label)),
-                ("status", .string(scope.status == .knownFile ? "known_file" : String(describing: scope.status))), ("revision", scope.revision.map { .int(Int($0)) } ?? .null),
+                ("status", .string(scope.status.rawValue)), ("revision", scope.revision.map { .int(Int($0)) } ?? .null),
                 ("rows", .int(scope.rows)), ("added", .int(scope.added)), ("changed", .int(scope.changed)),
                 ("removed", .int(scope.removed)), ("unchanged", .int(scope.unchanged)),
             ])

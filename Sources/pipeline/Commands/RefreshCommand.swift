@@ -22,7 +22,7 @@ struct RefreshCommand {
         let settings = try context.settings(args)
         let (_, selected) = try settings.sources(args.positionals)
         let dryRun = args.flag("dry-run")
-        let session = try WarehouseSession(args: args, context: context, command: "refresh", writes: !dryRun)
+        let session = try WarehouseSession(args: args, context: context, command: "refresh", writes: !dryRun, settings: settings)
         return try session.run {
             var work = selected
             if args.flag("due") {
@@ -54,9 +54,7 @@ struct RefreshCommand {
                     return p
                 }
                 do {
-                    tally.add(try refresher.refresh(source: source, entry: entry, period: period, dryRun: dryRun),
-                              // An explicit period not out yet is worth saying in the status; the newest never is.
-                              notPublishedIsUnavailable: period != nil)
+                    tally.add(try refresher.refresh(source: source, entry: entry, period: period, dryRun: dryRun))
                 } catch {
                     // One source's trouble does not stop the others; the exit status reports the worst.
                     if Signals.cancelled { throw error }
@@ -76,13 +74,14 @@ struct RunTally {
     var loaded: [PublicationLoader.Result] = []
     var notes: [String: Int] = [:]
 
-    mutating func add(_ outcome: Refresher.Outcome, notPublishedIsUnavailable: Bool = true) {
+    mutating func add(_ outcome: Refresher.Outcome) {
         switch outcome {
         case .loaded(let result): loaded.append(result)
         case .nothingNew: notes["nothing_new", default: 0] += 1
         case .notYetPublished:
+            // Only an asked-for period can be "not yet listed"; worth a status a cron wrapper sees.
             notes["not_yet_published", default: 0] += 1
-            if notPublishedIsUnavailable { worst = Self.worse(worst, .unavailable) }
+            worst = Self.worse(worst, .unavailable)
         case .dryRun: break
         }
     }
@@ -142,7 +141,7 @@ struct BackfillCommand {
         let from = try period("from"), to = try period("to")
         guard from <= to else { throw UsageError("--from \(from.label) is after --to \(to.label)") }
         let dryRun = args.flag("dry-run")
-        let session = try WarehouseSession(args: args, context: context, command: "backfill \(source.id)", writes: !dryRun)
+        let session = try WarehouseSession(args: args, context: context, command: "backfill \(source.id)", writes: !dryRun, settings: settings)
         return try session.run {
             let downloader = try NetworkSetup.downloader(settings, hosts: Set(entry.hosts), log: context.log)
             let refresher = Refresher(session: session, downloader: downloader, settings: settings, context: context)

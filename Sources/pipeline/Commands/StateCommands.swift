@@ -16,7 +16,7 @@ struct SourcesCommand {
     func run(context: Context) throws {
         let settings = try context.settings(args)
         let (catalog, selected) = try settings.sources([])
-        let session = try WarehouseSession(args: args, context: context, command: "sources", writes: false)
+        let session = try WarehouseSession(args: args, context: context, command: "sources", writes: false, settings: settings)
         let rows = try SourceStatus.all(session.warehouse, catalog: catalog, sources: selected.map(\.1), now: context.now)
         if args.flag("json") {
             for row in rows { context.out.line(row.json.text) }
@@ -28,7 +28,7 @@ struct SourcesCommand {
                 row.entry.id, row.entry.name, row.entry.cadence.every, row.newest?.label ?? "-",
                 row.state.newestRevision.map { String($0) } ?? "-", row.state.lastCheck.map { $0.checkedAt.utcText } ?? "-",
                 row.state.lastCheck?.outcome ?? "-", row.verdict.due ? "now" : row.verdict.nextDue.utcText,
-                row.verdict.overdueSince.map { _ in "yes: \(row.verdict.expected!.label) expected by \(row.deadline!.iso)" } ?? "no",
+                row.overdueSince.map { "yes: \(row.verdict.expected!.label) expected by \($0.iso)" } ?? "no",
             ].joined(separator: "\t"))
         }
     }
@@ -41,9 +41,8 @@ struct SourceStatus {
     let verdict: SourceSchedule.Verdict
 
     var newest: ReportingPeriod? { state.newestPeriod.map { ReportingPeriod(kind: entry.period, start: $0) } }
-    var deadline: CalendarDate? {
-        verdict.expected.map { CalendarDate.utc($0.start.utcMidnight.addingTimeInterval(Double(entry.cadence.publishedWithinDays) * 86_400)) }
-    }
+    /// The day the awaited edition was due by, when it is overdue.
+    var overdueSince: CalendarDate? { verdict.overdueSince.map(CalendarDate.utc) }
 
     static func all(_ warehouse: Warehouse, catalog: SourceCatalog, sources: [SourceCatalog.Entry], now: Date) throws -> [SourceStatus] {
         let states = try SourceStates.read(warehouse, sources: sources.map(\.id))
@@ -112,7 +111,7 @@ struct StatusCommand {
         let out = context.out
         let settings = try context.settings(args)
         let (catalog, selected) = try settings.sources([])
-        let session = try WarehouseSession(args: args, context: context, command: "status", writes: false)
+        let session = try WarehouseSession(args: args, context: context, command: "status", writes: false, settings: settings)
         let warehouse = session.warehouse
         out.line("warehouse: \(warehouse.connection.target) (schema version \(Migrations.all.last?.version ?? 0))")
         out.line("lock: " + (try warehouse.lockHolder().map { "held by \($0)" } ?? "free"))
@@ -131,7 +130,7 @@ struct StatusCommand {
         }
         out.line("overdue sources: " + (overdue.isEmpty ? "none" : ""))
         for row in overdue {
-            out.line("  \(row.entry.id): \(row.verdict.expected!.label) expected by \(row.deadline!.iso); newest loaded \(row.newest?.label ?? "none")")
+            out.line("  \(row.entry.id): \(row.verdict.expected!.label) expected by \(row.overdueSince!.iso); newest loaded \(row.newest?.label ?? "none")")
         }
         return failing.isEmpty && overdue.isEmpty ? .ok : .attention
     }
