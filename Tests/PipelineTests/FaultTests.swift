@@ -29,7 +29,7 @@ final class FaultTests: XCTestCase {
 
     override func setUpWithError() throws { h = try Harness() }
     override func tearDownWithError() throws {
-        if let h, (try? h.database.value("SELECT to_regclass('etl.scopes') IS NOT NULL")) == "t" { try h.assertIntegrity() }
+        try h?.assertIntegrityIfMigrated()
         h = nil
     }
 

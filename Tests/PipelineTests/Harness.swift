@@ -62,6 +62,12 @@ final class Harness {
         }
     }
 
+    /// `assertIntegrity`, when the test got as far as creating the schema.
+    func assertIntegrityIfMigrated(file: StaticString = #filePath, line: UInt = #line) throws {
+        guard (try? database.value("SELECT to_regclass('etl.scopes') IS NOT NULL")) == "t" else { return }
+        try assertIntegrity(file: file, line: line)
+    }
+
     /// `pipeline revisions --json` as dictionaries.
     func revisions(_ source: String = "list-sizes") throws -> [[String: Any]] {
         let result = try pipeline("revisions", source, "--json")
@@ -107,4 +113,24 @@ final class Harness {
 
 extension Fixtures {
     static func registrations(_ name: String) -> String { path("samples/registrations/" + name) }
+}
+
+/// Tests that run the pipeline against a copy of the saved publisher site served on 127.0.0.1
+/// (its mirror), each with its own database and cache; segment integrity is checked after each.
+class PublisherSiteTestCase: XCTestCase {
+    var h: Harness!
+    var site: TemporaryDirectory!
+    var server: FixtureServer!
+
+    override func setUpWithError() throws {
+        h = try Harness()
+        (site, server) = try h.servePublisherSite()
+    }
+
+    override func tearDownWithError() throws {
+        try h?.assertIntegrityIfMigrated()
+        server = nil
+        site = nil
+        h = nil
+    }
 }

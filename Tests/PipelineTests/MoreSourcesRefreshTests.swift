@@ -4,10 +4,7 @@ import XCTest
 
 /// ODS, Appointments, QOF and Payments found, fetched and loaded from the saved publisher site
 /// (Fixtures/publisher) served by a real HTTP server on 127.0.0.1.
-final class MoreSourcesRefreshTests: XCTestCase {
-    var h: Harness!
-    var site: TemporaryDirectory!
-    var server: FixtureServer!
+final class MoreSourcesRefreshTests: PublisherSiteTestCase {
     let appointments = "/digital.nhs.uk/data-and-information/publications/statistical/appointments-in-general-practice"
     let septemberZip = "/files.digital.nhs.uk/42/D7AA8F/Practice_Level_Crosstab_Sep_25.zip"
     let octoberZip = "/files.digital.nhs.uk/FD/45A960/Practice_Level_Crosstab_Oct_25.zip"
@@ -15,16 +12,8 @@ final class MoreSourcesRefreshTests: XCTestCase {
     let dse = "/www.odsdatasearchandexport.nhs.uk/api/getReport"
 
     override func setUpWithError() throws {
-        h = try Harness()
-        (site, server) = try h.servePublisherSite()
+        try super.setUpWithError()
         h.extraEnvironment["PIPELINE_NOW"] = "2026-11-21T06:00:00Z"
-    }
-
-    override func tearDownWithError() throws {
-        if let h, (try? h.database.value("SELECT to_regclass('etl.scopes') IS NOT NULL")) == "t" { try h.assertIntegrity() }
-        server = nil
-        site = nil
-        h = nil
     }
 
     /// Runs Python over `file` (a path in the site) with `code`, printing one value.

@@ -5,24 +5,9 @@ import XCTest
 /// Running the pipeline unattended: `refresh --due` on a schedule, `backfill` over a range with a
 /// failure in the middle, the run log, `status`, JSON logs and the progress line. Against a
 /// real HTTP server on 127.0.0.1 serving the saved publisher site; `PIPELINE_NOW` sets the day.
-final class OperationsTests: XCTestCase {
-    var h: Harness!
-    var site: TemporaryDirectory!
-    var server: FixtureServer!
+final class OperationsTests: PublisherSiteTestCase {
     let seriesPath = "/digital.nhs.uk/data-and-information/publications/statistical/patients-registered-at-a-gp-practice"
     let decemberFile = "/files.digital.nhs.uk/A4/66AE86/gp-reg-pat-prac-all.csv"
-
-    override func setUpWithError() throws {
-        h = try Harness()
-        (site, server) = try h.servePublisherSite()
-    }
-
-    override func tearDownWithError() throws {
-        if let h, (try? h.database.value("SELECT to_regclass('etl.scopes') IS NOT NULL")) == "t" { try h.assertIntegrity() }
-        server = nil
-        site = nil
-        h = nil
-    }
 
     func on(_ instant: String, _ arguments: String...) throws -> RunResult {
         h.extraEnvironment["PIPELINE_NOW"] = instant

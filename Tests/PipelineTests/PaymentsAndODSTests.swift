@@ -10,7 +10,7 @@ final class PaymentsAndODSTests: XCTestCase {
 
     override func setUpWithError() throws { h = try Harness() }
     override func tearDownWithError() throws {
-        if let h, (try? h.database.value("SELECT to_regclass('etl.scopes') IS NOT NULL")) == "t" { try h.assertIntegrity() }
+        try h?.assertIntegrityIfMigrated()
         h = nil
     }
 
@@ -182,7 +182,7 @@ final class RegroupingTests: XCTestCase {
 
     override func setUpWithError() throws { h = try Harness() }
     override func tearDownWithError() throws {
-        if let h, (try? h.database.value("SELECT to_regclass('etl.scopes') IS NOT NULL")) == "t" { try h.assertIntegrity() }
+        try h?.assertIntegrityIfMigrated()
         h = nil
     }
 

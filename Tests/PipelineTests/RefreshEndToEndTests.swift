@@ -4,25 +4,10 @@ import XCTest
 
 /// `pipeline refresh` and `pipeline load --url` against a real HTTP server on 127.0.0.1 that
 /// serves a copy of the saved publisher site (Fixtures/publisher) as a mirror.
-final class RefreshEndToEndTests: XCTestCase {
-    var h: Harness!
-    var site: TemporaryDirectory!
-    var server: FixtureServer!
+final class RefreshEndToEndTests: PublisherSiteTestCase {
     let marchFile = "/files.digital.nhs.uk/68/62F9CC/gp-reg-pat-prac-all.csv"
     let januaryFile = "/files.digital.nhs.uk/50/CBA221/gp-reg-pat-prac-all.csv"
     let seriesPage = "/digital.nhs.uk/data-and-information/publications/statistical/patients-registered-at-a-gp-practice"
-
-    override func setUpWithError() throws {
-        h = try Harness()
-        (site, server) = try h.servePublisherSite()
-    }
-
-    override func tearDownWithError() throws {
-        if let h, (try? h.database.value("SELECT to_regclass('etl.scopes') IS NOT NULL")) == "t" { try h.assertIntegrity() }
-        server = nil
-        site = nil
-        h = nil
-    }
 
     func testRefreshLoadsTheNewestMonthWithProvenanceAndASecondRunDownloadsNothing() throws {
         let first = try h.pipeline("refresh", "list-sizes")
