@@ -23,18 +23,20 @@ let package = Package(
 
         // Vocabulary and pure logic: CSV tokenizer, dates, periods, dataset specs, record mappers, SHA-256.
         .target(name: "Transform", dependencies: ["CSHA256"], swiftSettings: swiftSettings),
+        // The publisher sources, one declaration each: what they publish, where, and what the warehouse serves of it.
+        .target(name: "Publications", dependencies: ["Transform"], swiftSettings: swiftSettings),
         // Finding, downloading and unzipping publications; the only module that sees zlib.
         .target(name: "Extract", dependencies: ["Transform", "CZlib"], swiftSettings: swiftSettings),
         // The warehouse: migrations, revision-tracked loading, queries; the only module that sees libpq.
         .target(name: "Load", dependencies: ["Transform", "CLibPQ"], swiftSettings: swiftSettings),
         // The `pipeline` command: argv, Config/, logging, wiring the stages together, exit status.
         .executableTarget(
-            name: "pipeline", dependencies: ["Extract", "Transform", "Load"], swiftSettings: swiftSettings),
+            name: "pipeline", dependencies: ["Extract", "Transform", "Load", "Publications"], swiftSettings: swiftSettings),
 
         .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: swiftSettings),
-        .testTarget(name: "TransformTests", dependencies: ["Transform", "TestSupport"], swiftSettings: swiftSettings),
-        .testTarget(name: "ExtractTests", dependencies: ["Extract", "Transform", "TestSupport"], swiftSettings: swiftSettings),
-        .testTarget(name: "LoadTests", dependencies: ["Load", "Transform", "TestSupport"], swiftSettings: swiftSettings),
-        .testTarget(name: "PipelineTests", dependencies: ["pipeline", "TestSupport"], swiftSettings: swiftSettings),
+        .testTarget(name: "TransformTests", dependencies: ["Transform", "Publications", "TestSupport"], swiftSettings: swiftSettings),
+        .testTarget(name: "ExtractTests", dependencies: ["Extract", "Transform", "Publications", "TestSupport"], swiftSettings: swiftSettings),
+        .testTarget(name: "LoadTests", dependencies: ["Load", "Transform", "Publications", "TestSupport"], swiftSettings: swiftSettings),
+        .testTarget(name: "PipelineTests", dependencies: ["pipeline", "Load", "Publications", "Transform", "TestSupport"], swiftSettings: swiftSettings),
     ]
 )

@@ -5,6 +5,8 @@ import Transform
 /// run log. Loads, queries and rollbacks go through the types that take a `Warehouse`.
 public final class Warehouse {
     public let connection: PGConnection
+    /// The sources this program knows: the warehouse's tables and `api` objects follow them.
+    public let registry: SourceRegistry
     /// The run this process is recording, once `startRun` was called.
     public private(set) var runID: Int64?
 
@@ -12,14 +14,16 @@ public final class Warehouse {
     /// "NHSW" and 1. The server frees it when the connection ends, however the process ends.
     static let lockKeys = (Int32(0x4E48_5357), Int32(1))
 
-    public init(conninfo: String?, applicationName: String) throws {
+    public init(conninfo: String?, applicationName: String, registry: SourceRegistry) throws {
         connection = try PGConnection(conninfo: conninfo, applicationName: applicationName)
+        self.registry = registry
     }
 
     // MARK: schema
 
-    /// Applies pending migrations, each in its own transaction, serialised across processes.
-    /// Returns the names of those applied. Refuses a database whose history differs from ours.
+    /// Applies pending migrations, then what the source declarations generate (when it changed
+    /// since it was last done), in one transaction serialised across processes. Returns what was
+    /// applied. Refuses a database whose history differs from ours.
     @discardableResult
     public func migrate() throws -> [String] {
         var applied: [String] = []
@@ -54,6 +58,18 @@ public final class Warehouse {
             if let newest = known.keys.max(), newest > (Migrations.all.last?.version ?? 0) {
                 throw LoadError(.migration, "the database has schema version \(newest), newer than this binary knows (\(Migrations.all.last?.version ?? 0)); upgrade the pipeline")
             }
+            let declared = DeclaredSchema(registry: registry)
+            let checksum = declared.checksum
+            let recorded = try connection.execute("SELECT checksum FROM etl.declared_schema")
+            if recorded.rowCount == 0 || recorded.string(0, 0) != checksum {
+                let changes = try declared.apply(on: connection)
+                applied += changes.map { "declared schema: " + $0 }
+                applied.append("declared schema: api objects generated for \(registry.ids.joined(separator: ", "))")
+                try connection.execute("""
+                    INSERT INTO etl.declared_schema (id, checksum, sources, applied_at) VALUES (1, $1, $2::text[], now())
+                    ON CONFLICT (id) DO UPDATE SET checksum = excluded.checksum, sources = excluded.sources, applied_at = excluded.applied_at
+                    """, [checksum, PGArray.literal(registry.ids)])
+            }
         }
         return applied
     }
@@ -79,7 +95,7 @@ public final class Warehouse {
     }
 
     /// Who holds the warehouse lock, or nil when nobody does:
-    /// "run 12 (load list-sizes), pid 4242 on host db1, since 2026-11-21 17:58:03Z".
+    /// "run 12 (load SOURCE), pid 4242 on host db1, since 2026-11-21 17:58:03Z".
     public func lockHolder() throws -> String? {
         let result = try connection.execute("""
             SELECT l.pid, r.run_id, r.command, r.host, r.os_pid,

@@ -1,4 +1,5 @@
 import Foundation
+import Transform
 
 /// What every command is given: where data and log lines go, the options every command takes,
 /// and the settings (config file, environment, flags).
@@ -12,18 +13,33 @@ final class Context {
     let configFlag: String?
     /// `PIPELINE_NOW` (an ISO 8601 instant) replays the schedule on another day; else now.
     let now: Date
+    /// The sources this program knows (checked at start-up).
+    let registry: SourceRegistry
     private let started = Date()
 
     /// The command's clock: `now` plus the time the command has run. Check times are recorded
     /// by it, so a replayed day stays consistent.
     func clock() -> Date { now.addingTimeInterval(Date().timeIntervalSince(started)) }
 
-    init(out: Output, log: Log, argv: [String], configFlag: String?, now: Date) {
+    init(out: Output, log: Log, argv: [String], configFlag: String?, now: Date, registry: SourceRegistry) {
+        self.registry = registry
         self.out = out
         self.log = log
         self.argv = argv
         self.configFlag = configFlag
         self.now = now
+    }
+
+    /// The named sources (every one when none are named), in declaration order.
+    func sources(_ names: [String]) throws -> [any SourceDeclaration] {
+        var selected: [any SourceDeclaration] = []
+        for name in names.isEmpty ? registry.ids : names {
+            guard let source = registry.source(name) else {
+                throw UsageError("unknown source '\(name)'; known: \(registry.ids.joined(separator: ", "))")
+            }
+            selected.append(source)
+        }
+        return selected
     }
 
     /// Settings with the command's own flags applied.

@@ -42,6 +42,8 @@ enum ExitStatus: Int32 {
             }
         case is TransformError:
             return .dataRefused
+        case is DeclarationError:
+            return .config
         case let error as any ExitCoded:
             return error.exitStatus
         default:

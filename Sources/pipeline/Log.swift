@@ -4,7 +4,7 @@ import Transform
 /// Log lines on stderr (stdout carries data: reports, listings, JSON output).
 ///
 /// Text (the default): the message alone, for a person at a terminal or reading cron mail:
-/// `list-sizes: fetched gp-reg-pat-prac-all.csv (457 kB in 0.1 s)`; warnings start with
+/// `SOURCE: fetched FILE (457 kB in 0.1 s)`; warnings start with
 /// `warning: `; errors are the one-line error itself (`file:line:column: reason`).
 /// JSON Lines (`--log-format json`): `{"ts", "level", "event", "run", "source", "stage", …,
 /// "message"}` with the event's fields (period, counts, bytes, duration_s, outcome).

@@ -36,7 +36,7 @@ struct FileOutcome {
 /// memory bounded by one segment.
 final class PublicationLoader {
     let warehouse: Warehouse
-    let source: any SourceDefinition
+    let source: any SourceDeclaration
     let fingerprints: FingerprintStore?
     let zipLimits: ZipLimits
     let csvLimits: (maxFieldBytes: Int, maxFields: Int)
@@ -49,7 +49,7 @@ final class PublicationLoader {
     var spillDirectory: URL?
     private var isCancelled: @Sendable () -> Bool = { false }
 
-    init(warehouse: Warehouse, source: any SourceDefinition, fingerprints: FingerprintStore?,
+    init(warehouse: Warehouse, source: any SourceDeclaration, fingerprints: FingerprintStore?,
          zipLimits: ZipLimits = .standard, csvLimits: (Int, Int) = (1 << 20, 20_000), progress: Progress? = nil) {
         self.warehouse = warehouse
         self.source = source

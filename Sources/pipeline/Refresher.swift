@@ -29,9 +29,9 @@ final class Refresher {
     }
 
     /// The newest edition (or `period`'s), as `pipeline refresh` does.
-    func refresh(source: any SourceDefinition, entry: SourceCatalog.Entry, period: ReportingPeriod?, dryRun: Bool) throws -> Outcome {
+    func refresh(source: any SourceDeclaration, period: ReportingPeriod?, dryRun: Bool) throws -> Outcome {
         try checking(source: source.id, dryRun: dryRun) {
-            let discovery = Discovery(entry: entry, downloader: downloader, now: context.now)
+            let discovery = Discovery(source: source, downloader: downloader, now: context.now)
             switch try discovery.discover(period: period) {
             case .notYetPublished(let period):
                 out.line("\(source.id) \(period.label): not yet published (the series page does not list it)")
@@ -46,9 +46,9 @@ final class Refresher {
     /// Every edition listed for periods in `range` (all listed when nil), oldest first, each in
     /// its own transaction. Editions already loaded cost a conditional request per page and file
     /// and write nothing, so a re-run after a failure resumes at the edition that failed.
-    func backfill(source: any SourceDefinition, entry: SourceCatalog.Entry, range: ClosedRange<ReportingPeriod>?,
+    func backfill(source: any SourceDeclaration, range: ClosedRange<ReportingPeriod>?,
                   dryRun: Bool, force: Bool) throws -> [Outcome] {
-        let discovery = Discovery(entry: entry, downloader: downloader, now: context.now)
+        let discovery = Discovery(source: source, downloader: downloader, now: context.now)
         let listed = try discovery.editions()
         let editions = listed.filter { range?.contains($0.period) ?? true }
             .sorted { ($0.period, $0.listedDate ?? $0.period.start) < ($1.period, $1.listedDate ?? $1.period.start) }
@@ -65,7 +65,7 @@ final class Refresher {
                             [("periods", .array(missing.map { .string($0) }))])
             }
             if editions.isEmpty {
-                throw ExtractError(.notPublished, path: entry.series ?? entry.id, "no \(source.id) edition is listed for \(range.lowerBound.label)…\(range.upperBound.label)")
+                throw ExtractError(.notPublished, path: source.listing.entryURL, "no \(source.id) edition is listed for \(range.lowerBound.label)…\(range.upperBound.label)")
             }
         }
         log.info("backfill.plan", "\(source.id): \(editions.count) edition\(editions.count == 1 ? "" : "s") to \(dryRun ? "check" : "load"), oldest first",
@@ -112,7 +112,7 @@ final class Refresher {
     }
 
     /// Fetches an edition's files and loads those the warehouse does not have.
-    private func process(_ publication: FoundPublication, source: any SourceDefinition, dryRun: Bool, force: Bool) throws -> Outcome {
+    private func process(_ publication: FoundPublication, source: any SourceDeclaration, dryRun: Bool, force: Bool) throws -> Outcome {
         let label = "\(source.id) \(publication.edition.period.label)"
         log.info("discover.found", dryRun ? "" : "\(label): \(publication.page.title.isEmpty ? publication.edition.slug : publication.page.title), published \(publication.published)",
                  [("period", .string(publication.edition.period.label)), ("page", .string(publication.edition.url)),
@@ -120,11 +120,12 @@ final class Refresher {
         if dryRun {
             let known = try SourceStates.knownURLs(session.warehouse, source: source.id, urls: publication.files.map(\.file.url))
             out.line("\(label): \(publication.page.title.isEmpty ? publication.edition.slug : publication.page.title), published \(publication.published)")
-            for (file, dataset) in publication.files {
+            for (file, family) in publication.files {
+                let datasets = family.datasets.joined(separator: ", ")
                 if known.contains(file.url) && !force {
-                    out.line("  loaded already: \(file.name) (\(dataset)); would check it for a republication")
+                    out.line("  loaded already: \(file.name) (\(datasets)); would check it for a republication")
                 } else {
-                    out.line("  would fetch \(file.url) and load it as \(dataset)")
+                    out.line("  would fetch \(file.url) and load it as \(datasets)")
                 }
             }
             for file in publication.ignored { out.line("  would ignore \(file.name) (no dataset matches)") }
@@ -132,7 +133,8 @@ final class Refresher {
         }
         var files: [LocalFile] = []
         var unchanged: [String] = []
-        for (file, dataset) in publication.files {
+        for (file, family) in publication.files {
+            let dataset = family.datasets.joined(separator: ",")
             let progress = Progress(label: "fetch \(file.name)")
             downloader.onProgress = { [progress] bytes in progress?.bytes(bytes) }
             let started = Date()
@@ -186,18 +188,4 @@ extension Settings {
     }
 
     var csvLimits: (Int, Int) { (int(.csvMaxFieldBytes), int(.csvMaxFields)) }
-
-    /// The source catalogue, and each named source (every one when none are named) with its entry.
-    func sources(_ names: [String]) throws -> (SourceCatalog, [(any SourceDefinition, SourceCatalog.Entry)]) {
-        let catalog = try SourceCatalog.load(from: catalogFile())
-        var selected: [(any SourceDefinition, SourceCatalog.Entry)] = []
-        for name in names.isEmpty ? catalog.sources.map(\.id) : names {
-            guard let source = SourceRegistry.source(name) else {
-                throw UsageError("unknown source '\(name)'; known: \(SourceRegistry.all.map(\.id).joined(separator: ", "))")
-            }
-            guard let entry = catalog.entry(name) else { throw UsageError("source '\(name)' has no entry in the catalogue") }
-            selected.append((source, entry))
-        }
-        return (catalog, selected)
-    }
 }

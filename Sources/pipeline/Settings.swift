@@ -29,8 +29,6 @@ struct Knob: Sendable {
                                       help: "data directory of the embedded PostgreSQL (created on first use)")
     static let postgresBinDir = Knob(key: "postgres.bin_dir", env: "PIPELINE_PG_BIN", flag: nil, kind: .path, defaultValue: nil,
                                      help: "PostgreSQL server binaries for the embedded cluster; unset: newest /usr/lib/postgresql/*/bin, else PATH")
-    static let catalog = Knob(key: "catalog", env: "PIPELINE_CATALOG", flag: "catalog", kind: .path, defaultValue: "Config/sources.json",
-                              help: "the source catalogue")
     static let cacheDir = Knob(key: "cache_dir", env: "PIPELINE_CACHE_DIR", flag: "cache-dir", kind: .path, defaultValue: nil,
                                help: "download cache; unset: $XDG_CACHE_HOME/nhs-pipeline or ~/.cache/nhs-pipeline")
     static let mirror = Knob(key: "mirror", env: "PIPELINE_MIRROR", flag: "mirror", kind: .location, defaultValue: nil,
@@ -59,7 +57,7 @@ struct Knob: Sendable {
                                        defaultValue: "8589934592", help: "largest file fetched")
 
     static let all: [Knob] = [
-        databaseURL, postgresDataDir, postgresBinDir, catalog, cacheDir, mirror, logFormat,
+        databaseURL, postgresDataDir, postgresBinDir, cacheDir, mirror, logFormat,
         zipMaxEntryBytes, zipMaxRatio, zipMaxEntries, csvMaxFieldBytes, csvMaxFields,
         downloadIdleTimeout, downloadMaxSeconds, downloadMaxAttempts, backoffBase, downloadMaxBytes,
     ]
@@ -162,14 +160,6 @@ struct Settings {
         return FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent(".cache/nhs-pipeline")
     }
 
-    /// The catalogue file, which must exist.
-    func catalogFile() throws -> URL {
-        guard let url = path(.catalog), FileManager.default.fileExists(atPath: url.path) else {
-            throw UsageError("cannot find the source catalogue \(self[.catalog].value ?? "Config/sources.json") (from \(self[.catalog].origin)); give --catalog FILE or set PIPELINE_CATALOG")
-        }
-        return url
-    }
-
     private static func validate(_ text: String, knob: Knob, origin: String) throws {
         let ok: Bool
         let expected: String
@@ -220,15 +210,16 @@ struct Settings {
         return flat
     }
 
-    /// The nearest directory holding `Config/sources.json`: the working directory, else the
+    /// The nearest directory holding `Config/pipeline.json`: the working directory, else the
     /// binary's directory or one above it (a checkout's `.build/release/pipeline`).
     static func findProject() -> URL? {
+        let marker = "Config/pipeline.json"
         let cwd = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
-        if FileManager.default.fileExists(atPath: cwd.appendingPathComponent("Config/sources.json").path) { return cwd }
+        if FileManager.default.fileExists(atPath: cwd.appendingPathComponent(marker).path) { return cwd }
         let binary = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
         var directory = URL(fileURLWithPath: binary).resolvingSymlinksInPath().deletingLastPathComponent()
         for _ in 0..<6 {
-            if FileManager.default.fileExists(atPath: directory.appendingPathComponent("Config/sources.json").path) { return directory }
+            if FileManager.default.fileExists(atPath: directory.appendingPathComponent(marker).path) { return directory }
             directory = directory.deletingLastPathComponent()
         }
         return nil

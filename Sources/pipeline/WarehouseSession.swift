@@ -36,7 +36,7 @@ final class WarehouseSession {
             try embedded.ensureRunning { context.log.info("database.embedded", $0, [("data_dir", .string(embedded.dataDir.path))]) }
             conninfo = embedded.conninfo
         }
-        warehouse = try Warehouse(conninfo: conninfo, applicationName: "pipeline \(command)")
+        warehouse = try Warehouse(conninfo: conninfo, applicationName: "pipeline \(command)", registry: context.registry)
         self.writes = writes
         self.log = context.log
         let canceller = warehouse.connection.makeCanceller()

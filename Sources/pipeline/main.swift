@@ -4,6 +4,7 @@ import Glibc
 import Extract
 import Foundation
 import Load
+import Publications
 import Transform
 
 /// The `pipeline` command: dispatches to one subcommand and turns its outcome into an exit status.
@@ -30,7 +31,7 @@ enum Program {
           --version                                                     print versions
         Warehouse: --database-url, else DATABASE_URL, else Config/pipeline.json's database_url, else
         PG* variables, else the project's embedded PostgreSQL (.pipeline/postgres).
-        Fetching: --mirror URL|DIR, --cache-dir DIR, --catalog FILE. Lock: --wait-lock waits for another run.
+        Fetching: --mirror URL|DIR, --cache-dir DIR. Lock: --wait-lock waits for another run.
         """
 
     static func run(_ argv: [String]) -> ExitStatus {
@@ -69,7 +70,15 @@ enum Program {
             }
             now = date
         }
-        let context = Context(out: global.quiet ? .discard : out, log: log, argv: argv, configFlag: global.config, now: now)
+        let registry: SourceRegistry
+        do {
+            // The declarations are checked before anything is fetched or written.
+            registry = try SourceRegistry(Publications.all)
+        } catch {
+            log.error("declarations.invalid", String(describing: error), [("exit_status", .int(Int(ExitStatus.config.rawValue)))])
+            return .config
+        }
+        let context = Context(out: global.quiet ? .discard : out, log: log, argv: argv, configFlag: global.config, now: now, registry: registry)
         let rest = Array(global.rest.dropFirst())
         do {
             switch command {

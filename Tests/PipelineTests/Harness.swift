@@ -1,5 +1,7 @@
 import Foundation
+import Publications
 import TestSupport
+import Transform
 import XCTest
 
 /// One test's world: its own database, cache directory and scratch directory, and the built
@@ -47,8 +49,7 @@ final class Harness {
     /// design): every segment belongs to a known scope and revision, and no organisation has
     /// two current segments in a scope.
     func assertIntegrity(file: StaticString = #filePath, line: UInt = #line) throws {
-        for table in ["list_sizes", "practice_map", "ods_practices", "ods_pcns", "ods_pcn_members", "gp_appointments", "qof_achievement",
-                      "qof_prevalence", "qof_indicators", "qof_organisations", "qof_org_reference", "nhs_payments"] {
+        for (table, _) in try SourceRegistry(Publications.all).segmentTables {
             let orphans = try database.value("""
                 SELECT count(*) FROM data.\(table) s
                 WHERE NOT EXISTS (SELECT 1 FROM etl.scopes c WHERE c.scope_id = s.scope_id)

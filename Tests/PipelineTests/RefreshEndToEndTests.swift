@@ -92,7 +92,7 @@ final class RefreshEndToEndTests: PublisherSiteTestCase {
         try server.faults(seriesPage, [["body": "<html><body><h1>Maintenance</h1></body></html>", "content_type": "text/html", "status": 200]])
         let unreadable = try h.pipeline("refresh", "list-sizes")
         XCTAssertEqual(unreadable.status, 69)
-        XCTAssertTrue(unreadable.stderr.hasSuffix(": the series page lists no editions this catalogue entry recognises (page moved or redesigned?)\n"), unreadable.stderr)
+        XCTAssertTrue(unreadable.stderr.hasSuffix(": the series page lists no editions whose names fit the source's edition slugs (page moved or redesigned?)\n"), unreadable.stderr)
     }
 
     func testLoadByURLFetchesOneFileWithTheSameChecksAndProvenance() throws {

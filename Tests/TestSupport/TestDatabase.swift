@@ -11,6 +11,8 @@ public final class TestDatabase: @unchecked Sendable {
 
     public struct Unavailable: Error, CustomStringConvertible {
         public let description: String
+
+        public init(description: String) { self.description = description }
     }
 
     /// The cluster's admin connection string.
@@ -21,11 +23,12 @@ public final class TestDatabase: @unchecked Sendable {
         return url
     }
 
-    public init() throws {
+    /// A new empty database, or a copy of `template` (a database no session is connected to).
+    public init(template: String = "template0") throws {
         admin = try Self.adminURL()
         name = "t_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(20).lowercased()
         url = admin + " dbname=\(name)"
-        let result = try Run.program("psql", [admin, "-v", "ON_ERROR_STOP=1", "-qXc", "CREATE DATABASE \(name) TEMPLATE template0"])
+        let result = try Run.program("psql", [admin, "-v", "ON_ERROR_STOP=1", "-qXc", "CREATE DATABASE \(name) TEMPLATE \(template)"])
         if result.status != 0 { throw Unavailable(description: "could not create a test database: \(result.stderr)") }
     }
 

@@ -1,4 +1,5 @@
-@testable import Transform
+@testable import Publications
+import Transform
 import XCTest
 
 /// Years read from the publishers' irregular file names.
@@ -11,7 +12,7 @@ final class FileNamePeriodTests: XCTestCase {
             ("qof-1718-csv.zip", "2017-18"), ("PREVALENCE.csv", nil), ("MAPPING_2023.csv", nil),
         ]
         for (name, expected) in cases {
-            XCTAssertEqual(QofSource.period(fromName: name)?.label, expected, name)
+            XCTAssertEqual(Qof.period(fromName: name)?.label, expected, name)
         }
     }
 
@@ -22,12 +23,12 @@ final class FileNamePeriodTests: XCTestCase {
             ("x-99-00.csv", "1999-00"),
         ]
         for (name, expected) in cases {
-            XCTAssertEqual(PaymentsSource.period(fromName: name)?.label, expected, name)
+            XCTAssertEqual(Payments.period(fromName: name)?.label, expected, name)
         }
     }
 
     func testQOFEntriesChosenAndAllowedEmpty() {
-        let source = QofSource()
+        let source = Qof()
         let entries = ["ACHIEVEMENT_2324.csv", "ACHIEVEMENT_LONDON_2324.csv", "ACHIEVEMENT_SOUTH_WEST_2324.csv", "PREVALENCE_2324.csv",
                        "PRACTICE_VALIDATION_OUTCOMES_2324.csv", "README.txt", "__MACOSX/._PREVALENCE_2324.csv"]
         XCTAssertEqual(source.select(entries: entries), ["ACHIEVEMENT_LONDON_2324.csv", "ACHIEVEMENT_SOUTH_WEST_2324.csv", "PREVALENCE_2324.csv"],

@@ -11,6 +11,14 @@ public struct Edition: Sendable, Equatable {
     /// The date the series page shows beside it.
     public let listedDate: CalendarDate?
     public let title: String
+
+    public init(url: String, slug: String, period: ReportingPeriod, listedDate: CalendarDate?, title: String) {
+        self.url = url
+        self.slug = slug
+        self.period = period
+        self.listedDate = listedDate
+        self.title = title
+    }
 }
 
 /// What an edition page says.
@@ -23,6 +31,14 @@ public struct EditionPage: Sendable, Equatable {
     public let files: [PageFile]
     /// The text of a revision notice, when the page carries one.
     public let notice: String?
+
+    public init(url: String, title: String, published: CalendarDate?, files: [PageFile], notice: String?) {
+        self.url = url
+        self.title = title
+        self.published = published
+        self.files = files
+        self.notice = notice
+    }
 }
 
 /// A file linked from an edition page.
@@ -31,6 +47,14 @@ public struct PageFile: Sendable, Equatable {
     public let url: String
     /// The file name, percent-decoded (`QOF 2022-23 Raw data .csv files.zip`).
     public let name: String
+    /// For an item of a web API: the index's last-changed marker (`DataChange.LastUploadedAt`).
+    public let changeMarker: String?
+
+    public init(url: String, name: String, changeMarker: String? = nil) {
+        self.url = url
+        self.name = name
+        self.changeMarker = changeMarker
+    }
 }
 
 /// Reads digital.nhs.uk series and edition pages. The markers come from NHS England's page
@@ -41,7 +65,7 @@ public struct PageFile: Sendable, Equatable {
 public enum PublicationPages {
     /// Editions on a series page, newest period first. Throws `ExtractError(.discovery)` when
     /// the page lists none (moved, redesigned beyond recognition, or an error page).
-    public static func editions(html: String, seriesURL: String, entry: SourceCatalog.Entry) throws -> [Edition] {
+    public static func editions(html: String, seriesURL: String, slugs: [String], kind: ReportingPeriod.Kind) throws -> [Edition] {
         guard let base = URL(string: seriesURL) else { throw ExtractError(.discovery, path: seriesURL, "not a URL") }
         let tokens = HTMLScanner.tokens(html)
         var found: [(url: String, title: String, date: CalendarDate?)] = []
@@ -94,11 +118,11 @@ public enum PublicationPages {
             guard let url = URL(string: item.url) else { continue }
             let slug = url.lastPathComponent
             guard url.deletingLastPathComponent().path == base.path || url.path.hasPrefix(base.path + "/"),
-                  let period = entry.period(forSlug: slug) else { continue }
+                  let period = SlugTemplate.period(slugs, slug, kind: kind) else { continue }
             editions.append(Edition(url: item.url, slug: slug, period: period, listedDate: item.date, title: item.title))
         }
         guard !editions.isEmpty else {
-            throw ExtractError(.discovery, path: seriesURL, "the series page lists no editions this catalogue entry recognises (page moved or redesigned?)")
+            throw ExtractError(.discovery, path: seriesURL, "the series page lists no editions whose names fit the source's edition slugs (page moved or redesigned?)")
         }
         return editions.sorted { ($0.period, $0.listedDate ?? $0.period.start) > ($1.period, $1.listedDate ?? $1.period.start) }
     }

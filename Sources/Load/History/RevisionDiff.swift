@@ -63,7 +63,7 @@ public enum RevisionDiff {
         for i in 0..<scopes.rowCount {
             let scopeID = scopes.int(i, 0)!
             let datasetID = scopes.string(i, 1)!
-            guard let spec = SourceRegistry.dataset(datasetID) else { continue }
+            guard let spec = warehouse.registry.dataset(datasetID) else { continue }
             guard let toRevision = to ?? scopes.string(i, 2).flatMap({ Int64($0) }) else { continue }
             let toEdition = try edition(toRevision, scopeID: scopeID, connection: connection)
             let fromEdition: Edition?

@@ -35,7 +35,7 @@ public enum Rollback {
             guard current == revision else {
                 return RollbackOutcome(revision: revision, dataset: dataset, period: period, nowCurrent: current, contentChanged: false)
             }
-            guard let spec = SourceRegistry.dataset(dataset) else {
+            guard let spec = warehouse.registry.dataset(dataset) else {
                 throw LoadError(.refused, "dataset \(dataset) is not known to this build")
             }
             let table = SegmentTable(spec)
@@ -62,7 +62,7 @@ public enum Rollback {
             try connection.execute("UPDATE etl.scopes SET current_step = $2::int, current_revision = $3::bigint WHERE scope_id = $1::int",
                                    [String(scopeID), String(newStep), nowCurrent.map { String($0) }])
             let periodValue = ReportingPeriod(kind: spec.periodKind, start: CalendarDate(iso: period)!)
-            try DerivedData.afterActivation(of: spec, scopeID: scopeID, period: periodValue, on: connection)
+            try DerivedData(registry: warehouse.registry, connection: connection).afterActivation(of: spec, scopeID: scopeID, period: periodValue)
             return RollbackOutcome(revision: revision, dataset: dataset, period: period, nowCurrent: nowCurrent, contentChanged: true)
         }
     }

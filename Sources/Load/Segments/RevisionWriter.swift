@@ -283,7 +283,7 @@ public final class RevisionWriter {
         // PCNs and memberships): only once every scope of the publication is closed and activated.
         for (outcome, key) in zip(outcomes, ordered) where outcome.status == .current {
             let scope = scopes[key]!
-            try DerivedData.afterActivation(of: scope.spec, scopeID: scope.scopeID, period: scope.period, on: connection)
+            try DerivedData(registry: warehouse.registry, connection: connection).afterActivation(of: scope.spec, scopeID: scope.scopeID, period: scope.period)
         }
         if options.dryRun {
             connection.rollbackQuietly()

@@ -19,10 +19,13 @@ public struct DatasetSpec: Sendable, Equatable {
     public let attributes: [Field]
     /// Tokens that mean "no value" in a measure; stored as NULL with the token kept beside it.
     public let suppressionTokens: Set<String>
+    /// Organisation hierarchy (PCN, ICB, …) the files lack, filled from another dataset.
+    public let hierarchy: HierarchyFill?
 
     public init(
         id: String, source: String, title: String, table: String, periodKind: ReportingPeriod.Kind,
-        dimensions: [Field], measures: [Field], attributes: [Field] = [], suppressionTokens: Set<String> = []
+        dimensions: [Field], measures: [Field], attributes: [Field] = [], suppressionTokens: Set<String> = [],
+        hierarchy: HierarchyFill? = nil
     ) {
         self.id = id
         self.source = source
@@ -33,6 +36,7 @@ public struct DatasetSpec: Sendable, Equatable {
         self.measures = measures
         self.attributes = attributes
         self.suppressionTokens = suppressionTokens
+        self.hierarchy = hierarchy
     }
 
     /// A stored column: its SQL name and how values are checked and kept.
@@ -45,6 +49,9 @@ public struct DatasetSpec: Sendable, Equatable {
             self.kind = kind
         }
     }
+
+    /// Every stored field by name (attributes, dimensions, measures), for checking declarations.
+    public var fields: [Field] { attributes + dimensions + measures }
 
     /// Measures that can hold numbers and so may carry suppression tokens.
     public var numericMeasures: [Int] {

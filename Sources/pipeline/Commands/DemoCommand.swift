@@ -29,24 +29,30 @@ struct DemoCommand {
         }
         let remote = settings.text(.mirror)?.contains("://") == true
         guard remote || FileManager.default.fileExists(atPath: mirror.path) else { throw UsageError("\(mirror.path): no saved publisher site there") }
-        let (_, selected) = try settings.sources([])
+        let selected = try context.sources([])
         // Only sources whose pages (or fixed-URL files) were saved.
         let saved = Mirror(settings.text(.mirror) ?? mirror.path)!
-        let offline = remote ? selected : selected.filter { _, entry in
-            let urls = entry.series.map { [$0] } ?? (entry.downloads ?? []).map(\.url)
+        let offline = remote ? selected : selected.filter { source in
+            let urls: [String]
+            switch source.listing {
+            case .fixedDownloads(let downloads): urls = downloads.map(\.url)
+            default: urls = [source.listing.entryURL]
+            }
             return !urls.isEmpty && urls.allSatisfy { text in
                 guard let url = URL(string: text) else { return false }
                 let local = saved.map(url).path
-                return FileManager.default.fileExists(atPath: entry.series == nil ? local : local + "/index.html")
+                var isDirectory: ObjCBool = false
+                guard FileManager.default.fileExists(atPath: local, isDirectory: &isDirectory) else { return false }
+                return !isDirectory.boolValue || FileManager.default.fileExists(atPath: local + "/index.html")
             }
         }
         let session = try WarehouseSession(args: args, context: context, command: "demo", writes: true, settings: settings)
         return try session.run {
-            let downloader = try NetworkSetup.downloader(settings, hosts: Set(offline.flatMap(\.1.hosts)), log: context.log)
+            let downloader = try NetworkSetup.downloader(settings, hosts: Set(offline.flatMap(\.hosts)), log: context.log)
             let refresher = Refresher(session: session, downloader: downloader, settings: settings, context: context)
             var tally = RunTally()
-            for (source, entry) in offline {
-                for outcome in try refresher.backfill(source: source, entry: entry, range: nil, dryRun: false, force: false) {
+            for source in offline {
+                for outcome in try refresher.backfill(source: source, range: nil, dryRun: false, force: false) {
                     tally.add(outcome)
                 }
             }
@@ -56,7 +62,7 @@ struct DemoCommand {
             if revisions == 0 {
                 context.out.line("demo: nothing new; every bundled edition was loaded before. The revision log:")
             } else {
-                context.out.line("demo: \(revisions) new revision\(revisions == 1 ? "" : "s") from \(offline.map(\.0.id).joined(separator: ", ")). The revision log:")
+                context.out.line("demo: \(revisions) new revision\(revisions == 1 ? "" : "s") from \(offline.map(\.id).joined(separator: ", ")). The revision log:")
             }
             RevisionTable.print(try RevisionLog.list(session.warehouse), out: context.out)
             return tally.worst

@@ -31,12 +31,12 @@ struct RevisionsCommand {
     init(_ argv: [String]) throws {
         args = try Arguments(argv, options: WarehouseSession.options.union(["period", "dataset"]), flags: ["json"])
         guard args.positionals.count <= 1 else { throw UsageError(Self.usage) }
-        if let source = args.positionals.first, SourceRegistry.source(source) == nil {
-            throw UsageError("unknown source '\(source)'")
-        }
     }
 
     func run(context: Context) throws {
+        if let source = args.positionals.first, context.registry.source(source) == nil {
+            throw UsageError("unknown source '\(source)'")
+        }
         let out = context.out
         let period = try args.value("period").map(PeriodArgument.firstDay)
         let session = try WarehouseSession(args: args, context: context, command: "revisions", writes: false)
@@ -72,10 +72,10 @@ struct DiffCommand {
     init(_ argv: [String]) throws {
         args = try Arguments(argv, options: WarehouseSession.options.union(["dataset", "from", "to"]), flags: ["json"])
         guard args.positionals.count == 2 else { throw UsageError(Self.usage) }
-        guard SourceRegistry.source(args.positionals[0]) != nil else { throw UsageError("unknown source '\(args.positionals[0])'") }
     }
 
     func run(context: Context) throws {
+        guard context.registry.source(args.positionals[0]) != nil else { throw UsageError("unknown source '\(args.positionals[0])'") }
         let out = context.out
         let period = try PeriodArgument.firstDay(args.positionals[1])
         func revision(_ name: String) throws -> Int64? {

@@ -9,7 +9,7 @@ struct LoadCommand {
     static let usage = "usage: pipeline load SOURCE FILE... [--period YYYY-MM-DD] [--published YYYY-MM-DD] [--dry-run] [--wait-lock] [--database-url URL]"
 
     let args: Arguments
-    let source: any SourceDefinition
+    let sourceID: String
     let files: [String]
     let period: String?
     let published: CalendarDate?
@@ -21,10 +21,7 @@ struct LoadCommand {
         guard args.positionals.count >= 2 || (args.positionals.count == 1 && args.value("url") != nil) else {
             throw UsageError(Self.usage)
         }
-        guard let source = SourceRegistry.source(args.positionals[0]) else {
-            throw UsageError("unknown source '\(args.positionals[0])'; known: \(SourceRegistry.all.map(\.id).joined(separator: ", "))")
-        }
-        self.source = source
+        sourceID = args.positionals[0]
         files = Array(args.positionals.dropFirst())
         period = args.value("period")
         if let text = args.value("published") {
@@ -37,9 +34,10 @@ struct LoadCommand {
     }
 
     func run(context: Context) throws {
+        let source = try context.sources([sourceID])[0]
         let expected: ReportingPeriod?
         if let period {
-            let kind = source.datasets.first?.periodKind ?? .month
+            let kind = source.periodKind
             guard let parsed = ReportingPeriod.parse(period, kind: kind) else {
                 throw UsageError("--period must look like 2025-10-01 (or 2025-10, 2023-24), not '\(period)'")
             }
@@ -64,7 +62,7 @@ struct LoadCommand {
                 let options = LoadOptions(dryRun: dryRun, published: published, isCancelled: { Signals.cancelled })
                 var inputs = files.map { LocalFile(path: $0) }
                 if let url = args.value("url") {
-                    inputs.append(try fetchByHand(url, settings: settings, log: context.log))
+                    inputs.append(try fetchByHand(url, source: source, settings: settings, log: context.log))
                 }
                 let result = try loader.load(inputs, period: expected, options: options)
                 progress?.finish()
@@ -78,11 +76,10 @@ struct LoadCommand {
 
 extension LoadCommand {
     /// `--url`: one file fetched with the same checks, cache and provenance as `refresh`, for
-    /// when the publisher's pages refuse scripted clients. Hosts come from the source's catalogue
-    /// entry, so a URL elsewhere is refused.
-    func fetchByHand(_ url: String, settings: Settings, log: Log) throws -> LocalFile {
-        let (_, selected) = try settings.sources([source.id])
-        let downloader = try NetworkSetup.downloader(settings, hosts: Set(selected[0].1.hosts), log: log)
+    /// when the publisher's pages refuse scripted clients. Hosts come from the source's
+    /// declaration, so a URL elsewhere is refused.
+    func fetchByHand(_ url: String, source: any SourceDeclaration, settings: Settings, log: Log) throws -> LocalFile {
+        let downloader = try NetworkSetup.downloader(settings, hosts: Set(source.hosts), log: log)
         let name = (URL(string: url)?.lastPathComponent).map { $0.removingPercentEncoding ?? $0 } ?? url
         let fetched = try downloader.fetch(url, expect: name.lowercased().hasSuffix(".zip") ? .zip : .data)
         var local = LocalFile(path: fetched.path, displayName: name)

@@ -4,11 +4,11 @@ import Load
 import Transform
 
 /// `pipeline refresh [SOURCE...] [--due] [--period P] [--dry-run]`: for each source (every one
-/// in the catalogue when none are named) find the newest publication, fetch what changed, and
+/// declared when none are named) find the newest publication, fetch what changed, and
 /// load it. `--due` first asks each source's schedule whether anything can be new, so an hourly
 /// cron costs nothing between publications.
 struct RefreshCommand {
-    static let usage = "usage: pipeline refresh [SOURCE...] [--due] [--period P] [--dry-run] [--mirror URL] [--cache-dir DIR] [--catalog FILE] [--wait-lock]"
+    static let usage = "usage: pipeline refresh [SOURCE...] [--due] [--period P] [--dry-run] [--mirror URL] [--cache-dir DIR] [--wait-lock]"
 
     let args: Arguments
 
@@ -20,16 +20,16 @@ struct RefreshCommand {
 
     func run(context: Context) throws -> ExitStatus {
         let settings = try context.settings(args)
-        let (_, selected) = try settings.sources(args.positionals)
+        let selected = try context.sources(args.positionals)
         let dryRun = args.flag("dry-run")
         let session = try WarehouseSession(args: args, context: context, command: "refresh", writes: !dryRun, settings: settings)
         return try session.run {
             var work = selected
             if args.flag("due") {
-                let states = try SourceStates.read(session.warehouse, sources: selected.map(\.0.id))
-                work = selected.filter { source, entry in
+                let states = try SourceStates.read(session.warehouse, sources: selected.map(\.id))
+                work = selected.filter { source in
                     let state = states[source.id]!
-                    let verdict = SourceSchedule(cadence: entry.cadence, periodKind: entry.period)
+                    let verdict = SourceSchedule(cadence: source.cadence, periodKind: source.periodKind)
                         .evaluate(newest: state.newestPeriod, lastChecked: state.lastCheck?.checkedAt, now: context.now)
                     context.log.info("schedule", verdict.due ? "" : "\(source.id): not due (\(verdict.reason))",
                                      [("source", .string(source.id)), ("due", .bool(verdict.due)), ("reason", .string(verdict.reason))])
@@ -45,16 +45,16 @@ struct RefreshCommand {
                     return .ok
                 }
             }
-            let downloader = try NetworkSetup.downloader(settings, hosts: Set(work.flatMap(\.1.hosts)), log: context.log)
+            let downloader = try NetworkSetup.downloader(settings, hosts: Set(work.flatMap(\.hosts)), log: context.log)
             let refresher = Refresher(session: session, downloader: downloader, settings: settings, context: context)
             var tally = RunTally()
-            for (source, entry) in work {
+            for source in work {
                 let period = try args.value("period").map { text -> ReportingPeriod in
-                    guard let p = ReportingPeriod.parse(text, kind: entry.period) else { throw UsageError("--period must look like 2025-10-01 or 2023-24, not '\(text)'") }
+                    guard let p = ReportingPeriod.parse(text, kind: source.periodKind) else { throw UsageError("--period must look like 2025-10-01 or 2023-24, not '\(text)'") }
                     return p
                 }
                 do {
-                    tally.add(try refresher.refresh(source: source, entry: entry, period: period, dryRun: dryRun))
+                    tally.add(try refresher.refresh(source: source, period: period, dryRun: dryRun))
                 } catch {
                     // One source's trouble does not stop the others; the exit status reports the worst.
                     if Signals.cancelled { throw error }
@@ -129,11 +129,10 @@ struct BackfillCommand {
 
     func run(context: Context) throws -> ExitStatus {
         let settings = try context.settings(args)
-        let (_, selected) = try settings.sources(args.positionals)
-        let (source, entry) = selected[0]
+        let source = try context.sources(args.positionals)[0]
         func period(_ name: String) throws -> ReportingPeriod {
             let text = args.value(name)!
-            guard let p = ReportingPeriod.parse(text, kind: entry.period) else {
+            guard let p = ReportingPeriod.parse(text, kind: source.periodKind) else {
                 throw UsageError("--\(name) must look like 2025-10 (or 2025-10-01, 2023-24), not '\(text)'")
             }
             return p
@@ -143,10 +142,10 @@ struct BackfillCommand {
         let dryRun = args.flag("dry-run")
         let session = try WarehouseSession(args: args, context: context, command: "backfill \(source.id)", writes: !dryRun, settings: settings)
         return try session.run {
-            let downloader = try NetworkSetup.downloader(settings, hosts: Set(entry.hosts), log: context.log)
+            let downloader = try NetworkSetup.downloader(settings, hosts: Set(source.hosts), log: context.log)
             let refresher = Refresher(session: session, downloader: downloader, settings: settings, context: context)
             var tally = RunTally()
-            for outcome in try refresher.backfill(source: source, entry: entry, range: from...to, dryRun: dryRun, force: args.flag("force")) {
+            for outcome in try refresher.backfill(source: source, range: from...to, dryRun: dryRun, force: args.flag("force")) {
                 tally.add(outcome)
             }
             if dryRun { context.out.line("dry run: nothing was fetched or written") }
@@ -159,7 +158,7 @@ struct BackfillCommand {
 /// The downloader for a command: cache directory, mirror, hosts and timeouts from the settings.
 enum NetworkSetup {
     /// Flags of the commands that fetch.
-    static let options: Set<String> = ["mirror", "cache-dir", "catalog", "download-timeout", "max-download-seconds"]
+    static let options: Set<String> = ["mirror", "cache-dir", "download-timeout", "max-download-seconds"]
 
     static func downloader(_ settings: Settings, hosts: Set<String>, log: Log) throws -> Downloader {
         let cache = DownloadCache(root: settings.cacheDirectory)

@@ -3,21 +3,20 @@ import Foundation
 import Load
 import Transform
 
-/// `pipeline sources [--json]`: each catalogued source with its cadence, newest loaded period and
+/// `pipeline sources [--json]`: each declared source with its cadence, newest loaded period and
 /// revision, last check and outcome, next due time and overdue flag.
 struct SourcesCommand {
     let args: Arguments
 
     init(_ argv: [String]) throws {
-        args = try Arguments(argv, options: WarehouseSession.options.union(["catalog"]), flags: ["json"])
+        args = try Arguments(argv, options: WarehouseSession.options, flags: ["json"])
         guard args.positionals.isEmpty else { throw UsageError("usage: pipeline sources [--json]") }
     }
 
     func run(context: Context) throws {
         let settings = try context.settings(args)
-        let (catalog, selected) = try settings.sources([])
         let session = try WarehouseSession(args: args, context: context, command: "sources", writes: false, settings: settings)
-        let rows = try SourceStatus.all(session.warehouse, catalog: catalog, sources: selected.map(\.1), now: context.now)
+        let rows = try SourceStatus.all(session.warehouse, sources: context.sources([]), now: context.now)
         if args.flag("json") {
             for row in rows { context.out.line(row.json.text) }
             return
@@ -25,7 +24,7 @@ struct SourcesCommand {
         context.out.line(["source", "name", "cadence", "newest", "revision", "last_check", "outcome", "next_due", "overdue"].joined(separator: "\t"))
         for row in rows {
             context.out.line([
-                row.entry.id, row.entry.name, row.entry.cadence.every, row.newest?.label ?? "-",
+                row.source.id, row.source.title, row.source.cadence.every, row.newest?.label ?? "-",
                 row.state.newestRevision.map { String($0) } ?? "-", row.state.lastCheck.map { $0.checkedAt.utcText } ?? "-",
                 row.state.lastCheck?.outcome ?? "-", row.verdict.due ? "now" : row.verdict.nextDue.utcText,
                 row.overdueSince.map { "yes: \(row.verdict.expected!.label) expected by \($0.iso)" } ?? "no",
@@ -36,27 +35,27 @@ struct SourcesCommand {
 
 /// One source's schedule and state, as `sources` and `status` show it.
 struct SourceStatus {
-    let entry: SourceCatalog.Entry
+    let source: any SourceDeclaration
     let state: SourceState
     let verdict: SourceSchedule.Verdict
 
-    var newest: ReportingPeriod? { state.newestPeriod.map { ReportingPeriod(kind: entry.period, start: $0) } }
+    var newest: ReportingPeriod? { state.newestPeriod.map { ReportingPeriod(kind: source.periodKind, start: $0) } }
     /// The day the awaited edition was due by, when it is overdue.
     var overdueSince: CalendarDate? { verdict.overdueSince.map(CalendarDate.utc) }
 
-    static func all(_ warehouse: Warehouse, catalog: SourceCatalog, sources: [SourceCatalog.Entry], now: Date) throws -> [SourceStatus] {
+    static func all(_ warehouse: Warehouse, sources: [any SourceDeclaration], now: Date) throws -> [SourceStatus] {
         let states = try SourceStates.read(warehouse, sources: sources.map(\.id))
-        return sources.map { entry in
-            let state = states[entry.id]!
-            let verdict = SourceSchedule(cadence: entry.cadence, periodKind: entry.period)
+        return sources.map { source in
+            let state = states[source.id]!
+            let verdict = SourceSchedule(cadence: source.cadence, periodKind: source.periodKind)
                 .evaluate(newest: state.newestPeriod, lastChecked: state.lastCheck?.checkedAt, now: now)
-            return SourceStatus(entry: entry, state: state, verdict: verdict)
+            return SourceStatus(source: source, state: state, verdict: verdict)
         }
     }
 
     var json: JSONText.Value {
         .object([
-            ("source", .string(entry.id)), ("name", .string(entry.name)), ("cadence", .string(entry.cadence.every)),
+            ("source", .string(source.id)), ("name", .string(source.title)), ("cadence", .string(source.cadence.every)),
             ("newest_period", .optional(newest?.label)), ("newest_revision", state.newestRevision.map { .int(Int($0)) } ?? .null),
             ("last_check", .optional(state.lastCheck.map { $0.checkedAt.utcText })),
             ("last_outcome", .optional(state.lastCheck?.outcome)), ("last_error", .optional(state.lastCheck?.error)),
@@ -103,14 +102,13 @@ struct StatusCommand {
     let args: Arguments
 
     init(_ argv: [String]) throws {
-        args = try Arguments(argv, options: WarehouseSession.options.union(["catalog"]), flags: [])
+        args = try Arguments(argv, options: WarehouseSession.options, flags: [])
         guard args.positionals.isEmpty else { throw UsageError("usage: pipeline status") }
     }
 
     func run(context: Context) throws -> ExitStatus {
         let out = context.out
         let settings = try context.settings(args)
-        let (catalog, selected) = try settings.sources([])
         let session = try WarehouseSession(args: args, context: context, command: "status", writes: false, settings: settings)
         let warehouse = session.warehouse
         out.line("warehouse: \(warehouse.connection.target) (schema version \(Migrations.all.last?.version ?? 0))")
@@ -120,17 +118,17 @@ struct StatusCommand {
         } else {
             out.line("last run: none yet")
         }
-        let rows = try SourceStatus.all(warehouse, catalog: catalog, sources: selected.map(\.1), now: context.now)
+        let rows = try SourceStatus.all(warehouse, sources: context.sources([]), now: context.now)
         let failing = rows.filter { $0.state.lastCheck?.isFailing == true }
         let overdue = rows.filter { $0.verdict.overdueSince != nil }
         out.line("failing sources: " + (failing.isEmpty ? "none" : ""))
         for row in failing {
             let check = row.state.lastCheck!
-            out.line("  \(row.entry.id): \(check.outcome) at \(check.checkedAt.utcText) (run \(check.run.map { String($0) } ?? "?")): \(check.error ?? "")")
+            out.line("  \(row.source.id): \(check.outcome) at \(check.checkedAt.utcText) (run \(check.run.map { String($0) } ?? "?")): \(check.error ?? "")")
         }
         out.line("overdue sources: " + (overdue.isEmpty ? "none" : ""))
         for row in overdue {
-            out.line("  \(row.entry.id): \(row.verdict.expected!.label) expected by \(row.overdueSince!.iso); newest loaded \(row.newest?.label ?? "none")")
+            out.line("  \(row.source.id): \(row.verdict.expected!.label) expected by \(row.overdueSince!.iso); newest loaded \(row.newest?.label ?? "none")")
         }
         return failing.isEmpty && overdue.isEmpty ? .ok : .attention
     }

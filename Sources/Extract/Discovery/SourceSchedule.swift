@@ -12,10 +12,10 @@ import Transform
 ///   is noticed within a day).
 /// - Overdue: the next period's edition is later than `published_within_days`.
 public struct SourceSchedule: Sendable {
-    public let cadence: SourceCatalog.Cadence
+    public let cadence: Cadence
     public let periodKind: ReportingPeriod.Kind
 
-    public init(cadence: SourceCatalog.Cadence, periodKind: ReportingPeriod.Kind) {
+    public init(cadence: Cadence, periodKind: ReportingPeriod.Kind) {
         self.cadence = cadence
         self.periodKind = periodKind
     }

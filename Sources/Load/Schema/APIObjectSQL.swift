@@ -1,0 +1,148 @@
+import Foundation
+import Transform
+
+/// The SQL of one declared `api` object: its view, its search function, the indexes its
+/// filters need, and its comments. Identifiers come from declarations (checked at start-up to
+/// be plain lower-case identifiers), never from data.
+struct APIObjectSQL {
+    let object: APIObject
+    let registry: SourceRegistry
+
+    /// `data.period_label(date, kind)`: a period as the API names it (`2023/24`, `2026`,
+    /// `2025-10`), immutable so that an expression index can serve filters on it.
+    static let periodLabelFunction = "data.period_label"
+
+    /// The segment table behind `.current` rows, and the datasets it holds.
+    var segmentTable: SegmentTable? {
+        guard case .current(let datasets) = object.rows, let spec = datasets.first.flatMap(registry.dataset) else { return nil }
+        return SegmentTable(spec)
+    }
+
+    var viewName: String { "api." + object.name }
+
+    // MARK: the view
+
+    var createView: String {
+        let select = object.columns.map { "\(expression(for: $0.value)) AS \($0.name)" }.joined(separator: ",\n       ")
+        switch object.rows {
+        case .current(let datasets):
+            let table = segmentTable!
+            var from = "FROM \(table.name) s"
+            let unnested = rowLevelColumns(in: table)
+            if !unnested.isEmpty {
+                from += "\nCROSS JOIN LATERAL unnest(\(unnested.map { "s.\($0)" }.joined(separator: ", "))) AS u(\(unnested.joined(separator: ", ")))"
+            }
+            var conditions = ["s.valid_to IS NULL"]
+            let sharing = registry.datasets.filter { $0.table == table.spec.table }.map(\.id)
+            if Set(sharing) != Set(datasets) {
+                conditions.append("s.dataset IN (\(datasets.map { Self.literal($0) }.joined(separator: ", ")))")
+            }
+            return "CREATE VIEW \(viewName) AS\nSELECT \(select)\n\(from)\nWHERE \(conditions.joined(separator: " AND "))"
+        case .derived(let table):
+            return "CREATE VIEW \(viewName) AS\nSELECT \(select)\nFROM data.\(table) s"
+        case .query(let sql):
+            return "CREATE VIEW \(viewName) AS\nSELECT \(select)\nFROM (\n\(sql)\n) s"
+        }
+    }
+
+    /// The row arrays a view over a segment table must unnest: those its columns read, and
+    /// `line` always (one output row per published row, whichever columns are chosen).
+    func rowLevelColumns(in table: SegmentTable) -> [String] {
+        guard !table.flat else { return [] }
+        let arrays = ["line"] + table.dimensionColumns + table.measureColumns + table.rawColumns
+        var used = Set(["line"])
+        for column in object.columns {
+            switch column.value {
+            case .field(let name) where !table.isSegmentLevel(name): used.insert(name)
+            case .expression(let sql, _): for name in arrays where sql.contains("u." + name) { used.insert(name) }
+            default: break
+            }
+        }
+        return arrays.filter(used.contains)
+    }
+
+    /// The SQL for one column's value (`s`: the segment or table row; `u`: the unnested row).
+    func expression(for value: APIColumn.Value) -> String {
+        let table = segmentTable
+        switch value {
+        case .period: return "s.period"
+        case .periodLabel:
+            let kind = table?.spec.periodKind ?? .financialYear
+            return "\(Self.periodLabelFunction)(s.period, \(Self.literal(kind.rawValue)))"
+        case .org: return "s.org"
+        case .revision: return "s.revision_id"
+        case .dataset: return "s.dataset"
+        case .line: return table.map { $0.flat ? "s.line" : "u.line" } ?? "s.line"
+        case .field(let name):
+            guard let table, !table.isSegmentLevel(name) else { return "s.\(name)" }
+            return "u.\(name)"
+        case .expression(let sql, let type): return "(\(sql))::\(type)"
+        }
+    }
+
+    // MARK: search
+
+    /// `api.search_<name>(q)`: rows whose code is `q` (upper-cased) or whose name contains it,
+    /// case-insensitively (`%` and `_` in `q` match themselves).
+    var createSearch: String? {
+        guard let search = object.search else { return nil }
+        return """
+            CREATE FUNCTION api.search_\(object.name)(q text)
+            RETURNS SETOF \(viewName) LANGUAGE sql STABLE AS $$
+                SELECT * FROM \(viewName)
+                WHERE \(search.code) = upper(q)
+                   OR \(search.name) ILIKE '%' || replace(replace(replace(q, '\\', '\\\\'), '%', '\\%'), '_', '\\_') || '%'
+            $$
+            """
+    }
+
+    // MARK: indexes
+
+    /// The index each filter of a `.current` object needs on its segment table (tables a source
+    /// derives carry the indexes its own definition declares).
+    var filterIndexes: [(name: String, sql: String)] {
+        guard let table = segmentTable else { return [] }
+        var indexes: [(name: String, sql: String)] = []
+        for filter in object.filters {
+            guard let column = object.column(filter) else { continue }
+            switch column.value {
+            case .period: indexes.append(table.baseIndexes[2])
+            case .org: indexes.append(table.baseIndexes[1])
+            case .periodLabel: indexes.append(table.periodLabelIndex(function: "\(Self.periodLabelFunction)") )
+            case .field(let name) where table.isSegmentLevel(name): indexes.append(table.filterIndex(name))
+            default: break
+            }
+        }
+        return indexes
+    }
+
+    /// Filters that no index can serve (a value inside the row arrays, or a computed column).
+    var unindexableFilters: [String] {
+        guard let table = segmentTable else { return [] }
+        return object.filters.filter { filter in
+            switch object.column(filter)?.value {
+            case .period, .org, .periodLabel: return false
+            case .field(let name): return !table.isSegmentLevel(name)
+            default: return true
+            }
+        }
+    }
+
+    // MARK: comments
+
+    var comments: [String] {
+        var statements = ["COMMENT ON VIEW \(viewName) IS \(Self.literal(object.comment + "\nkey: (" + object.key.joined(separator: ", ") + ")"))"]
+        for column in object.columns {
+            statements.append("COMMENT ON COLUMN \(viewName).\(column.name) IS \(Self.literal(column.comment))")
+        }
+        if let search = object.search {
+            statements.append("COMMENT ON FUNCTION api.search_\(object.name)(text) IS \(Self.literal(search.comment))")
+        }
+        return statements
+    }
+
+    /// A SQL string literal of code-given text (comments, dataset ids): quotes doubled.
+    static func literal(_ text: String) -> String {
+        "'" + text.replacingOccurrences(of: "'", with: "''") + "'"
+    }
+}

@@ -1,0 +1,64 @@
+/// Everything the pipeline knows about one publisher source, declared in one file under
+/// `Sources/Publications`: its identity, where its editions are listed, its cadence and hosts,
+/// its file families and the datasets they become, how each file is recognised and read, the
+/// `api` objects it serves and the tables it derives. Each stage reads the part it owns:
+/// Extract the listing and hosts, Transform the reading, Load the datasets, `api` objects and
+/// derived tables. Nothing else in the program names a source (docs/adding-a-source.md).
+public protocol SourceDeclaration: Sendable {
+    /// Source id: the CLI argument, log field and revision-log column (`list-sizes`).
+    var id: String { get }
+    var title: String { get }
+    var listing: EditionListing { get }
+    /// The kind of period an edition reports on (a refresh's `--period` is read as this kind).
+    var periodKind: ReportingPeriod.Kind { get }
+    var cadence: Cadence { get }
+    /// Hosts pages and files may come from, redirects included. Nothing else is fetched.
+    var hosts: [String] { get }
+    /// Published files that belong to the source, by name, and the datasets each may hold.
+    var files: [FileFamily] { get }
+    var datasets: [DatasetSpec] { get }
+    var apiObjects: [APIObject] { get }
+    var derivedTables: [DerivedTable] { get }
+
+    /// Picks the dataset and layout for a file from its name and first record. Throws a
+    /// `TransformError` naming the file when it is none of this source's files.
+    func recognise(fileName: String, firstRecord: [String]) throws -> FileReading
+    /// Whether an archive entry is one of this source's files (others are skipped and logged).
+    func wants(entryName: String) -> Bool
+    /// The entries of an archive to read, from all its names (default: those `wants` accepts).
+    /// A source overrides this when one file makes another redundant (QOF's national
+    /// achievement file beside the regional ones).
+    func select(entries: [String]) -> [String]
+    /// Whether an archive entry may hold a header and no rows (QOF's regional achievement file
+    /// for a region with no practices). Any other empty entry is refused.
+    func mayBeEmpty(entryName: String) -> Bool
+}
+
+extension SourceDeclaration {
+    public var apiObjects: [APIObject] { [] }
+    public var derivedTables: [DerivedTable] { [] }
+
+    public func wants(entryName: String) -> Bool {
+        Self.isCSV(entryName)
+    }
+
+    public func select(entries: [String]) -> [String] { entries.filter(wants) }
+
+    public func mayBeEmpty(entryName: String) -> Bool { false }
+
+    /// The family a published file name belongs to, if any.
+    public func family(forFile name: String) -> FileFamily? {
+        files.first { $0.matches(name) }
+    }
+
+    /// A CSV entry that is not a macOS resource fork.
+    public static func isCSV(_ entryName: String) -> Bool {
+        let name = entryName.lowercased()
+        return name.hasSuffix(".csv") && !name.hasPrefix("__macosx/") && !name.contains("/._")
+    }
+
+    /// The last path component of an entry or file name.
+    public static func baseName(_ name: String) -> String {
+        String(name.split(separator: "/").last ?? Substring(name))
+    }
+}

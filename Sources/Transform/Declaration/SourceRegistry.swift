@@ -1,0 +1,49 @@
+/// The sources one program knows, checked as a whole when it starts: every name a declaration
+/// uses must resolve, and nothing may be claimed twice. A program builds one from its list of
+/// declarations (`Publications.all` for `pipeline`; a test may add its own).
+public struct SourceRegistry: Sendable {
+    public let sources: [any SourceDeclaration]
+
+    /// Checks the declarations; throws `DeclarationError` listing every problem found.
+    public init(_ sources: [any SourceDeclaration]) throws {
+        self.sources = sources
+        let problems = DeclarationCheck(sources).problems
+        if !problems.isEmpty { throw DeclarationError(problems: problems) }
+    }
+
+    public func source(_ id: String) -> (any SourceDeclaration)? {
+        sources.first { $0.id == id }
+    }
+
+    public var ids: [String] { sources.map(\.id) }
+
+    /// Every dataset of every source.
+    public var datasets: [DatasetSpec] { sources.flatMap(\.datasets) }
+
+    public func dataset(_ id: String) -> DatasetSpec? { datasets.first { $0.id == id } }
+
+    public var apiObjects: [APIObject] { sources.flatMap(\.apiObjects) }
+
+    public var derivedTables: [DerivedTable] { sources.flatMap(\.derivedTables) }
+
+    /// The datasets stored in each segment table, tables in declaration order.
+    public var segmentTables: [(table: String, datasets: [DatasetSpec])] {
+        var order: [String] = []
+        var byTable: [String: [DatasetSpec]] = [:]
+        for spec in datasets {
+            if byTable[spec.table] == nil { order.append(spec.table) }
+            byTable[spec.table, default: []].append(spec)
+        }
+        return order.map { ($0, byTable[$0]!) }
+    }
+}
+
+/// Declarations that do not fit together (configuration: exit 78). Each problem names the
+/// source and the thing it declares.
+public struct DeclarationError: Error, CustomStringConvertible, Sendable {
+    public let problems: [String]
+
+    public var description: String {
+        "source declarations do not fit together: " + problems.joined(separator: "; ")
+    }
+}

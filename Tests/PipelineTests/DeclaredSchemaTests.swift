@@ -1,0 +1,106 @@
+@testable import Load
+import Publications
+import TestSupport
+import Transform
+import XCTest
+
+/// The warehouse is what the declarations say: every segment table has exactly the columns its
+/// dataset generates, every `api` object the declared columns with comments and its key, and
+/// every declared filter is an index condition on the filtered column, on a warehouse holding
+/// every bundled publication. Nothing here lists
+/// tables or objects by hand: adding a source adds its checks.
+final class DeclaredSchemaTests: XCTestCase {
+    var database: TestDatabase!
+    var registry: SourceRegistry!
+
+    override func setUpWithError() throws {
+        database = try LoadedWarehouse.copy()
+        registry = try SourceRegistry(Publications.all)
+        let warehouse = try Warehouse(conninfo: database.url, applicationName: "schema test", registry: registry)
+        XCTAssertEqual(try warehouse.migrate(), [], "the loaded warehouse is up to date: migrate applies nothing")
+        try database.psql("ANALYZE")
+    }
+
+    func testEverySegmentTableHasExactlyTheColumnsItsDatasetGenerates() throws {
+        XCTAssertFalse(registry.segmentTables.isEmpty)
+        for (table, datasets) in registry.segmentTables {
+            let generated = SegmentTable(datasets[0]).columnDefinitions
+            let found = try database.psql("""
+                SELECT a.attname, format_type(a.atttypid, a.atttypmod), a.attnotnull FROM pg_attribute a
+                WHERE a.attrelid = 'data.\(table)'::regclass AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum
+                """)
+            XCTAssertEqual(Set(found.map { $0[0] }), Set(generated.map(\.name)), "data.\(table): columns")
+            let types = Dictionary(uniqueKeysWithValues: found.map { ($0[0], $0[1]) })
+            for column in generated {
+                XCTAssertEqual(types[column.name].map(DeclaredSchema.normalType), DeclaredSchema.normalType(column.type), "data.\(table).\(column.name)")
+            }
+            // Writes go through COPY with the spec's columns: every one of them exists.
+            let written = SegmentTable(datasets[0]).insertColumns.split(separator: ", ").map(String.init)
+            XCTAssertEqual(Set(written).subtracting(types.keys), [], "data.\(table): columns the loader writes")
+            XCTAssertEqual(try database.value("""
+                SELECT count(*) FROM pg_constraint WHERE conname = '\(table)_one_current' AND contype = 'x' AND condeferred
+                """), "1", "data.\(table) keeps at most one current segment per scope and organisation")
+            XCTAssertFalse(try database.value("SELECT obj_description('data.\(table)'::regclass)").isEmpty, "data.\(table) is commented")
+        }
+        for derived in registry.derivedTables {
+            XCTAssertEqual(try database.value("SELECT to_regclass('data.\(derived.name)') IS NOT NULL"), "t", derived.name)
+        }
+    }
+
+    func testEveryAPIObjectHasItsDeclaredColumnsCommentsAndKey() throws {
+        XCTAssertFalse(registry.apiObjects.isEmpty)
+        for object in registry.apiObjects {
+            let columns = try database.psql("""
+                SELECT a.attname, coalesce(col_description(a.attrelid, a.attnum), '') FROM pg_attribute a
+                WHERE a.attrelid = 'api.\(object.name)'::regclass AND a.attnum > 0 ORDER BY a.attnum
+                """)
+            XCTAssertEqual(columns.map { $0[0] }, object.columns.map(\.name), "api.\(object.name)")
+            for (column, declared) in zip(columns, object.columns) {
+                XCTAssertEqual(column[1], declared.comment, "api.\(object.name).\(column[0]) is commented")
+            }
+            let comment = try database.value("SELECT replace(obj_description('api.\(object.name)'::regclass), E'\\n', ' | ')")
+            XCTAssertTrue(comment.hasSuffix(" | key: (\(object.key.joined(separator: ", ")))"), "api.\(object.name): \(comment)")
+            if object.search != nil {
+                XCTAssertFalse(try database.value("SELECT obj_description('api.search_\(object.name)(text)'::regprocedure)").isEmpty)
+            }
+        }
+    }
+
+    /// With sequential scans off, each filter alone is an index (or bitmap recheck) condition
+    /// that names the filtered column: not merely some index somewhere in the plan.
+    func testEveryDeclaredFilterIsAnIndexConditionOnItsColumn() throws {
+        var checked = 0
+        for object in registry.apiObjects {
+            for filter in object.filters {
+                let column = try XCTUnwrap(object.column(filter))
+                let type = try database.value("""
+                    SELECT format_type(atttypid, atttypmod) FROM pg_attribute WHERE attrelid = 'api.\(object.name)'::regclass AND attname = '\(filter)'
+                    """)
+                let value = type == "date" ? "'2023-04-01'" : (column.value == .periodLabel ? "'2023/24'" : "'X12345'")
+                let plan = try database.psql("SET enable_seqscan = off; EXPLAIN (COSTS OFF) SELECT * FROM api.\(object.name) WHERE \(filter) = \(value)")
+                    .map { $0.joined() }.joined(separator: "\n")
+                let stored: String
+                switch column.value {
+                case .period, .periodLabel: stored = "period"
+                case .org: stored = "org"
+                case .field(let name): stored = name
+                default: stored = filter
+                }
+                let conditions = plan.split(separator: "\n").filter { $0.contains("Index Cond:") || $0.contains("Recheck Cond:") }
+                XCTAssertTrue(conditions.contains { $0.contains(stored) && $0.contains(value) },
+                              "api.\(object.name) WHERE \(filter): no index condition on \(stored):\n\(plan)")
+                XCTAssertFalse(plan.contains("Seq Scan"), "api.\(object.name) WHERE \(filter):\n\(plan)")
+                checked += 1
+            }
+        }
+        XCTAssertEqual(checked, registry.apiObjects.reduce(0) { $0 + $1.filters.count })
+    }
+
+    func testFinancialYearsAsTheAPINamesThem() throws {
+        XCTAssertEqual(try database.psql("""
+            SELECT api.financial_year('2023/24'), api.financial_year('2023-24'), api.financial_year('2023/25') IS NULL,
+                   data.period_label('2023-04-01', 'financial_year'), data.period_label('1999-04-01', 'financial_year'),
+                   data.period_label('2026-01-01', 'survey_year'), data.period_label('2025-10-01', 'month')
+            """), [["2023-04-01", "2023-04-01", "t", "2023/24", "1999/00", "2026", "2025-10"]])
+    }
+}

@@ -1,0 +1,60 @@
+import Foundation
+import TestSupport
+import XCTest
+
+/// A warehouse built by v0.2.0 (Fixtures/upgrade: a schema-and-data dump of every bundled
+/// publication and a rollback, made by Tests/fixture-tools/make_upgrade_dump.sh from that
+/// release) upgrades in place with `pipeline migrate`: every `api` object serves the same rows
+/// afterwards, the revision history is untouched, no table is dropped, and loading goes on.
+final class UpgradeInPlaceTests: XCTestCase {
+    func testAV020WarehouseUpgradesWithEveryObjectServingTheSameRows() throws {
+        let h = try Harness()
+        let db = h.database
+        let restore = try Run.program("bash", ["-c", "set -o pipefail; gunzip -c \"$1\" | psql -v ON_ERROR_STOP=1 -qX \"$2\" >/dev/null",
+                                               "restore", Fixtures.path("upgrade/warehouse-v0.2.0.sql.gz"), db.url])
+        XCTAssertEqual(restore.status, 0, restore.stderr)
+        let views = try db.psql("SELECT c.relname FROM pg_class c WHERE c.relnamespace = 'api'::regnamespace AND c.relkind = 'v' ORDER BY 1").map { $0[0] }
+        XCTAssertEqual(views.count, 12, "the v0.2.0 warehouse's api views: \(views)")
+        let tables = try db.psql("SELECT c.oid::regclass::text FROM pg_class c WHERE c.relnamespace IN ('data'::regnamespace, 'etl'::regnamespace) AND c.relkind = 'r' ORDER BY 1").map { $0[0] }
+        // What every object served, and the history, as it was before the upgrade.
+        try db.psql("CREATE SCHEMA before")
+        for view in views { try db.psql("CREATE TABLE before.\(view) AS SELECT * FROM api.\(view)") }
+        let history = ["etl.revisions", "etl.steps", "etl.scopes", "etl.files", "etl.runs", "etl.source_checks"]
+        for table in history { try db.psql("CREATE TABLE before.etl_\(table.dropFirst(4)) AS SELECT * FROM \(table)") }
+        let segments = try db.value("SELECT sum(n) FROM (SELECT count(*) AS n FROM data.list_sizes UNION ALL SELECT count(*) FROM data.gp_appointments) x")
+
+        let migrate = try h.pipeline("migrate")
+        XCTAssertEqual(migrate.status, 0, migrate.stderr)
+        XCTAssertTrue(migrate.stdout.contains("applied migration 7 declared schema"), migrate.stdout)
+        XCTAssertTrue(migrate.stdout.contains("declared schema: api objects generated for list-sizes, ods, gp-appointments, qof, nhs-payments"), migrate.stdout)
+
+        for view in views {
+            let columns = try db.psql("SELECT attname FROM pg_attribute WHERE attrelid = 'before.\(view)'::regclass AND attnum > 0 ORDER BY attnum")
+                .map { $0[0] }.joined(separator: ", ")
+            let rows = try db.value("SELECT count(*) FROM before.\(view)")
+            let differing = try db.value("""
+                SELECT count(*) FROM ((SELECT \(columns) FROM before.\(view) EXCEPT ALL SELECT \(columns) FROM api.\(view))
+                                      UNION ALL (SELECT \(columns) FROM api.\(view) EXCEPT ALL SELECT \(columns) FROM before.\(view))) d
+                """)
+            XCTAssertEqual(differing, "0", "api.\(view) serves the same \(rows) rows after the upgrade")
+            XCTAssertNotEqual(rows, "0", "api.\(view) has rows to compare")
+        }
+        for table in history {
+            let copy = "before.etl_\(table.dropFirst(4))"
+            XCTAssertEqual(try db.value("SELECT count(*) FROM ((TABLE \(copy) EXCEPT ALL TABLE \(table)) UNION ALL (TABLE \(table) EXCEPT ALL TABLE \(copy))) d"),
+                           "0", "\(table) is untouched")
+        }
+        let after = try db.psql("SELECT c.oid::regclass::text FROM pg_class c WHERE c.relnamespace IN ('data'::regnamespace, 'etl'::regnamespace) AND c.relkind = 'r' ORDER BY 1").map { $0[0] }
+        XCTAssertEqual(Set(tables).subtracting(after), [], "no table was dropped")
+        XCTAssertEqual(try db.value("SELECT sum(n) FROM (SELECT count(*) AS n FROM data.list_sizes UNION ALL SELECT count(*) FROM data.gp_appointments) x"), segments)
+
+        // The upgraded warehouse goes on loading: the bundled site again is nothing new, and a
+        // second migrate does nothing.
+        XCTAssertEqual(try h.pipeline("migrate").stdout, "schema is up to date (version 7)\n")
+        h.extraEnvironment["PIPELINE_MIRROR"] = Fixtures.path("publisher")
+        let demo = try h.pipeline("demo")
+        XCTAssertEqual(demo.status, 0, demo.stderr)
+        XCTAssertTrue(demo.stdout.contains("demo: nothing new"), demo.stdout)
+        try h.assertIntegrity()
+    }
+}
