@@ -103,6 +103,21 @@ struct DeclarationCheck {
                             problems.append("\(name): column \(column.name) reads \(field), which dataset \(first.id) does not store")
                         }
                     }
+                    // In a dataset with dimensions, values inside the rows live in arrays: no
+                    // index of the segment table can serve an equality filter on them.
+                    if !first.dimensions.isEmpty {
+                        let inside = Set((first.dimensions + first.measures).map(\.name) + first.numericMeasures.map { first.measures[$0].name + "_raw" })
+                        for filter in object.filters {
+                            if case .field(let field) = object.column(filter)?.value, inside.contains(field) {
+                                problems.append("\(name): filter \(filter) reads a value inside the rows (a dimension or measure), which no index of a segment table serves")
+                            }
+                        }
+                    }
+                    for filter in object.filters {
+                        if case .expression = object.column(filter)?.value {
+                            problems.append("\(name): filter \(filter) is a computed column, which no index serves")
+                        }
+                    }
                 case .derived(let table):
                     if !derived.contains(table) { problems.append("\(name) reads table \(table), which no source derives") }
                 case .query:

@@ -43,6 +43,8 @@ public struct SourceRegistry: Sendable {
 public struct DeclarationError: Error, CustomStringConvertible, Sendable {
     public let problems: [String]
 
+    public init(problems: [String]) { self.problems = problems }
+
     public var description: String {
         "source declarations do not fit together: " + problems.joined(separator: "; ")
     }
