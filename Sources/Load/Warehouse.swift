@@ -26,6 +26,9 @@ public final class Warehouse {
     /// applied. Refuses a database whose history differs from ours.
     @discardableResult
     public func migrate() throws -> [String] {
+        // Most commands find the schema up to date: check with reads only, so a login without
+        // DDL rights (warehouse_loader) runs every command but `migrate` itself.
+        if try isUpToDate() { return [] }
         var applied: [String] = []
         try connection.transaction {
             // Serialise concurrent migrators; the lock ends with the transaction.
@@ -72,6 +75,36 @@ public final class Warehouse {
             }
         }
         return applied
+    }
+
+    /// True when every migration is applied and the declared schema's checksum is recorded.
+    private func isUpToDate() throws -> Bool {
+        let state = try connection.execute("""
+            SELECT to_regclass('etl.schema_migrations') IS NOT NULL AND to_regclass('etl.declared_schema') IS NOT NULL
+            """)
+        guard state.bool(0, 0) == true else { return false }
+        let versions = try connection.execute("SELECT coalesce(max(version), 0), count(*) FROM etl.schema_migrations")
+        guard versions.int(0, 0) == Migrations.all.last?.version, versions.int(0, 1) == Migrations.all.count else { return false }
+        let recorded = try connection.execute("SELECT checksum FROM etl.declared_schema")
+        return recorded.rowCount == 1 && recorded.string(0, 0) == DeclaredSchema(registry: registry).checksum
+    }
+
+    /// Creates `warehouse_reader` and `warehouse_loader` when missing and grants them what they
+    /// need; when this login may not create roles, returns the SQL for a DBA (nothing is changed).
+    public func ensureRoles() throws -> RoleOutcome {
+        if try Roles.exist(on: connection) {
+            try connection.transaction { try Roles.grant(on: connection) }
+            return .existed
+        }
+        let allowed = try connection.execute("SELECT rolcreaterole OR rolsuper FROM pg_catalog.pg_roles WHERE rolname = current_user")
+        guard allowed.bool(0, 0) == true else {
+            return .needsDBA(Roles.creationSQL + Roles.grants)
+        }
+        try connection.transaction {
+            for statement in Roles.creationSQL { try connection.execute(statement) }
+            try Roles.grant(on: connection)
+        }
+        return .created
     }
 
     // MARK: the run lock

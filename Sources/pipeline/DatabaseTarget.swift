@@ -35,6 +35,56 @@ struct DatabaseTarget {
         return DatabaseTarget(kind: .embedded(try EmbeddedPostgres(settings: settings)), origin: "embedded")
     }
 
+    /// A connection string to paste into psql or a client: the configured one without its
+    /// password (libpq finds it in ~/.pgpass or PGPASSWORD), the embedded cluster's socket, or
+    /// the PG* variables that name the server.
+    var connectionString: String {
+        switch kind {
+        case .conninfo(let text): return Self.withoutPassword(text)
+        case .embedded(let embedded): return embedded.conninfo
+        case .libpqDefaults:
+            let environment = ProcessInfo.processInfo.environment
+            let names = ["PGHOST": "host", "PGHOSTADDR": "hostaddr", "PGPORT": "port", "PGDATABASE": "dbname", "PGUSER": "user", "PGSERVICE": "service"]
+            return names.keys.sorted().compactMap { key in
+                environment[key].flatMap { $0.isEmpty ? nil : "\(names[key]!)=\(Self.quoted($0))" }
+            }.joined(separator: " ")
+        }
+    }
+
+    /// Runs psql on the warehouse (interactive, or with `extra` arguments such as `-c SQL`) and
+    /// exits with psql's status when it fails. A password in the configured string reaches psql as PGPASSWORD
+    /// in its environment, never in its arguments.
+    func openPsql(settings: Settings, extra: [String]) throws -> ExitStatus {
+        var psql = "psql"
+        if case .embedded = kind, let bin = try? EmbeddedPostgres.findBinaries(settings) {
+            psql = bin.appendingPathComponent("psql").path
+        }
+        var environment = ProcessInfo.processInfo.environment
+        environment["DATABASE_URL"] = nil
+        if case .conninfo(let text) = kind, let password = Self.password(in: text) { environment["PGPASSWORD"] = password }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: psql.contains("/") ? psql : "/usr/bin/env")
+        process.arguments = (psql.contains("/") ? [] : [psql]) + [connectionString] + extra
+        process.environment = environment
+        do { try process.run() } catch { throw ConfigError("cannot run psql (\(psql)): install the PostgreSQL client (Debian: postgresql-client)") }
+        process.waitUntilExit()
+        // psql's own status (1 fatal, 2 connection, 3 script error) passes through unchanged.
+        if process.terminationStatus != 0 { exit(process.terminationStatus) }
+        return .ok
+    }
+
+    /// `user:secret@` and `password=…` taken out.
+    static func withoutPassword(_ conninfo: String) -> String {
+        redacted(conninfo).replacingOccurrences(of: ":***@", with: "@")
+            .replacingOccurrences(of: #"[?&]password=\*\*\*"#, with: "", options: .regularExpression)
+            .replacingOccurrences(of: #"\s*password=\*\*\*"#, with: "", options: .regularExpression)
+    }
+
+    static func quoted(_ value: String) -> String {
+        value.contains(where: { $0 == " " || $0 == "'" || $0 == "\\" }) || value.isEmpty
+            ? "'" + value.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "'", with: "\\'") + "'" : value
+    }
+
     /// The password a connection string carries, if any (to blank it from logs).
     static func password(in conninfo: String, decoded: Bool = true) -> String? {
         if let scheme = conninfo.range(of: "://") {

@@ -27,6 +27,7 @@ enum Program {
           inspect PATH [--entry NAME] [--rows N|all] [--cat] [--json]   look inside a zip or CSV file
           migrate                                                       apply schema migrations
           db start|stop|status                                          the embedded PostgreSQL
+          db url | db psql [-- ARGS]                                    the warehouse's connection string (no password); psql on it
           config                                                        every setting and where it came from
           --version                                                     print versions
         Warehouse: --database-url, else DATABASE_URL, else Config/pipeline.json's database_url, else
@@ -94,7 +95,7 @@ enum Program {
             case "diff": try DiffCommand(rest).run(context: context)
             case "rollback": try RollbackCommand(rest).run(context: context)
             case "migrate": try MigrateCommand(rest).run(context: context)
-            case "db": try DatabaseCommand(rest).run(context: context)
+            case "db": return try DatabaseCommand(rest).run(context: context)
             case "config": try ConfigCommand(rest).run(context: context)
             default:
                 throw UsageError("unknown command '\(command)'\n" + usage)

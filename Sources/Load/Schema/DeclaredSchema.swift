@@ -60,7 +60,7 @@ struct DeclaredSchema {
         """
         CREATE FUNCTION api.as_published(p_dataset text, p_period date, p_on date)
         RETURNS TABLE (revision bigint, published date, loaded_at timestamptz, file text, sha256 text)
-        LANGUAGE sql STABLE AS $$
+        LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
             SELECT r.revision_id, r.published, r.loaded_at, f.name, f.sha256
             FROM etl.revisions r JOIN etl.files f ON f.file_id = r.file_id
             WHERE r.dataset = p_dataset AND r.period = p_period AND r.published <= p_on AND r.rolled_back_at IS NULL
@@ -72,7 +72,7 @@ struct DeclaredSchema {
         """
         CREATE FUNCTION api.as_served(p_dataset text, p_period date, p_at timestamptz)
         RETURNS TABLE (revision bigint, step integer, activated_at timestamptz, actor text, reason text)
-        LANGUAGE sql STABLE AS $$
+        LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
             SELECT st.revision_id, st.step, st.activated_at, st.actor, st.reason
             FROM etl.scopes sc JOIN etl.steps st ON st.scope_id = sc.scope_id
             WHERE sc.dataset = p_dataset AND sc.period = p_period AND st.activated_at <= p_at
@@ -146,6 +146,8 @@ struct DeclaredSchema {
             for comment in object.comments { try connection.execute(comment) }
         }
         for comment in tableComments { try connection.execute(comment) }
+        // The rebuilt objects carry no grants yet.
+        try Roles.grant(on: connection)
         return done
     }
 

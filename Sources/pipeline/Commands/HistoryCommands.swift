@@ -2,7 +2,8 @@ import Foundation
 import Load
 import Transform
 
-/// `pipeline migrate`: applies pending schema migrations and says which.
+/// `pipeline migrate`: applies pending schema migrations and says which, then makes sure the
+/// `warehouse_reader` and `warehouse_loader` roles exist (or prints the SQL a DBA must run).
 struct MigrateCommand {
     let args: Arguments
 
@@ -19,6 +20,15 @@ struct MigrateCommand {
             out.line("schema is up to date (version \(Migrations.all.last?.version ?? 0))")
         } else {
             for name in applied { out.line("applied migration \(name)") }
+        }
+        switch try session.warehouse.ensureRoles() {
+        case .created:
+            out.line("created roles \(Roles.reader) and \(Roles.loader) (NOLOGIN; grant them to logins, see README)")
+        case .existed:
+            break
+        case .needsDBA(let statements):
+            out.line("roles \(Roles.reader) and \(Roles.loader) do not exist and this login may not create them; ask a DBA to run:")
+            for statement in statements { out.line(statement + ";") }
         }
     }
 }

@@ -164,18 +164,36 @@ struct ConfigCommand {
 
 /// `pipeline db start|stop|status`: the embedded PostgreSQL (used when no database is configured).
 struct DatabaseCommand {
+    static let usage = "usage: pipeline db start|stop|status|url|psql [-- PSQL-ARGS...]"
     let args: Arguments
+    /// Arguments after `--`, for `db psql`.
+    let psqlArguments: [String]
 
     init(_ argv: [String]) throws {
-        args = try Arguments(argv, options: [], flags: [])
-        guard args.positionals.count == 1, ["start", "stop", "status"].contains(args.positionals[0]) else {
-            throw UsageError("usage: pipeline db start|stop|status")
+        let split = argv.firstIndex(of: "--")
+        psqlArguments = split.map { Array(argv[($0 + 1)...]) } ?? []
+        args = try Arguments(Array(argv[..<(split ?? argv.endIndex)]), options: WarehouseSession.options, flags: [])
+        guard args.positionals.count == 1, ["start", "stop", "status", "url", "psql"].contains(args.positionals[0]) else {
+            throw UsageError(Self.usage)
         }
+        if !psqlArguments.isEmpty && args.positionals[0] != "psql" { throw UsageError(Self.usage) }
     }
 
-    func run(context: Context) throws {
+    func run(context: Context) throws -> ExitStatus {
         let settings = try context.settings(args)
         let target = try DatabaseTarget.resolve(settings)
+        switch args.positionals[0] {
+        case "url":
+            if case .embedded(let embedded) = target.kind { try embedded.ensureRunning { context.log.info("database.embedded", $0) } }
+            context.out.line(target.connectionString)
+            return .ok
+        case "psql":
+            if case .embedded(let embedded) = target.kind { try embedded.ensureRunning { context.log.info("database.embedded", $0) } }
+            context.out.flush()
+            return try target.openPsql(settings: settings, extra: psqlArguments)
+        default:
+            break
+        }
         guard case .embedded(let embedded) = target.kind else {
             throw UsageError("a database is configured (\(target.origin)); `pipeline db` manages only the embedded one")
         }
@@ -192,5 +210,6 @@ struct DatabaseCommand {
                 context.out.line(embedded.isInitialised ? "stopped: \(embedded.dataDir.path)" : "not created yet: \(embedded.dataDir.path)")
             }
         }
+        return .ok
     }
 }
