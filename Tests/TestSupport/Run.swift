@@ -7,6 +7,13 @@ public struct RunResult: Sendable {
     public let stderr: String
     public let stdoutData: Data
 
+    public init(status: Int32, stdout: String, stderr: String, stdoutData: Data) {
+        self.status = status
+        self.stdout = stdout
+        self.stderr = stderr
+        self.stdoutData = stdoutData
+    }
+
     /// stdout split into lines, without the trailing empty one.
     public var lines: [String] { stdout.split(separator: "\n", omittingEmptySubsequences: false).dropLast(stdout.hasSuffix("\n") ? 1 : 0).map(String.init) }
     public var stderrLines: [String] { stderr.split(separator: "\n").map(String.init) }
