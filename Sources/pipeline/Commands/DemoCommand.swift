@@ -35,8 +35,7 @@ struct DemoCommand {
         let offline = remote ? selected : selected.filter { _, entry in
             let urls = entry.series.map { [$0] } ?? (entry.downloads ?? []).map(\.url)
             return !urls.isEmpty && urls.allSatisfy { text in
-                guard let url = URL(string: text) else { return false }
-                let local = saved.map(url).path
+                guard let url = URL(string: text), let local = (try? saved.map(url))?.path else { return false }
                 return FileManager.default.fileExists(atPath: entry.series == nil ? local : local + "/index.html")
             }
         }
