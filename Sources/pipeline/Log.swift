@@ -69,9 +69,7 @@ final class Log: @unchecked Sendable {
             guard !message.isEmpty else { return }
             // Page titles and file names come from the publisher: no control character (an
             // escape sequence, a line break) reaches a terminal or forges a line.
-            let shown = String(String.UnicodeScalarView(message.unicodeScalars.map {
-                $0.value < 0x20 || (0x7F...0x9F).contains($0.value) ? "?" : $0
-            }))
+            let shown = PrintableText.escaped(message)
             output.line(level == "warning" ? "warning: " + shown : shown)
         }
         output.flush()

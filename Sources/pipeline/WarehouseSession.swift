@@ -71,7 +71,8 @@ final class WarehouseSession {
         guard !finished else { return }
         finished = true
         if writes {
-            warehouse.finishRun(outcome: outcome, error: error.map { Secrets.redact(String(describing: $0)) }, counts: counts)
+            // Stored as printed: an entry name's control characters escaped (`runs` shows this text).
+            warehouse.finishRun(outcome: outcome, error: error.map { PrintableText.escaped(Secrets.redact(String(describing: $0))) }, counts: counts)
             warehouse.unlock()
             // Text mode says nothing here: the report on stdout (or the error) already did.
             log.info("run.done", "", [

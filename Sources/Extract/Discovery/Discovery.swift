@@ -80,7 +80,7 @@ public struct Discovery {
             if let dataset = entry.dataset(forFile: file.name) { files.append((file, dataset)) } else { ignored.append(file) }
         }
         guard !files.isEmpty else {
-            throw ExtractError(.discovery, path: edition.url, "none of the page's files (\(page.files.map(\.name).joined(separator: ", "))) matches the \(entry.id) catalogue entry")
+            throw ExtractError(.discovery, path: edition.url, "none of the page's files (\(ShortList.text(page.files.map(\.name)))) matches the \(entry.id) catalogue entry")
         }
         guard let published = page.published ?? edition.listedDate else {
             throw ExtractError(.discovery, path: edition.url, "the edition page shows no publication date")

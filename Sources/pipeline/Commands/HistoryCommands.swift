@@ -59,7 +59,7 @@ enum RevisionTable {
         out.line(["rev", "status", "dataset", "period", "published", "loaded_at", "rows", "+added", "~changed", "-removed", "=unchanged", "file"].joined(separator: "\t"))
         for r in records {
             out.line([String(r.revision), r.status, r.dataset, r.period, r.published, r.loadedAt, String(r.rows), String(r.added),
-                      String(r.changed), String(r.removed), String(r.unchanged), r.file].joined(separator: "\t"))
+                      String(r.changed), String(r.removed), String(r.unchanged), PrintableText.escaped(r.file)].joined(separator: "\t"))
         }
     }
 }
@@ -100,10 +100,11 @@ struct DiffCommand {
         if lines == 0 { context.log.info("diff.none", "no differences") }
     }
 
-    /// Tabs and line breaks shown escaped so one difference stays one line.
+    /// Tabs and line breaks shown escaped so one difference stays one line; other control
+    /// characters as `\xNN`, so a value cannot drive the terminal.
     static func cell(_ text: String) -> String {
-        text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\t", with: "\\t")
-            .replacingOccurrences(of: "\n", with: "\\n").replacingOccurrences(of: "\r", with: "\\r")
+        PrintableText.escaped(text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\t", with: "\\t")
+            .replacingOccurrences(of: "\n", with: "\\n").replacingOccurrences(of: "\r", with: "\\r"))
     }
 }
 
