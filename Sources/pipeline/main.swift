@@ -70,6 +70,8 @@ enum Program {
             now = date
         }
         let context = Context(out: global.quiet ? .discard : out, log: log, argv: argv, configFlag: global.config, now: now)
+        // After the failure line below, when there is one: `run.done` is a run's last line.
+        defer { log.releaseHeld() }
         let rest = Array(global.rest.dropFirst())
         do {
             switch command {
