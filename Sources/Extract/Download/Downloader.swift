@@ -482,7 +482,7 @@ public struct Mirror: Sendable {
     public func map(_ url: URL) throws -> URL {
         let original = url.absoluteString
         func refusal(_ why: String) -> ExtractError { ExtractError(.refused, path: original, "refused: \(why)") }
-        guard let host = url.host, let hostSegment = Self.segment(host), hostSegment != ".", hostSegment != ".." else {
+        guard let host = url.host?.lowercased(), let hostSegment = Self.segment(host), hostSegment != ".", hostSegment != ".." else {
             throw refusal("the host is not a plain name")
         }
         var segments: [String] = []
