@@ -13,7 +13,8 @@ public enum JSONText {
             case "\r": out += "\\r"
             case "\t": out += "\\t"
             default:
-                if scalar.value < 0x20 || scalar.value == 0x2028 || scalar.value == 0x2029 {
+                // C1 controls too (valid either way): JSON Lines read on a terminal stay inert.
+                if PrintableText.isControl(scalar) || scalar.value == 0x2028 || scalar.value == 0x2029 {
                     out += "\\u" + String(scalar.value, radix: 16).leftPadded(to: 4)
                 } else {
                     out.unicodeScalars.append(scalar)

@@ -45,7 +45,7 @@ public struct TransformError: Error, CustomStringConvertible, Sendable, Equatabl
         var count = 0
         for scalar in value.unicodeScalars {
             if count == 60 { out += "…"; break }
-            if scalar.value < 0x20 || scalar.value == 0x7F || (0x80...0x9F).contains(scalar.value) {
+            if PrintableText.isControl(scalar) {
                 out += "\\x" + String(scalar.value, radix: 16, uppercase: true).leftPadded(to: 2)
             } else if scalar == "'" {
                 out += "\\'"

@@ -7,7 +7,11 @@ import Transform
 /// `SOURCE: fetched FILE (457 kB in 0.1 s)`; warnings start with
 /// `warning: `; errors are the one-line error itself (`file:line:column: reason`).
 /// JSON Lines (`--log-format json`): `{"ts", "level", "event", "run", "source", "stage", …,
-/// "message"}` with the event's fields (period, counts, bytes, duration_s, outcome).
+/// "message"}` with the event's fields (period, counts, bytes, duration_s, outcome); `message`
+/// only when the event has one (the text a person would read).
+///
+/// A recorded run's last line is `run.done` with its outcome; for a run that failed it comes
+/// after the failure (`run.failed`, `run.cancelled`), which `holdUntilFailureLogged` arranges.
 ///
 /// Values go in fields and are escaped, so no value can forge a line; every line passes
 /// through `Secrets.redact`, so a password that slipped into a message is still never written.
@@ -21,6 +25,7 @@ final class Log: @unchecked Sendable {
     private let lock = NSLock()
     private var _runID: Int64?
     private var _context: [(String, JSONText.Value)] = []
+    private var _held: (event: String, fields: [(String, JSONText.Value)])?
 
     init(format: Format, output: Output = .error) {
         self.format = format
@@ -53,6 +58,18 @@ final class Log: @unchecked Sendable {
         write("error", event, message, fields)
     }
 
+    /// Keeps a message-less info event (a failed run's `run.done`) until `releaseHeld`, which
+    /// the program calls after it has logged the failure.
+    func holdUntilFailureLogged(_ event: String, _ fields: [(String, JSONText.Value)]) {
+        lock.withLock { _held = (event, _context + fields) }
+    }
+
+    /// Writes the held event, if any.
+    func releaseHeld() {
+        guard let held = lock.withLock({ defer { _held = nil }; return _held }) else { return }
+        write("info", held.event, "", held.fields)
+    }
+
     private func write(_ level: String, _ event: String, _ message: String, _ fields: [(String, JSONText.Value)]) {
         lock.lock()
         defer { lock.unlock() }
@@ -62,16 +79,14 @@ final class Log: @unchecked Sendable {
             var all: [(String, JSONText.Value)] = [("ts", .string(Self.timestamp())), ("level", .string(level)), ("event", .string(event))]
             if let runID = _runID { all.append(("run", .int(Int(runID)))) }
             all += (_context + fields).map { ($0.0, Self.redacted($0.1)) }
-            all.append(("message", .string(message)))
+            if !message.isEmpty { all.append(("message", .string(message))) }
             output.line(JSONText.Value.object(all).text)
         case .text:
             // Events with no message are for machines (JSON) only.
             guard !message.isEmpty else { return }
             // Page titles and file names come from the publisher: no control character (an
             // escape sequence, a line break) reaches a terminal or forges a line.
-            let shown = String(String.UnicodeScalarView(message.unicodeScalars.map {
-                $0.value < 0x20 || (0x7F...0x9F).contains($0.value) ? "?" : $0
-            }))
+            let shown = PrintableText.escaped(message)
             output.line(level == "warning" ? "warning: " + shown : shown)
         }
         output.flush()

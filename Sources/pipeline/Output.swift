@@ -1,3 +1,4 @@
+import Transform
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -28,10 +29,29 @@ final class Output: @unchecked Sendable {
         if buffer.count >= 64 * 1024 { flush() }
     }
 
+    /// One line of text. Backstop for whatever a caller did not escape: no control character
+    /// other than tab and line feed (tables, multi-line usage text) is written; the rest show
+    /// as `\xNN`. (`write` is for the progress line's own escape sequences.)
     func line(_ text: String) {
-        write(text)
+        write(Self.inert(text))
         buffer.append(10)
         if buffer.count >= 64 * 1024 { flush() }
+    }
+
+    static func inert(_ text: String) -> String {
+        // 0xC2 leads U+0080–U+00BF in UTF-8 (the C1 controls among them): worth a closer look.
+        guard text.utf8.contains(where: { ($0 < 0x20 && $0 != 0x09 && $0 != 0x0A) || $0 == 0x7F || $0 == 0xC2 }) else { return text }
+        var out = ""
+        var plain = ""
+        for scalar in text.unicodeScalars {
+            if PrintableText.isControl(scalar) && scalar != "\t" && scalar != "\n" {
+                out += plain + PrintableText.escaped(String(scalar))
+                plain = ""
+            } else {
+                plain.unicodeScalars.append(scalar)
+            }
+        }
+        return out + plain
     }
 
     func write(bytes: UnsafeRawBufferPointer) {

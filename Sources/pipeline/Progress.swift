@@ -1,4 +1,5 @@
 import Foundation
+import Transform
 
 /// A one-line progress display on a terminal (stderr): rows, bytes and their rates. Silent
 /// when stderr is not a terminal, so cron mail and log files stay clean.
@@ -15,7 +16,7 @@ final class Progress: @unchecked Sendable {
     init?(label: String, output: Output = .error, force: Bool = false) {
         guard force || output.isTerminal else { return nil }
         self.output = output
-        self.label = label
+        self.label = PrintableText.escaped(label)  // a publisher's file name
     }
 
     func rows(_ n: Int) {

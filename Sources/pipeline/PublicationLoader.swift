@@ -48,6 +48,8 @@ final class PublicationLoader {
     /// by the next run); the system's temporary directory when unset.
     var spillDirectory: URL?
     private var isCancelled: @Sendable () -> Bool = { false }
+    /// Entries left out of an archive that are named one log line each; the rest are counted.
+    static let entriesNamed = 5
 
     init(warehouse: Warehouse, source: any SourceDeclaration, fingerprints: FingerprintStore?,
          zipLimits: ZipLimits = .standard, csvLimits: (Int, Int) = (1 << 20, 20_000), progress: Progress? = nil) {
@@ -105,12 +107,20 @@ final class PublicationLoader {
                     let archive = try ZipArchive(path: file.path, limits: zipLimits)
                     let names = Set(source.select(entries: archive.entries.filter { !$0.isDirectory }.map(\.name)))
                     let entries = archive.entries.filter { !$0.isDirectory && names.contains($0.name) }
-                    for entry in archive.entries where !entry.isDirectory && !names.contains(entry.name) {
-                        log?.info("load.entry_left_out", "\((file.displayName as NSString).lastPathComponent):\(entry.name): not a \(source.id) file this loader reads; left out",
+                    if entries.isEmpty {
+                        // One line, however many entries the archive holds.
+                        throw ExtractError(.notFound, path: file.displayName, "the archive holds no \(source.id) CSV files (\(ShortList.grouped(archive.entries.count)) entries: \(ShortList.text(archive.entries.map(\.name))))")
+                    }
+                    let archiveName = (file.displayName as NSString).lastPathComponent
+                    let leftOut = archive.entries.filter { !$0.isDirectory && !names.contains($0.name) }
+                    for entry in leftOut.prefix(Self.entriesNamed) {
+                        log?.info("load.entry_left_out", "\(archiveName):\(entry.name): not a \(source.id) file this loader reads; left out",
                                   [("file", .string(file.displayName)), ("entry", .string(entry.name))])
                     }
-                    if entries.isEmpty {
-                        throw ExtractError(.notFound, path: file.displayName, "the archive holds no \(source.id) CSV files (entries: \(archive.entries.map(\.name).joined(separator: ", ")))")
+                    if leftOut.count > Self.entriesNamed {
+                        let more = leftOut.count - Self.entriesNamed
+                        log?.info("load.entries_left_out", "\(archiveName): \(ShortList.grouped(more)) more entries are not \(source.id) files this loader reads; left out",
+                                  [("file", .string(file.displayName)), ("count", .int(more))])
                     }
                     for entry in entries {
                         let published = options.published ?? file.published ?? entry.modified.map(CalendarDate.utc)

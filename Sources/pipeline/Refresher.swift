@@ -104,7 +104,7 @@ final class Refresher {
             } catch {
                 if !dryRun {
                     SourceStates.record(session.warehouse, source: source, at: context.clock(), period: nil, outcome: WarehouseSession.outcome(of: error),
-                                        error: Secrets.redact(String(describing: error)), counts: [:])
+                                        error: PrintableText.escaped(Secrets.redact(String(describing: error))), counts: [:])
                 }
                 throw error
             }
@@ -119,16 +119,16 @@ final class Refresher {
                   ("published", .string(publication.published.iso))])
         if dryRun {
             let known = try SourceStates.knownURLs(session.warehouse, source: source.id, urls: publication.files.map(\.file.url))
-            out.line("\(label): \(publication.page.title.isEmpty ? publication.edition.slug : publication.page.title), published \(publication.published)")
+            out.line("\(label): \(PrintableText.escaped(publication.page.title.isEmpty ? publication.edition.slug : publication.page.title)), published \(publication.published)")
             for (file, family) in publication.files {
                 let datasets = family.datasets.joined(separator: ", ")
                 if known.contains(file.url) && !force {
-                    out.line("  loaded already: \(file.name) (\(datasets)); would check it for a republication")
+                    out.line("  loaded already: \(PrintableText.escaped(file.name)) (\(datasets)); would check it for a republication")
                 } else {
                     out.line("  would fetch \(file.url) and load it as \(datasets)")
                 }
             }
-            for file in publication.ignored { out.line("  would ignore \(file.name) (no dataset matches)") }
+            for file in publication.ignored { out.line("  would ignore \(PrintableText.escaped(file.name)) (no dataset matches)") }
             return .dryRun
         }
         var files: [LocalFile] = []
@@ -159,7 +159,7 @@ final class Refresher {
             files.append(local)
         }
         if files.isEmpty {
-            out.line("\(label): nothing new (\(unchanged.joined(separator: ", ")))")
+            out.line("\(label): nothing new (\(PrintableText.escaped(unchanged.joined(separator: ", "))))")
             return .nothingNew
         }
         let started = Date()

@@ -71,14 +71,17 @@ final class WarehouseSession {
         guard !finished else { return }
         finished = true
         if writes {
-            warehouse.finishRun(outcome: outcome, error: error.map { Secrets.redact(String(describing: $0)) }, counts: counts)
+            // Stored as printed: an entry name's control characters escaped (`runs` shows this text).
+            warehouse.finishRun(outcome: outcome, error: error.map { PrintableText.escaped(Secrets.redact(String(describing: $0))) }, counts: counts)
             warehouse.unlock()
             // Text mode says nothing here: the report on stdout (or the error) already did.
-            log.info("run.done", "", [
+            let fields: [(String, JSONText.Value)] = [
                 ("outcome", .string(outcome)),
                 ("counts", .object(counts.sorted { $0.key < $1.key }.map { ($0.key, .int($0.value)) })),
                 ("duration_s", .seconds(since: started)),
-            ])
+            ]
+            // A run that threw ends `run.failed` (logged by the program), then `run.done`.
+            if error != nil { log.holdUntilFailureLogged("run.done", fields) } else { log.info("run.done", "", fields) }
         }
     }
 

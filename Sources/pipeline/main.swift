@@ -22,7 +22,7 @@ enum Program {
           runs [--limit N] [--json]                                     the run log, newest first
           status                                                        lock holder, failing and overdue sources (exit 3 if any)
           revisions [SOURCE] [--period P] [--json]                      the revision log
-          diff SOURCE PERIOD [--dataset D] [--from R] [--to R] [--json] row-level changes between editions
+          diff SOURCE PERIOD [--dataset D] [--from R] [--to R] [--all] [--json]  row-level changes between editions
           rollback REVISION                                             withdraw an edition
           inspect PATH [--entry NAME] [--rows N|all] [--cat] [--json]   look inside a zip or CSV file
           migrate                                                       apply schema migrations
@@ -80,6 +80,8 @@ enum Program {
             return .config
         }
         let context = Context(out: global.quiet ? .discard : out, log: log, argv: argv, configFlag: global.config, now: now, registry: registry)
+        // After the failure line below, when there is one: `run.done` is a run's last line.
+        defer { log.releaseHeld() }
         let rest = Array(global.rest.dropFirst())
         do {
             switch command {

@@ -81,6 +81,7 @@ final class ZipFixtureTests: XCTestCase {
             "prefix_data.zip": "prefix_data.zip: not a zip archive: it looks like an HTML page (starts with '<!doctype html>')",
             "truncated_half.zip": "truncated_half.zip: truncated archive: no end-of-central-directory record",
             "truncated_no_eocd.zip": "truncated_no_eocd.zip: truncated archive: no end-of-central-directory record",
+            "truncated_in_eocd.zip": "truncated_in_eocd.zip: truncated archive: no end-of-central-directory record",
             "truncated_in_entry.zip": "truncated_in_entry.zip: truncated archive: the central directory should span bytes 1866-1987 but the end record is at 1731",
             "unsafe_dotdot.zip": "unsafe_dotdot.zip:../../evil.csv: unsafe entry name: path traversal ('..')",
             "unsafe_absolute.zip": "unsafe_absolute.zip:/tmp/x.csv: unsafe entry name: absolute path",

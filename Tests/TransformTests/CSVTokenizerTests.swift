@@ -146,5 +146,11 @@ final class CSVTokenizerTests: XCTestCase {
 
     func testTooManyFields() {
         XCTAssertEqual(error(String(repeating: "a,", count: 100) + "a\n", CSVOptions(source: "t.csv", maxFields: 64)), "t.csv:1:65: record has more than 64 fields")
+        // The field past the cap is named, whatever the cap and however wide the record.
+        let million = String(repeating: "C,", count: 999_999) + "C\n"
+        XCTAssertEqual(error(million, CSVOptions(source: "t.csv"), chunk: 1 << 16), "t.csv:1:20001: record has more than 20000 fields")
+        XCTAssertEqual(error(million, CSVOptions(source: "t.csv", maxFields: 100), chunk: 1 << 16), "t.csv:1:101: record has more than 100 fields")
+        XCTAssertEqual(error(String(repeating: "a,", count: 10) + "a\n", CSVOptions(source: "t.csv", maxFields: 10)), "t.csv:1:11: record has more than 10 fields")
+        XCTAssertEqual(try parse(String(repeating: "a,", count: 9) + "a\n", CSVOptions(source: "t.csv", maxFields: 10)).first?.count, 10, "exactly the cap is fine")
     }
 }

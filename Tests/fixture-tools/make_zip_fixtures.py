@@ -763,6 +763,24 @@ def make_crafted_good():
          [entry_record("practices.csv", PRACTICES, 8), entry_record("empty.csv", EMPTY, 0)],
          note="EOCD carries a %d-byte archive comment" % len(comment))
 
+    # Bytes after the end record, and a comment length that runs past the end of the file:
+    # Python's zipfile and Go's archive/zip read both, taking the last end-record signature.
+    pair = [dict(name=b"practices.csv", data=PRACTICES), dict(name=b"empty.csv", data=EMPTY, method=0)]
+    trailer = b"\r\n<!-- served by cache-node-7 -->\r\n" + b"\x00" * 64
+    write("trailing_bytes.zip", build_zip(pair) + trailer)
+    good("trailing_bytes.zip", "crafted",
+         [entry_record("practices.csv", PRACTICES, 8), entry_record("empty.csv", EMPTY, 0)],
+         note="a valid archive followed by %d bytes after the EOCD (a proxy's footer, then zero "
+              "padding); Python zipfile reads it" % len(trailer))
+    comment = b"NHS Digital extract; ref EPRACCUR-2024-03".ljust(100, b".")
+    cut = 70
+    whole = build_zip(pair, comment=comment)
+    write("comment_overrun.zip", whole[:-cut])
+    good("comment_overrun.zip", "crafted",
+         [entry_record("practices.csv", PRACTICES, 8), entry_record("empty.csv", EMPTY, 0)],
+         note="the EOCD declares a %d-byte comment but the file ends %d bytes into it; Python "
+              "zipfile reads it (the comment comes back short)" % (len(comment), len(comment) - cut))
+
     inner = build_zip([dict(name=b"practices.csv", data=PRACTICES)])
     write("nested_zip.zip", build_zip([dict(name=b"inner.zip", data=inner, method=0)]))
     good("nested_zip.zip", "crafted", [entry_record("inner.zip", inner, 0)],
@@ -796,6 +814,12 @@ def make_bad():
         "same archive with only the 22-byte EOCD removed (central directory complete); "
         "unzip -t: 'End-of-central-directory signature not found'",
         detail={"original_size": len(src), "size": len(src) - 22})
+
+    write("truncated_in_eocd.zip", src[:-10])
+    bad("truncated_in_eocd.zip", "truncated", None,
+        "same archive cut 10 bytes before its end, inside the EOCD (its signature is there, the "
+        "record is not whole); Python zipfile: 'File is not a zip file'",
+        detail={"original_size": len(src), "size": len(src) - 10})
 
     big = (PRACTICES * 4)
     ents = [dict(name=b"practices.csv", data=PRACTICES), dict(name=b"practices_x4.csv", data=big)]

@@ -19,7 +19,7 @@ struct DigitalNHSSeries: EditionFinder {
         let page = try PublicationPages.editionPage(html: html, pageURL: edition.url)
         let (files, ignored) = source.sortFiles(page.files)
         guard !files.isEmpty else {
-            throw ExtractError(.discovery, path: edition.url, "none of the page's files (\(page.files.map(\.name).joined(separator: ", "))) is a \(source.id) file (no file family matches)")
+            throw ExtractError(.discovery, path: edition.url, "none of the page's files (\(ShortList.text(page.files.map(\.name)))) is a \(source.id) file (no file family matches)")
         }
         guard let published = page.published ?? edition.listedDate else {
             throw ExtractError(.discovery, path: edition.url, "the edition page shows no publication date")

@@ -41,7 +41,7 @@ struct DownloadPage: EditionFinder {
         let ofPeriod = periods.filter { $0.period == edition.period }.map(\.file)
         let (files, ignored) = source.sortFiles(ofPeriod)
         guard !files.isEmpty else {
-            throw ExtractError(.discovery, path: listing.url, "none of the \(edition.period.label) files (\(ofPeriod.map(\.name).joined(separator: ", "))) is a \(source.id) file (no file family matches)")
+            throw ExtractError(.discovery, path: listing.url, "none of the \(edition.period.label) files (\(ShortList.text(ofPeriod.map(\.name)))) is a \(source.id) file (no file family matches)")
         }
         // The page shows no per-edition date: the files' own (Last-Modified) date is used when
         // they are fetched; until then, the page's, else the period's first day.

@@ -52,7 +52,9 @@ public struct FetchResult: Sendable {
 /// cached validators; retries with exponential backoff and jitter on timeouts, resets, short
 /// reads, 5xx and 429 (honouring `Retry-After`), within a total time budget; resumes with
 /// `Range` + `If-Range`, restarting from zero when the server answers 200 or a wrong range.
-/// Only https, to allowed hosts (loopback mirrors excepted); redirects checked the same way.
+/// Only https, to allowed hosts; redirects checked the same way (or kept inside the mirror). A
+/// loopback address is reached only through an explicit mirror, never from a catalogue URL, a
+/// `--url`, a page link or a redirect.
 /// A transfer that failed and will be tried again.
 public struct RetryEvent: Sendable {
     public let url: String
@@ -101,7 +103,7 @@ public final class Downloader: @unchecked Sendable {
     public func fetch(_ url: String, expect: ContentExpectation = .any, conditional: Bool = true) throws -> FetchResult {
         guard let publisherURL = URL(string: url) else { throw ExtractError(.refused, path: url, "not a valid URL") }
         try checkAllowed(publisherURL, original: url)
-        let target = mirror?.map(publisherURL) ?? publisherURL
+        let target = try mirror?.map(publisherURL) ?? publisherURL
         if target.isFileURL {
             return try fetchLocal(target, publisherURL: url, expect: expect, conditional: conditional)
         }
@@ -170,11 +172,11 @@ public final class Downloader: @unchecked Sendable {
         }
     }
 
-    /// Refuses non-https URLs (loopback excepted) and hosts outside the allow-list.
+    /// Refuses non-https URLs and hosts outside the allow-list. Loopback gets no exception: a
+    /// local server is reached only as the configured mirror.
     func checkAllowed(_ url: URL, original: String) throws {
         let host = (url.host ?? "").lowercased()
-        if url.scheme == "http" && Mirror.isLoopback(host) { return }
-        guard url.scheme == "https" else {
+        guard url.scheme?.lowercased() == "https" else {
             throw ExtractError(.refused, path: original, "only https URLs are fetched (got \(url.scheme ?? "no scheme"))")
         }
         guard policy.allowedHosts.contains(host) else {
@@ -286,10 +288,10 @@ public final class Downloader: @unchecked Sendable {
         return state.transfer
     }
 
-    /// Whether a redirect target is acceptable (same rules as the first URL; mirrors allowed).
+    /// Whether a redirect target is acceptable: inside the mirror, else the first URL's rules.
     func redirectRefusal(to url: URL?) -> String? {
         guard let url else { return "redirect without a location" }
-        if let mirror, url.absoluteString.hasPrefix(mirror.base.absoluteString) { return nil }
+        if let mirror, mirror.contains(url) { return nil }
         do {
             try checkAllowed(url, original: url.absoluteString)
             return nil
@@ -458,7 +460,9 @@ final class TransferDelegate: NSObject, URLSessionDataDelegate, @unchecked Senda
 }
 
 /// A mirror of publisher hosts: `https://HOST/PATH` is fetched as `BASE/HOST/PATH` (an http(s)
-/// server or a `file://` directory); provenance still records the publisher's URL.
+/// server or a `file://` directory); provenance still records the publisher's URL. The mirror is
+/// the only way to fetch from a loopback address, and nothing fetched through it may leave its
+/// root: a URL or a page link is normalised and refused when it climbs out.
 public struct Mirror: Sendable {
     public let base: URL
 
@@ -471,20 +475,82 @@ public struct Mirror: Sendable {
 
     /// `https://HOST/PATH` → `BASE/HOST/PATH`; a query becomes one more path segment
     /// (`…/getReport?report=epraccur` → `BASE/HOST/…/getReport/report=epraccur`), so an API
-    /// endpoint's answers can be saved as files.
-    public func map(_ url: URL) -> URL {
-        let host = url.host ?? ""
-        var path = url.path
-        if let query = url.query, !query.isEmpty { path += "/" + query }
-        if url.absoluteString.range(of: "%") != nil, let encodedPath = URLComponents(url: url, resolvingAgainstBaseURL: false)?.percentEncodedPath {
-            path = base.isFileURL ? url.path : encodedPath
-            if let query = url.query, !query.isEmpty { path += "/" + query }
+    /// endpoint's answers can be saved as files. The path is percent-decoded and its `.` and `..`
+    /// segments resolved first (a server or the file system would resolve them after us); a path
+    /// that climbs above the host's root, or a segment holding an encoded `/`, `\` or NUL, is
+    /// refused (`ExtractError.refused`, naming the URL).
+    public func map(_ url: URL) throws -> URL {
+        let original = url.absoluteString
+        func refusal(_ why: String) -> ExtractError { ExtractError(.refused, path: original, "refused: \(why)") }
+        guard let host = url.host?.lowercased(), let hostSegment = Self.segment(host), hostSegment != ".", hostSegment != ".." else {
+            throw refusal("the host is not a plain name")
         }
-        let joined = base.absoluteString + "/" + host + path
-        return URL(string: joined) ?? base.appendingPathComponent(host + path)
+        var segments: [String] = []
+        let rawPath = URLComponents(url: url, resolvingAgainstBaseURL: true)?.percentEncodedPath ?? url.path
+        for raw in rawPath.split(separator: "/") {
+            guard let segment = Self.segment(String(raw)) else { throw refusal("the path holds an encoded '/', '\\' or NUL") }
+            switch segment {
+            case ".": continue
+            case "..":
+                guard !segments.isEmpty else { throw refusal("the path leaves the mirror's root ('..' above the host)") }
+                segments.removeLast()
+            default: segments.append(segment)
+            }
+        }
+        if let query = URLComponents(url: url, resolvingAgainstBaseURL: true)?.percentEncodedQuery, !query.isEmpty {
+            guard let segment = Self.segment(query), segment != ".", segment != ".." else {
+                throw refusal("the query cannot be a file name")
+            }
+            segments.append(segment)
+        }
+        let relative = [hostSegment] + segments
+        if base.isFileURL {
+            let root = URL(fileURLWithPath: base.path).standardizedFileURL.path
+            let target = URL(fileURLWithPath: root + "/" + relative.joined(separator: "/")).standardizedFileURL
+            // Belt and braces: the segments above cannot climb, but the check is what the promise is.
+            guard target.path.hasPrefix(root.hasSuffix("/") ? root : root + "/") else { throw refusal("the path leaves the mirror's root") }
+            return target
+        }
+        guard var components = URLComponents(url: base, resolvingAgainstBaseURL: true) else { throw refusal("the mirror is not a URL") }
+        var pathAllowed = CharacterSet.urlPathAllowed
+        pathAllowed.remove(charactersIn: "/;")
+        let encoded = relative.map { $0.addingPercentEncoding(withAllowedCharacters: pathAllowed) ?? $0 }
+        components.percentEncodedPath = components.percentEncodedPath + "/" + encoded.joined(separator: "/")
+        components.percentEncodedQuery = nil
+        components.fragment = nil
+        guard let target = components.url, contains(target) else { throw refusal("the path leaves the mirror's root") }
+        return target
     }
 
-    static func isLoopback(_ host: String) -> Bool {
-        host == "127.0.0.1" || host == "localhost" || host == "::1" || host == "[::1]"
+    /// Whether `url` is inside this (http) mirror: same scheme, host and port, and a path under
+    /// the base's path with no dot-segments or encoded separators. Redirects are followed only
+    /// within the mirror or to allowed hosts.
+    public func contains(_ url: URL) -> Bool {
+        guard !base.isFileURL, url.scheme?.lowercased() == base.scheme?.lowercased(),
+              url.host?.lowercased() == base.host?.lowercased(),
+              Self.port(of: url) == Self.port(of: base) else { return false }
+        func segments(_ url: URL) -> [String]? {
+            let raw = URLComponents(url: url, resolvingAgainstBaseURL: true)?.percentEncodedPath ?? url.path
+            var decoded: [String] = []
+            for part in raw.split(separator: "/") {
+                guard let segment = Self.segment(String(part)), segment != ".", segment != ".." else { return nil }
+                decoded.append(segment)
+            }
+            return decoded
+        }
+        guard let inside = segments(url), let root = segments(base) else { return false }
+        return inside.count > root.count && Array(inside.prefix(root.count)) == root
+    }
+
+    /// One percent-decoded path segment, or nil when it is malformed or would split into more
+    /// (an encoded `/` or `\`) or end a C string early (NUL).
+    private static func segment(_ raw: String) -> String? {
+        guard let decoded = raw.removingPercentEncoding, !decoded.isEmpty,
+              !decoded.contains("/"), !decoded.contains("\\"), !decoded.contains("\0") else { return nil }
+        return decoded
+    }
+
+    private static func port(of url: URL) -> Int? {
+        url.port ?? (url.scheme?.lowercased() == "https" ? 443 : url.scheme?.lowercased() == "http" ? 80 : nil)
     }
 }

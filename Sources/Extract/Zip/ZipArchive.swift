@@ -121,13 +121,17 @@ struct ZipDirectoryParser {
     }
 
     /// Finds the end-of-central-directory record: the last signature whose comment length
-    /// reaches exactly the end of the file; then follows a ZIP64 locator when present.
+    /// reaches exactly the end of the file; failing that, the last whole record that points at
+    /// its central directory (bytes after the record, or a comment length running past the end
+    /// of the file: Python's zipfile and Go's archive/zip read those, and so do we). Then follows
+    /// a ZIP64 locator when present. No whole record at all is truncation.
     private func findEndRecord(size: UInt64) throws -> EndRecord {
         let window = min(size, 22 + 65_535)
         let tailStart = size - window
         let tail = try file.bytes(at: tailStart, count: Int(window))
         var position = tail.count - 22
         var found: Int? = nil
+        var fallback: Int? = nil
         while position >= 0 {
             if tail[position] == 0x50, tail[position + 1] == 0x4B, tail[position + 2] == 5, tail[position + 3] == 6 {
                 let commentLength = Int(le16(tail, position + 20))
@@ -135,10 +139,13 @@ struct ZipDirectoryParser {
                     found = position
                     break
                 }
+                if fallback == nil, try pointsAtItsDirectory(tail, position, recordOffset: tailStart + UInt64(position)) {
+                    fallback = position
+                }
             }
             position -= 1
         }
-        guard let eocd = found else {
+        guard let eocd = found ?? fallback else {
             throw fail(.truncated, "truncated archive: no end-of-central-directory record")
         }
         let recordOffset = tailStart + UInt64(eocd)
@@ -176,6 +183,18 @@ struct ZipDirectoryParser {
             throw fail(.corrupt, "corrupt archive: ZIP64 values are signalled but the ZIP64 end record is missing")
         }
         return record
+    }
+
+    /// Whether an end record that does not end the file really is one, not four stray bytes
+    /// in trailing data: a ZIP64 locator sits right before it, or its central directory ends
+    /// exactly where it starts and begins with a central header (or is empty).
+    private func pointsAtItsDirectory(_ tail: [UInt8], _ position: Int, recordOffset: UInt64) throws -> Bool {
+        if recordOffset >= 20, le32(try file.bytes(at: recordOffset - 20, count: 4), 0) == 0x0706_4B50 { return true }
+        let directorySize = UInt64(le32(tail, position + 12)), directoryOffset = UInt64(le32(tail, position + 16))
+        guard directoryOffset + directorySize == recordOffset else { return false }
+        if directorySize == 0 { return true }
+        guard directorySize >= 46 else { return false }
+        return le32(try file.bytes(at: directoryOffset, count: 4), 0) == 0x0201_4B50
     }
 
     private struct CentralHeader {

@@ -45,7 +45,8 @@ public final class CSVTokenizer {
         self.options = options
         bufferCapacity = 4096
         buffer = .allocate(capacity: bufferCapacity)
-        endsCapacity = 64
+        // Never more slots than the cap allows: the cap is checked only when the slots run out.
+        endsCapacity = max(1, min(64, options.maxFields))
         ends = .allocate(capacity: endsCapacity)
         if case .exactly(let n) = options.fieldCount { expectedFields = n }
     }
@@ -307,11 +308,13 @@ public final class CSVTokenizer {
             if fieldCount >= options.maxFields {
                 throw error(.limit, column: fieldCount + 1, "record has more than \(options.maxFields) fields")
             }
-            let bigger = UnsafeMutablePointer<Int>.allocate(capacity: endsCapacity * 2)
+            // Grown up to the cap exactly, so the field past it is the one named.
+            let capacity = min(endsCapacity * 2, options.maxFields)
+            let bigger = UnsafeMutablePointer<Int>.allocate(capacity: capacity)
             bigger.update(from: ends, count: fieldCount)
             ends.deallocate()
             ends = bigger
-            endsCapacity *= 2
+            endsCapacity = capacity
         }
         ends[fieldCount] = bufferCount
         fieldCount += 1

@@ -39,8 +39,7 @@ struct DemoCommand {
             default: urls = [source.listing.entryURL]
             }
             return !urls.isEmpty && urls.allSatisfy { text in
-                guard let url = URL(string: text) else { return false }
-                let local = saved.map(url).path
+                guard let url = URL(string: text), let local = (try? saved.map(url))?.path else { return false }
                 var isDirectory: ObjCBool = false
                 guard FileManager.default.fileExists(atPath: local, isDirectory: &isDirectory) else { return false }
                 return !isDirectory.boolValue || FileManager.default.fileExists(atPath: local + "/index.html")

@@ -69,18 +69,24 @@ enum RevisionTable {
         out.line(["rev", "status", "dataset", "period", "published", "loaded_at", "rows", "+added", "~changed", "-removed", "=unchanged", "file"].joined(separator: "\t"))
         for r in records {
             out.line([String(r.revision), r.status, r.dataset, r.period, r.published, r.loadedAt, String(r.rows), String(r.added),
-                      String(r.changed), String(r.removed), String(r.unchanged), r.file].joined(separator: "\t"))
+                      String(r.changed), String(r.removed), String(r.unchanged), PrintableText.escaped(r.file)].joined(separator: "\t"))
         }
     }
 }
 
-/// `pipeline diff SOURCE PERIOD [--dataset D] [--from REV] [--to REV] [--json]`: row-level changes.
+/// `pipeline diff SOURCE PERIOD [--dataset D] [--from REV] [--to REV] [--all] [--json]`: row-level changes.
+///
+/// Text: one line per changed value (`dataset key column old new changed`), one line per added
+/// or removed row (column `*`, the row's values as `column=value; …`). A first edition has
+/// nothing to compare with: it is summarised (`first edition, N rows`) unless `--all` lists its
+/// rows. Keys join their parts with `/`; a `/` or `\` inside a part is escaped (`\/`, `\\`).
+/// JSON (`--json`): one object per changed value, keys as objects, first editions included.
 struct DiffCommand {
-    static let usage = "usage: pipeline diff SOURCE PERIOD [--dataset D] [--from REV] [--to REV] [--json]"
+    static let usage = "usage: pipeline diff SOURCE PERIOD [--dataset D] [--from REV] [--to REV] [--all] [--json]"
     let args: Arguments
 
     init(_ argv: [String]) throws {
-        args = try Arguments(argv, options: WarehouseSession.options.union(["dataset", "from", "to"]), flags: ["json"])
+        args = try Arguments(argv, options: WarehouseSession.options.union(["dataset", "from", "to"]), flags: ["json", "all"])
         guard args.positionals.count == 2 else { throw UsageError(Self.usage) }
     }
 
@@ -95,25 +101,68 @@ struct DiffCommand {
         }
         let from = try revision("from"), to = try revision("to")
         let session = try WarehouseSession(args: args, context: context, command: "diff", writes: false)
-        var lines = 0
-        if !args.flag("json") { out.line(["dataset", "key", "column", "old", "new", "change"].joined(separator: "\t")) }
+        let json = args.flag("json"), all = args.flag("all")
+        var printed = 0
+        var headerShown = false
+        func print(_ cells: [String]) {
+            if !headerShown { out.line(["dataset", "key", "column", "old", "new", "change"].joined(separator: "\t")); headerShown = true }
+            // The key (second cell) comes escaped from keyText.
+            out.line(cells.enumerated().map { $0.offset == 1 ? $0.element : Self.cell($0.element) }.joined(separator: "\t"))
+            printed += 1
+        }
+        // The value lines of one added or removed row arrive together: gathered into one line.
+        var row: [DiffLine] = []
+        func flushRow() {
+            guard let first = row.first else { return }
+            let values = row.map { "\($0.column)=\(($0.change == .added ? $0.new : $0.old) ?? "∅")" }.joined(separator: "; ")
+            print([first.dataset, Self.keyText(first.key), "*", first.change == .removed ? values : "∅",
+                   first.change == .added ? values : "∅", first.change.rawValue])
+            row.removeAll()
+        }
+        var firstEditions: [(dataset: String, revision: Int64, rows: Int)] = []
+        var lastFirstKey: [String]?
         try RevisionDiff.compute(session.warehouse, source: args.positionals[0], period: period, dataset: args.value("dataset"),
                                  from: from, to: to) { line in
-            lines += 1
-            if args.flag("json") {
+            if json {
                 out.line(line.json.text)
+                printed += 1
+                return
+            }
+            if line.fromRevision == nil && !all {
+                // A first edition: every row is "added"; counted, not listed.
+                if firstEditions.last?.dataset != line.dataset { firstEditions.append((line.dataset, line.toRevision, 0)); lastFirstKey = nil }
+                let key = line.key.map(\.1)
+                if key != lastFirstKey { firstEditions[firstEditions.count - 1].rows += 1; lastFirstKey = key }
+                return
+            }
+            if let first = row.first, first.dataset != line.dataset || first.key.map(\.1) != line.key.map(\.1) || first.change != line.change {
+                flushRow()
+            }
+            if line.change == .changed {
+                print([line.dataset, Self.keyText(line.key), line.column, line.old ?? "∅", line.new ?? "∅", line.change.rawValue])
             } else {
-                out.line([line.dataset, line.keyText, line.column, line.old ?? "∅", line.new ?? "∅", line.change.rawValue]
-                    .map(Self.cell).joined(separator: "\t"))
+                row.append(line)
             }
         }
-        if lines == 0 { context.log.info("diff.none", "no differences") }
+        flushRow()
+        for edition in firstEditions {
+            out.line("\(edition.dataset) \(args.positionals[1]): revision \(edition.revision) is the first edition, \(edition.rows) rows (nothing to compare with; --all lists them)")
+            printed += 1
+        }
+        if printed == 0 { context.log.info("diff.none", "no differences") }
     }
 
-    /// Tabs and line breaks shown escaped so one difference stays one line.
+    /// `A81001/MALE/45`: each part shown as `cell` shows it (a backslash doubled), then a `/`
+    /// inside a part escaped as `\/`, so the parts can be told apart.
+    static func keyText(_ key: [(String, String)]) -> String {
+        key.map { cell($0.1).replacingOccurrences(of: "/", with: "\\/") }.joined(separator: "/")
+    }
+
+    /// Tabs and line breaks shown escaped so one difference stays one line; other control
+    /// characters as `\xNN`, so a value cannot drive the terminal.
     static func cell(_ text: String) -> String {
-        text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\t", with: "\\t")
-            .replacingOccurrences(of: "\n", with: "\\n").replacingOccurrences(of: "\r", with: "\\r")
+        PrintableText.escaped(text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\t", with: "\\t")
+            .replacingOccurrences(of: "\n", with: "\\n").replacingOccurrences(of: "\r", with: "\\r"))
     }
 }
 

@@ -79,7 +79,7 @@ struct InspectCommand {
                     ("crc32", .string(crc)),
                 ]).text)
             } else {
-                out.line("\(entry.name)\t\(entry.methodName)\t\(entry.compressedSize)\t\(entry.uncompressedSize)\t\(crc)")
+                out.line("\(PrintableText.escaped(entry.name))\t\(entry.methodName)\t\(entry.compressedSize)\t\(entry.uncompressedSize)\t\(crc)")
             }
         }
     }

@@ -108,7 +108,7 @@ enum HTTPDate {
 enum Report {
     static func print(_ result: PublicationLoader.Result, dryRun: Bool, out: Output) {
         for file in result.files where file.skippedAsKnown {
-            out.line("\(file.file): unchanged (the same bytes were loaded before); nothing written")
+            out.line("\(PrintableText.escaped(file.file)): unchanged (the same bytes were loaded before); nothing written")
         }
         for scope in result.scopes {
             let counts = "\(scope.rows) rows: +\(scope.added) added, ~\(scope.changed) changed, -\(scope.removed) removed, =\(scope.unchanged) unchanged"

@@ -90,8 +90,10 @@ struct RunsCommand {
         for run in runs {
             let counts = run.counts.filter { $0.value != 0 }.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
             let outcome = run.outcome + (run.error.map { ": " + $0.prefix(200) } ?? "")
+            // Errors name archive entries, whose names may hold control characters (rows stored
+            // before they were escaped on the way in are escaped here).
             context.out.line([String(run.run), run.startedAt, run.finishedAt ?? "-", outcome, run.command, counts.isEmpty ? "-" : counts]
-                .map(DiffCommand.cell).joined(separator: "\t"))
+                .map(PrintableText.escaped).joined(separator: "\t"))
         }
     }
 }
@@ -124,7 +126,7 @@ struct StatusCommand {
         out.line("failing sources: " + (failing.isEmpty ? "none" : ""))
         for row in failing {
             let check = row.state.lastCheck!
-            out.line("  \(row.source.id): \(check.outcome) at \(check.checkedAt.utcText) (run \(check.run.map { String($0) } ?? "?")): \(check.error ?? "")")
+            out.line("  \(row.source.id): \(check.outcome) at \(check.checkedAt.utcText) (run \(check.run.map { String($0) } ?? "?")): \(PrintableText.escaped(check.error ?? ""))")
         }
         out.line("overdue sources: " + (overdue.isEmpty ? "none" : ""))
         for row in overdue {
