@@ -5,7 +5,7 @@ import FoundationXML
 
 /// What a streaming reader of one workbook part does with XML events. Methods may throw: the
 /// parse stops at once and the error reaches the caller of `XMLEventReader.read`.
-protocol XMLEventHandler: AnyObject {
+public protocol XMLEventHandler: AnyObject {
     func start(_ name: String, _ attributes: [String: String]) throws
     func end(_ name: String) throws
     func text(_ text: String) throws
@@ -15,7 +15,9 @@ protocol XMLEventHandler: AnyObject {
 
 /// Thrown by a handler that has read all it needs (e.g. a sheet's `<dimension>`): the parse
 /// ends there without error.
-struct XMLStopReading: Error {}
+public struct XMLStopReading: Error {
+    public init() {}
+}
 
 /// Drives Foundation's `XMLParser` over a `ByteSource` and turns its callbacks and failures
 /// into `XMLEventHandler` calls and one `TransformError`.
@@ -26,7 +28,7 @@ struct XMLStopReading: Error {}
 /// coming after an error. Any error callback therefore stops the parse and is reported,
 /// whatever `parse()` returns, and no event after it reaches the handler. An empty document
 /// raises no error at all, so a document whose root element never started is refused here.
-final class XMLEventReader: NSObject, XMLParserDelegate {
+public final class XMLEventReader: NSObject, XMLParserDelegate {
     private let handler: any XMLEventHandler
     private let localNames: Bool
     private var failure: (any Error)?
@@ -42,7 +44,7 @@ final class XMLEventReader: NSObject, XMLParserDelegate {
     /// Reads the whole part. `localNames` drops namespace prefixes from element names
     /// (`x:row` → `row`; OOXML writers differ in prefixes, OpenDocument's are fixed).
     /// Errors name `file`, `sheet` (when given) and the handler's position, and the `part`.
-    static func read(_ source: any ByteSource, part: String, file: String, sheet: String?,
+    public static func read(_ source: any ByteSource, part: String, file: String, sheet: String?,
                      localNames: Bool, handler: any XMLEventHandler) throws {
         let stream = XMLByteStream(source)
         let reader = XMLEventReader(handler: handler, localNames: localNames)
@@ -105,25 +107,25 @@ final class XMLEventReader: NSObject, XMLParserDelegate {
         }
     }
 
-    func parser(_ parser: XMLParser, didStartElement elementName: String, namespaceURI: String?,
+    public func parser(_ parser: XMLParser, didStartElement elementName: String, namespaceURI: String?,
                 qualifiedName qName: String?, attributes attributeDict: [String: String] = [:]) {
         stream?.rootStarted = true
         run(parser) { try handler.start(name(elementName), attributeDict) }
     }
 
-    func parser(_ parser: XMLParser, didEndElement elementName: String, namespaceURI: String?, qualifiedName qName: String?) {
+    public func parser(_ parser: XMLParser, didEndElement elementName: String, namespaceURI: String?, qualifiedName qName: String?) {
         run(parser) { try handler.end(name(elementName)) }
     }
 
-    func parser(_ parser: XMLParser, foundCharacters string: String) {
+    public func parser(_ parser: XMLParser, foundCharacters string: String) {
         run(parser) { try handler.text(string) }
     }
 
-    func parser(_ parser: XMLParser, foundCDATA CDATABlock: Data) {
+    public func parser(_ parser: XMLParser, foundCDATA CDATABlock: Data) {
         run(parser) { try handler.text(String(decoding: CDATABlock, as: UTF8.self)) }
     }
 
-    func parser(_ parser: XMLParser, parseErrorOccurred parseError: any Error) {
+    public func parser(_ parser: XMLParser, parseErrorOccurred parseError: any Error) {
         guard !stopped else { return }
         stopped = true
         xmlError = ((parseError as NSError).code, parser.lineNumber, parser.columnNumber, handler.position)
