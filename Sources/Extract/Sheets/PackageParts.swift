@@ -84,8 +84,6 @@ struct PackageParts {
 /// `<Types><Override PartName="/xl/workbook.xml" ContentType="…"/></Types>`.
 final class ContentTypesHandler: XMLEventHandler {
     var overrides: [String: String] = [:]
-    var position: (row: Int?, column: Int?) { (nil, nil) }
-
     func start(_ name: String, _ attributes: [String: String]) throws {
         if name == "Override", let part = attributes["PartName"], let type = attributes["ContentType"] {
             overrides[(part.hasPrefix("/") ? String(part.dropFirst()) : part).lowercased()] = type
@@ -99,8 +97,6 @@ final class ContentTypesHandler: XMLEventHandler {
 /// `<Relationships><Relationship Id="rId1" Type="…/worksheet" Target="worksheets/sheet1.xml"/></Relationships>`.
 final class RelationshipsHandler: XMLEventHandler {
     var relationships: [(id: String, type: String, target: String, external: Bool)] = []
-    var position: (row: Int?, column: Int?) { (nil, nil) }
-
     func start(_ name: String, _ attributes: [String: String]) throws {
         if name == "Relationship", let id = attributes["Id"], let type = attributes["Type"], let target = attributes["Target"] {
             relationships.append((id, type, target, attributes["TargetMode"] == "External"))

@@ -107,8 +107,6 @@ public final class XLSXWorkbook: Workbook {
 final class WorkbookPartHandler: XMLEventHandler {
     var sheets: [(name: String, state: String, relationship: String?)] = []
     var date1904 = false
-    var position: (row: Int?, column: Int?) { (nil, nil) }
-
     func start(_ name: String, _ attributes: [String: String]) throws {
         switch name {
         case "workbookPr":

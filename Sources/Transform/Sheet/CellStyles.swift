@@ -33,8 +33,6 @@ final class StylesHandler: XMLEventHandler {
     var formatIds: [Int] = []
     private var inCellFormats = false
 
-    var position: (row: Int?, column: Int?) { (nil, nil) }
-
     func start(_ name: String, _ attributes: [String: String]) throws {
         switch name {
         case "numFmt":

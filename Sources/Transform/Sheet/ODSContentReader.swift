@@ -98,6 +98,8 @@ final class ODSContentHandler: XMLEventHandler {
         return (rowNumber + 1, column + 1)
     }
 
+    var currentSheet: String? { context?.sheet }
+
     private func fail(_ code: TransformError.Code, _ reason: String) -> TransformError {
         TransformError(code, file: reader.file, sheet: tableName, row: rowNumber + 1, column: column + 1, reason)
     }

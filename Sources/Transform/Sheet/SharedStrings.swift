@@ -58,8 +58,6 @@ final class SharedStringsHandler: XMLEventHandler {
         self.limits = limits
     }
 
-    var position: (row: Int?, column: Int?) { (nil, nil) }
-
     func start(_ name: String, _ attributes: [String: String]) throws {
         switch name {
         case "si":

@@ -52,8 +52,6 @@ public final class XLSXSheetReader {
 /// Reads `<dimension>` and stops at `<sheetData>`.
 final class DimensionHandler: XMLEventHandler {
     var ref: String?
-    var position: (row: Int?, column: Int?) { (nil, nil) }
-
     func start(_ name: String, _ attributes: [String: String]) throws {
         if name == "dimension" {
             ref = attributes["ref"]

@@ -11,6 +11,13 @@ public protocol XMLEventHandler: AnyObject {
     func text(_ text: String) throws
     /// Where the handler is, for an error in the XML itself: a sheet row and 1-based column.
     var position: (row: Int?, column: Int?) { get }
+    /// The sheet the handler is in, when the part holds several (OpenDocument's content.xml).
+    var currentSheet: String? { get }
+}
+
+extension XMLEventHandler {
+    public var position: (row: Int?, column: Int?) { (nil, nil) }
+    public var currentSheet: String? { nil }
 }
 
 /// Thrown by a handler that has read all it needs (e.g. a sheet's `<dimension>`): the parse
@@ -31,14 +38,16 @@ public struct XMLStopReading: Error {
 public final class XMLEventReader: NSObject, XMLParserDelegate {
     private let handler: any XMLEventHandler
     private let localNames: Bool
+    private let sheet: String?
     private var failure: (any Error)?
-    private var xmlError: (code: Int, line: Int, column: Int, position: (row: Int?, column: Int?))?
+    private var xmlError: (code: Int, line: Int, column: Int, sheet: String?, position: (row: Int?, column: Int?))?
     private var stopped = false
     private weak var stream: XMLByteStream?
 
-    private init(handler: any XMLEventHandler, localNames: Bool) {
+    private init(handler: any XMLEventHandler, localNames: Bool, sheet: String?) {
         self.handler = handler
         self.localNames = localNames
+        self.sheet = sheet
     }
 
     /// Reads the whole part. `localNames` drops namespace prefixes from element names
@@ -47,7 +56,7 @@ public final class XMLEventReader: NSObject, XMLParserDelegate {
     public static func read(_ source: any ByteSource, part: String, file: String, sheet: String?,
                      localNames: Bool, handler: any XMLEventHandler) throws {
         let stream = XMLByteStream(source)
-        let reader = XMLEventReader(handler: handler, localNames: localNames)
+        let reader = XMLEventReader(handler: handler, localNames: localNames, sheet: sheet)
         reader.stream = stream
         let parser = XMLParser(stream: stream)
         parser.delegate = reader
@@ -59,14 +68,14 @@ public final class XMLEventReader: NSObject, XMLParserDelegate {
             if failure is XMLStopReading { return }
             throw failure
         }
-        func fail(_ reason: String, _ at: (row: Int?, column: Int?) = (nil, nil)) -> TransformError {
-            TransformError(.syntax, file: file, sheet: sheet, row: at.row, column: at.column, reason)
+        func fail(_ reason: String, _ at: (row: Int?, column: Int?) = (nil, nil), in inner: String? = nil) -> TransformError {
+            TransformError(.syntax, file: file, sheet: inner ?? sheet, row: at.row, column: at.column, reason)
         }
         if stream.sawDoctype {
             throw fail("\(part) has a document type declaration (<!DOCTYPE>), which no workbook part has: refused")
         }
         if let error = reader.xmlError {
-            throw fail("malformed XML in \(part) at line \(error.line), column \(error.column): \(describe(error.code))", error.position)
+            throw fail("malformed XML in \(part) at line \(error.line), column \(error.column): \(describe(error.code))", error.position, in: error.sheet)
         }
         if !stream.rootStarted {
             throw fail("\(part) is empty: no XML element in it")
@@ -128,7 +137,7 @@ public final class XMLEventReader: NSObject, XMLParserDelegate {
     public func parser(_ parser: XMLParser, parseErrorOccurred parseError: any Error) {
         guard !stopped else { return }
         stopped = true
-        xmlError = ((parseError as NSError).code, parser.lineNumber, parser.columnNumber, handler.position)
+        xmlError = ((parseError as NSError).code, parser.lineNumber, parser.columnNumber, handler.currentSheet, handler.currentSheet == nil && sheet == nil ? (nil, nil) : handler.position)
         parser.abortParsing()
     }
 }
