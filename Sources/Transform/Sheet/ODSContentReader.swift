@@ -32,6 +32,12 @@ public final class ODSContentReader {
         public let lastRow: Int
         /// The widest row's width.
         public let columns: Int
+
+        public init(name: String, lastRow: Int, columns: Int) {
+            self.name = name
+            self.lastRow = lastRow
+            self.columns = columns
+        }
     }
 
     /// Every sheet, in order, with its used extent (reads the whole part).

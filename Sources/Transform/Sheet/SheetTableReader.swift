@@ -53,8 +53,9 @@ public final class SheetTableReader {
     public func feed(_ record: CSVRecord, onHeader: (SheetHeader) throws -> Void,
                               onRow: (CSVRecord) throws -> Void) throws {
         if let header {
-            if let skip = search.skip, skip(record, header) { return }
-            try onRow(widened(record, to: header.names.count))
+            let row = widened(record, to: header.names.count)
+            if let skip = search.skip, skip(row, header) { return }
+            try onRow(row)
             return
         }
         if let candidate {

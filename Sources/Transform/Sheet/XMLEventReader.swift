@@ -74,7 +74,7 @@ public final class XMLEventReader: NSObject, XMLParserDelegate {
         if stream.sawDoctype {
             throw fail("\(part) has a document type declaration (<!DOCTYPE>), which no workbook part has: refused")
         }
-        if let error = reader.xmlError {
+        if let error = reader.xmlError, stream.rootStarted || ![4, 5].contains(error.code) {
             throw fail("malformed XML in \(part) at line \(error.line), column \(error.column): \(describe(error.code))", error.position, in: error.sheet)
         }
         if !stream.rootStarted {
