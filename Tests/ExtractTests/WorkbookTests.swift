@@ -87,6 +87,7 @@ final class WorkbookTests: XCTestCase {
                        [.init(name: "Values", state: "visible", dimension: "A1:B11"), .init(name: "Repeats", state: "visible", dimension: "A1:H8"),
                         .init(name: "Empty", state: "visible", dimension: nil)])
         XCTAssertNil(try Workbooks.open(ZipArchive(path: Fixtures.path("samples/ods/epcn_2022-04.zip"))))
+        XCTAssertNil(try Workbooks.open(ZipArchive(path: Fixtures.path("sheets/document.docx"))))
     }
 
     func testAWorkbookInsideAZipLeavesNoTemporaryFile() throws {
@@ -182,6 +183,17 @@ final class WorkbookTests: XCTestCase {
         XCTAssertEqual(mapped.count, 1318)
         XCTAssertEqual(mapped["U16464"], ["BARNSLEY PCN", "02P", "NHS BARNSLEY CCG", "2019-10-01", nil, "OAKS PARK PRIMARY CARE CENTRE",
                                           "THORNTON ROAD", nil, "BARNSLEY", nil, "S70 3NE"])
+    }
+
+    /// CQC's bulk files move their header down between editions: found by content in an .ods too.
+    func testAHeaderThatMovedIsFoundInAnOpenDocumentSheet() throws {
+        let workbook = try open("sheets/values.ods")
+        var header: SheetHeader?
+        var data: [[String]] = []
+        try workbook.forEachTableRow(sheet: "Repeats", search: .init(required: ["Location ID", "Location Inspection Directorate"]),
+                                     onHeader: { header = $0 }) { data.append([String($0.line)] + $0.strings) }
+        XCTAssertEqual(header, SheetHeader(row: 7, subRow: nil, names: ["Location ID", "Location Name", "Location Inspection Directorate"]))
+        XCTAssertEqual(data, [["8", "1-000000001", "The Surgery", "Primary Medical Services"]])
     }
 
     /// A mapper's refusal (`file:line:column`) comes out as the sheet's cell, and a header

@@ -49,6 +49,9 @@ final class InspectWorkbookEndToEndTests: XCTestCase {
         // The zip itself is not a workbook: its entries are listed as before.
         let zip = try Run.pipeline(["inspect", epcn])
         XCTAssertEqual(zip.lines.map { $0.split(separator: "\t").first.map(String.init) ?? "" }, ["ePCN.xlsx", "ePCN.xlsx Specification.pdf"])
+        let docx = try Run.pipeline(["inspect", Fixtures.path("sheets/document.docx")])
+        XCTAssertEqual(docx.status, 0, docx.stderr)
+        XCTAssertEqual(docx.lines.map { $0.split(separator: "\t").first.map(String.init) ?? "" }, ["[Content_Types].xml", "word/document.xml"])
     }
 
     func testRefusalsExit65WithOneLineNamingWorkbookSheetAndCell() throws {

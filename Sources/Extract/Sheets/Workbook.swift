@@ -62,14 +62,22 @@ public enum Workbooks {
     }
 
     /// What kind of workbook the zip is, from its parts (never its name): an OpenDocument
-    /// spreadsheet's `mimetype`, or an OOXML package's `[Content_Types].xml`; nil for other zips.
+    /// spreadsheet's `mimetype`, or an OOXML package whose `[Content_Types].xml` declares a
+    /// workbook part; nil for other zips (a .docx, a zip of CSVs).
     public static func format(of archive: ZipArchive) throws -> Format? {
-        if let mimetype = archive.entry(named: "mimetype"), mimetype.uncompressedSize < 256 {
-            var text: [UInt8] = []
-            try archive.reader(for: mimetype).forEachChunk(bufferSize: 256) { text += $0 }
-            if String(decoding: text, as: UTF8.self).hasPrefix("application/vnd.oasis.opendocument.spreadsheet") { return .ods }
+        func text(_ entry: ZipEntry) throws -> String {
+            var bytes: [UInt8] = []
+            try archive.reader(for: entry).forEachChunk(bufferSize: 64 * 1024) { bytes += $0 }
+            return String(decoding: bytes, as: UTF8.self)
         }
-        if archive.entry(named: "[Content_Types].xml") != nil { return .xlsx }
+        if let mimetype = archive.entry(named: "mimetype"), mimetype.uncompressedSize < 256,
+           try text(mimetype).hasPrefix("application/vnd.oasis.opendocument.spreadsheet") {
+            return .ods
+        }
+        if let types = archive.entry(named: "[Content_Types].xml"), types.uncompressedSize < 1 << 20 {
+            let declared = try text(types)
+            if XLSXWorkbook.workbookContentTypes.contains(where: declared.contains) { return .xlsx }
+        }
         return nil
     }
 
