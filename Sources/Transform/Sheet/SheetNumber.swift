@@ -5,6 +5,7 @@
 public enum SheetNumber {
     /// The plain decimal text of `text`, or nil when it is not a number.
     public static func canonical(_ text: [UInt8]) -> [UInt8]? {
+        if isPlain(text) { return text }
         var i = 0
         var negative = false
         if i < text.count, text[i] == UInt8(ascii: "-") || text[i] == UInt8(ascii: "+") {
@@ -63,6 +64,22 @@ public enum SheetNumber {
         out += whole
         if !decimals.isEmpty { out += [UInt8(ascii: ".")] + decimals }
         return out
+    }
+
+    /// The common case, checked without allocating: digits, at most one point with digits on
+    /// both sides, an optional leading minus sign.
+    private static func isPlain(_ text: [UInt8]) -> Bool {
+        var digitsBefore = 0, digitsAfter = 0, point = false
+        for (i, b) in text.enumerated() {
+            if isDigit(b) {
+                if point { digitsAfter += 1 } else { digitsBefore += 1 }
+            } else if b == UInt8(ascii: ".") && !point {
+                point = true
+            } else if !(b == UInt8(ascii: "-") && i == 0) {
+                return false
+            }
+        }
+        return digitsBefore > 0 && (!point || digitsAfter > 0)
     }
 
     @inline(__always) private static func isDigit(_ b: UInt8) -> Bool { b >= 48 && b <= 57 }

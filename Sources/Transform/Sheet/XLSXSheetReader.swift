@@ -203,7 +203,7 @@ final class WorksheetHandler: XMLEventHandler {
         func fail(_ reason: String) -> TransformError { context.error(.value, row: rowNumber, column: lastColumn, reason) }
         switch cellType {
         case "s":
-            guard let index = Int(String(decoding: value, as: UTF8.self)) else {
+            guard let index = Self.index(value) else {
                 throw fail("shared-string index \(TransformError.shown(String(decoding: value, as: UTF8.self))) is not a number")
             }
             guard let strings = reader.strings else {
@@ -223,8 +223,8 @@ final class WorksheetHandler: XMLEventHandler {
             row.set(column: lastColumn, text)
         case "b":
             switch value {
-            case [UInt8(ascii: "1")]: row.set(column: lastColumn, Array("TRUE".utf8))
-            case [UInt8(ascii: "0")]: row.set(column: lastColumn, Array("FALSE".utf8))
+            case [UInt8(ascii: "1")]: row.set(column: lastColumn, Self.trueText)
+            case [UInt8(ascii: "0")]: row.set(column: lastColumn, Self.falseText)
             default: throw fail("boolean \(TransformError.shown(String(decoding: value, as: UTF8.self))) is not 0 or 1")
             }
         case nil, "n":
@@ -250,6 +250,18 @@ final class WorksheetHandler: XMLEventHandler {
     }
 
     private var rowBytes = 0
+    private static let trueText = Array("TRUE".utf8), falseText = Array("FALSE".utf8)
+
+    /// A shared-string index from the cell's bytes, without making a String of them.
+    private static func index(_ bytes: [UInt8]) -> Int? {
+        guard !bytes.isEmpty, bytes.count <= 10 else { return nil }
+        var n = 0
+        for b in bytes {
+            guard b >= 48 && b <= 57 else { return nil }
+            n = n * 10 + Int(b - 48)
+        }
+        return n
+    }
 
     private func checkRow(adding count: Int) throws {
         rowBytes += count
