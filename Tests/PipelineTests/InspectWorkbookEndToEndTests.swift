@@ -64,7 +64,7 @@ final class InspectWorkbookEndToEndTests: XCTestCase {
             (["\(sheets)/broken.ods", "--sheet", "Data"], "\(sheets)/broken.ods:Data!A2: malformed XML in content.xml at line 2, column 547: the document ends early or has content after its end (libxml2 error 5)"),
             (["\(sheets)/doctype.xlsx"], "\(sheets)/doctype.xlsx:Data: xl/worksheets/sheet1.xml has a document type declaration (<!DOCTYPE>), which no workbook part has: refused"),
             ([epcn, "--entry", "ePCN.xlsx", "--sheet", "Nope"], "\(epcn):ePCN.xlsx:Nope: no such sheet (the workbook has 'PCNDetails', 'PCN Core Partner Details')"),
-            ([epcn, "--sheet", "PCNDetails"], "\(epcn): not a workbook (neither [Content_Types].xml nor an OpenDocument mimetype in the zip), so it has no sheets"),
+            ([epcn, "--sheet", "PCNDetails"], "\(epcn): not a workbook (no spreadsheet declared in a [Content_Types].xml or an OpenDocument mimetype), so it has no sheets"),
         ]
         for (arguments, message) in cases {
             let result = try Run.pipeline(["inspect"] + arguments)

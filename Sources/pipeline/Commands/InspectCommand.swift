@@ -61,7 +61,7 @@ struct InspectCommand {
             if let workbook = try Workbooks.open(archive) {
                 try inspectWorkbook(workbook, out: out)
             } else if sheet != nil {
-                throw ExtractError(.notFound, path: path, "not a workbook (neither [Content_Types].xml nor an OpenDocument mimetype in the zip), so it has no sheets")
+                throw ExtractError(.notFound, path: path, "not a workbook (no spreadsheet declared in a [Content_Types].xml or an OpenDocument mimetype), so it has no sheets")
             } else {
                 list(archive, out: out)
             }
@@ -78,7 +78,7 @@ struct InspectCommand {
         }
         if sheet != nil || Self.namesWorkbook(entryName) {
             guard let workbook = try Workbooks.open(entry: entry, of: archive) else {
-                throw ExtractError(.notFound, path: path, entry: entryName, "not a workbook (neither [Content_Types].xml nor an OpenDocument mimetype in it)")
+                throw ExtractError(.notFound, path: path, entry: entryName, "not a workbook (no spreadsheet declared in a [Content_Types].xml or an OpenDocument mimetype)")
             }
             try inspectWorkbook(workbook, out: out)
             return
