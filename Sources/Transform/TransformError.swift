@@ -3,8 +3,10 @@
 /// `description` is one stable line, `file:line:column: reason`, where `file` is the name the
 /// caller gave (for an archive entry, `archive.zip:entry.csv`), `line` is the line on which the
 /// offending record starts and `column` the 1-based field number. Either may be absent when the
-/// error concerns the whole file. Values quoted in the reason are escaped and cut short, so a
-/// hostile file cannot forge log lines.
+/// error concerns the whole file. In a workbook, `sheet` is set and the location reads
+/// `file.xlsx:Sheet!C14: reason` (`line` is the sheet row, `column` the 1-based column, shown as
+/// its letters). Values quoted in the reason are escaped and cut short, so a hostile file cannot
+/// forge log lines.
 public struct TransformError: Error, CustomStringConvertible, Sendable, Equatable {
     public enum Code: String, Sendable, Equatable {
         case syntax          // CSV structure: quotes, ragged records
@@ -16,6 +18,7 @@ public struct TransformError: Error, CustomStringConvertible, Sendable, Equatabl
         case duplicateKey    // the same natural key twice in one file
         case empty           // a file with no data rows
         case unsupported     // a file this source does not know how to read
+        case missing         // a workbook sheet or part that is not there
     }
 
     public let code: Code
@@ -23,17 +26,41 @@ public struct TransformError: Error, CustomStringConvertible, Sendable, Equatabl
     public let line: Int?
     public let column: Int?
     public let reason: String
+    /// The workbook sheet, when the file is a spreadsheet.
+    public let sheet: String?
 
     public init(_ code: Code, file: String, line: Int? = nil, column: Int? = nil, _ reason: String) {
+        self.init(code, file: file, sheet: nil, row: line, column: column, reason)
+    }
+
+    /// An error in a workbook sheet: `row` is the sheet row, `column` the 1-based column.
+    public init(_ code: Code, file: String, sheet: String?, row: Int? = nil, column: Int? = nil, _ reason: String) {
         self.code = code
         self.file = file
-        self.line = line
+        self.line = row
         self.column = column
         self.reason = reason
+        self.sheet = sheet
+    }
+
+    /// The same error placed in `sheet` (a mapper's line and column become a row and column
+    /// there); an error that already names a sheet is returned unchanged.
+    public func inSheet(_ sheet: String) -> TransformError {
+        self.sheet == nil ? TransformError(code, file: file, sheet: sheet, row: line, column: column, reason) : self
     }
 
     public var description: String {
         var s = file
+        if let sheet {
+            s += ":" + sheet
+            switch (line, column) {
+            case let (row?, column?): s += "!" + CellReference.columnName(column - 1) + String(row)
+            case let (row?, nil): s += "!row \(row)"
+            case let (nil, column?): s += "!column " + CellReference.columnName(column - 1)
+            case (nil, nil): break
+            }
+            return s + ": " + reason
+        }
         if let line { s += ":\(line)" }
         if let column { s += ":\(column)" }
         return s + ": " + reason
