@@ -1,5 +1,6 @@
 import Extract
 import Foundation
+import Publications
 import TestSupport
 import Transform
 import XCTest
@@ -168,12 +169,12 @@ final class WorkbookTests: XCTestCase {
                        C("Address Line 3"), C("Address Line 4"), C("Address Line 5"), C("Postcode")],
             dateFormats: [.compact])
         var mapper: LayoutMapper?
-        var row = MappedRow(spec: OdsSource.pcns)
+        var row = MappedRow(spec: Ods.pcns)
         var mapped: [String: [String?]] = [:]
         try workbook.forEachTableRow(sheet: "PCNDetails", search: .init(required: ["PCN Code", "Current Clinical Commissioning Group Code"]),
                                      onHeader: { header in
             XCTAssertEqual(header.row, 1)
-            mapper = try LayoutMapper(spec: OdsSource.pcns, layout: layout, header: header.names, source: workbook.displayName,
+            mapper = try LayoutMapper(spec: Ods.pcns, layout: layout, header: header.names, source: workbook.displayName,
                                       period: ReportingPeriod(kind: .month, start: CalendarDate(year: 2022, month: 4, day: 1)!))
         }) { record in
             try mapper!.map(record, into: &row) { row in
