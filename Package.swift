@@ -29,14 +29,17 @@ let package = Package(
         .target(name: "Extract", dependencies: ["Transform", "CZlib"], swiftSettings: swiftSettings),
         // The warehouse: migrations, revision-tracked loading, queries; the only module that sees libpq.
         .target(name: "Load", dependencies: ["Transform", "CLibPQ"], swiftSettings: swiftSettings),
-        // The `pipeline` command: argv, Config/, logging, wiring the stages together, exit status.
+        // The orchestration a program builds on: settings, the warehouse session and run log,
+        // refresh, backfill, load and demo, logging and progress; outcomes as statuses.
+        .target(name: "Operations", dependencies: ["Extract", "Transform", "Load"], swiftSettings: swiftSettings),
+        // The `pipeline` command: parses arguments, calls Operations, maps outcomes to exit codes.
         .executableTarget(
-            name: "pipeline", dependencies: ["Extract", "Transform", "Load", "Publications"], swiftSettings: swiftSettings),
+            name: "pipeline", dependencies: ["Extract", "Transform", "Load", "Publications", "Operations"], swiftSettings: swiftSettings),
 
         .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: swiftSettings),
         .testTarget(name: "TransformTests", dependencies: ["Transform", "Publications", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "ExtractTests", dependencies: ["Extract", "Transform", "Publications", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "LoadTests", dependencies: ["Load", "Transform", "Publications", "TestSupport"], swiftSettings: swiftSettings),
-        .testTarget(name: "PipelineTests", dependencies: ["pipeline", "Load", "Publications", "Transform", "TestSupport"], swiftSettings: swiftSettings),
+        .testTarget(name: "PipelineTests", dependencies: ["pipeline", "Operations", "Load", "Publications", "Transform", "TestSupport"], swiftSettings: swiftSettings),
     ]
 )

@@ -21,6 +21,16 @@ public final class Warehouse {
 
     // MARK: schema
 
+    /// Creates database `name` through the server's maintenance database when it is missing
+    /// (the embedded cluster's first start). `name` is code-given: `[a-z_]+` only.
+    public static func createDatabaseIfMissing(_ name: String, adminConninfo: String) throws {
+        precondition(name.allSatisfy { $0 == "_" || ("a"..."z").contains($0) }, "a plain database name")
+        let admin = try PGConnection(conninfo: adminConninfo, applicationName: "pipeline embedded")
+        if try admin.execute("SELECT 1 FROM pg_catalog.pg_database WHERE datname = $1", [name]).rowCount == 0 {
+            try admin.execute("CREATE DATABASE \(name)")
+        }
+    }
+
     /// Applies pending migrations, then what the source declarations generate (when it changed
     /// since it was last done), in one transaction serialised across processes. Returns what was
     /// applied. Refuses a database whose history differs from ours.

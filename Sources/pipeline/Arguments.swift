@@ -1,3 +1,5 @@
+import Operations
+
 /// A small argv parser: `--name value`, `--name=value`, boolean `--flag`, and positionals.
 /// Unknown options are usage errors (exit 64), so typos never silently change behaviour.
 struct Arguments {
@@ -44,6 +46,8 @@ struct Arguments {
     }
 
     func value(_ name: String) -> String? { values[name]?.last }
+    /// Every option given, by name (the last value when repeated), for settings flags.
+    var optionValues: [String: String] { values.compactMapValues(\.last) }
     func all(_ name: String) -> [String] { values[name] ?? [] }
     func flag(_ name: String) -> Bool { flags.contains(name) }
 
@@ -55,8 +59,4 @@ struct Arguments {
     }
 }
 
-/// A mistake in how the command was called; exit status 64.
-struct UsageError: Error, CustomStringConvertible {
-    let description: String
-    init(_ message: String) { description = message }
-}
+

@@ -1,7 +1,6 @@
-import Extract
-import Transform
+import Operations
 
-/// The one place errors become exit codes (sysexits.h numbers, which cron wrappers know).
+/// The one place outcomes become exit codes (sysexits.h numbers, which cron wrappers know).
 ///
 /// | code | meaning |
 /// |---|---|
@@ -28,31 +27,22 @@ enum ExitStatus: Int32 {
     case interrupted = 130
     case terminated = 143
 
-    /// Maps any error the commands throw onto its exit status.
-    static func of(_ error: any Error) -> ExitStatus {
-        switch error {
-        case is UsageError:
-            return .usage
-        case let error as ExtractError:
-            switch error.code {
-            case .transient: return .temporaryFailure
-            case .notPublished, .refused, .http, .discovery: return .unavailable
-            case .io: return .internalError
-            default: return .dataRefused
-            }
-        case is TransformError:
-            return .dataRefused
-        case is DeclarationError:
-            return .config
-        case let error as any ExitCoded:
-            return error.exitStatus
-        default:
-            return .internalError
+    init(_ status: RunStatus) {
+        switch status {
+        case .ok: self = .ok
+        case .attention: self = .attention
+        case .unavailable: self = .unavailable
+        case .temporaryFailure: self = .temporaryFailure
+        case .lockHeld: self = .cannotCreate
+        case .dataRefused: self = .dataRefused
+        case .usage: self = .usage
+        case .config: self = .config
+        case .internalError: self = .internalError
+        case .interrupted: self = .interrupted
+        case .terminated: self = .terminated
         }
     }
-}
 
-/// Errors from other modules that know their own exit status (mapped in `+ExitCoded` files).
-protocol ExitCoded: Error {
-    var exitStatus: ExitStatus { get }
+    /// The exit status for an error a command threw.
+    static func of(_ error: any Error) -> ExitStatus { ExitStatus(RunStatus.of(error)) }
 }

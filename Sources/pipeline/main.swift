@@ -4,12 +4,13 @@ import Glibc
 import Extract
 import Foundation
 import Load
+import Operations
 import Publications
 import Transform
 
 /// The `pipeline` command: dispatches to one subcommand and turns its outcome into an exit status.
 enum Program {
-    static let version = "0.2.0"
+    static var version: String { Operations.version }
 
     static let usage = """
         usage: pipeline COMMAND [ARGS] [--config FILE] [--log-format text|json] [--quiet]
@@ -35,13 +36,14 @@ enum Program {
         Fetching: --mirror URL|DIR, --cache-dir DIR. Lock: --wait-lock waits for another run.
         """
 
-    static func run(_ argv: [String]) -> ExitStatus {
+    /// Runs one command line against the given sources (a test may add a source of its own).
+    static func run(_ argv: [String], sources: [any SourceDeclaration] = Publications.all) -> ExitStatus {
         let out = Output.standard, err = Output.error
         defer { out.flush(); err.flush() }
-        let global: Context.GlobalOptions
+        let global: GlobalOptions
         let log: Log
         do {
-            global = try Context.GlobalOptions(argv)
+            global = try GlobalOptions(argv)
             // Versions and help need no settings (a broken config file must not hide them).
             switch global.rest.first {
             case "--version", "version":
@@ -74,12 +76,13 @@ enum Program {
         let registry: SourceRegistry
         do {
             // The declarations are checked before anything is fetched or written.
-            registry = try SourceRegistry(Publications.all)
+            registry = try SourceRegistry(sources)
         } catch {
             log.error("declarations.invalid", String(describing: error), [("exit_status", .int(Int(ExitStatus.config.rawValue)))])
             return .config
         }
-        let context = Context(out: global.quiet ? .discard : out, log: log, argv: argv, configFlag: global.config, now: now, registry: registry)
+        let context = Context(out: global.quiet ? .discard : out, log: log, argv: argv, configFlag: global.config, now: now, registry: registry,
+                              exitCode: { Int(ExitStatus($0).rawValue) })
         // After the failure line below, when there is one: `run.done` is a run's last line.
         defer { log.releaseHeld() }
         let rest = Array(global.rest.dropFirst())

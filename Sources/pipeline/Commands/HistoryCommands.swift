@@ -1,3 +1,4 @@
+import Operations
 import Foundation
 import Load
 import Transform
@@ -8,13 +9,13 @@ struct MigrateCommand {
     let args: Arguments
 
     init(_ argv: [String]) throws {
-        args = try Arguments(argv, options: WarehouseSession.options, flags: [])
+        args = try Arguments(argv, options: CommonOptions.warehouse, flags: [])
         guard args.positionals.isEmpty else { throw UsageError("usage: pipeline migrate [--database-url URL]") }
     }
 
     func run(context: Context) throws {
         let out = context.out
-        let session = try WarehouseSession(args: args, context: context, command: "migrate", writes: false)
+        let session = try WarehouseSession(context: context, command: "migrate", writes: false)
         let applied = session.migrationsApplied
         if applied.isEmpty {
             out.line("schema is up to date (version \(Migrations.all.last?.version ?? 0))")
@@ -39,7 +40,7 @@ struct RevisionsCommand {
     let args: Arguments
 
     init(_ argv: [String]) throws {
-        args = try Arguments(argv, options: WarehouseSession.options.union(["period", "dataset"]), flags: ["json"])
+        args = try Arguments(argv, options: CommonOptions.warehouse.union(["period", "dataset"]), flags: ["json"])
         guard args.positionals.count <= 1 else { throw UsageError(Self.usage) }
     }
 
@@ -49,28 +50,13 @@ struct RevisionsCommand {
         }
         let out = context.out
         let period = try args.value("period").map(PeriodArgument.firstDay)
-        let session = try WarehouseSession(args: args, context: context, command: "revisions", writes: false)
+        let session = try WarehouseSession(context: context, command: "revisions", writes: false)
         let records = try RevisionLog.list(session.warehouse, source: args.positionals.first, period: period, dataset: args.value("dataset"))
         if args.flag("json") {
             for record in records { out.line(record.json.text) }
             return
         }
         RevisionTable.print(records, out: out)
-    }
-}
-
-/// The revision log as a tab-separated table, one revision per line.
-enum RevisionTable {
-    static func print(_ records: [RevisionRecord], out: Output) {
-        if records.isEmpty {
-            out.line("no revisions")
-            return
-        }
-        out.line(["rev", "status", "dataset", "period", "published", "loaded_at", "rows", "+added", "~changed", "-removed", "=unchanged", "file"].joined(separator: "\t"))
-        for r in records {
-            out.line([String(r.revision), r.status, r.dataset, r.period, r.published, r.loadedAt, String(r.rows), String(r.added),
-                      String(r.changed), String(r.removed), String(r.unchanged), PrintableText.escaped(r.file)].joined(separator: "\t"))
-        }
     }
 }
 
@@ -86,7 +72,7 @@ struct DiffCommand {
     let args: Arguments
 
     init(_ argv: [String]) throws {
-        args = try Arguments(argv, options: WarehouseSession.options.union(["dataset", "from", "to"]), flags: ["json", "all"])
+        args = try Arguments(argv, options: CommonOptions.warehouse.union(["dataset", "from", "to"]), flags: ["json", "all"])
         guard args.positionals.count == 2 else { throw UsageError(Self.usage) }
     }
 
@@ -100,7 +86,7 @@ struct DiffCommand {
             return n
         }
         let from = try revision("from"), to = try revision("to")
-        let session = try WarehouseSession(args: args, context: context, command: "diff", writes: false)
+        let session = try WarehouseSession(context: context, command: "diff", writes: false)
         let json = args.flag("json"), all = args.flag("all")
         var printed = 0
         var headerShown = false
@@ -173,14 +159,14 @@ struct RollbackCommand {
     let revision: Int64
 
     init(_ argv: [String]) throws {
-        args = try Arguments(argv, options: WarehouseSession.options, flags: WarehouseSession.flags)
+        args = try Arguments(argv, options: CommonOptions.warehouse, flags: CommonOptions.warehouseFlags)
         guard args.positionals.count == 1, let n = Int64(args.positionals[0]) else { throw UsageError(Self.usage) }
         revision = n
     }
 
     func run(context: Context) throws {
         let out = context.out
-        let session = try WarehouseSession(args: args, context: context, command: "rollback", writes: true)
+        let session = try WarehouseSession(context: context, command: "rollback", writes: true, waitLock: args.flag("wait-lock"))
         try session.run {
             let outcome = try Rollback.rollback(session.warehouse, revision: revision, actor: Actor.description)
             if outcome.contentChanged {

@@ -1,3 +1,4 @@
+import Operations
 import Extract
 import Foundation
 import Load
@@ -9,13 +10,13 @@ struct SourcesCommand {
     let args: Arguments
 
     init(_ argv: [String]) throws {
-        args = try Arguments(argv, options: WarehouseSession.options, flags: ["json"])
+        args = try Arguments(argv, options: CommonOptions.warehouse, flags: ["json"])
         guard args.positionals.isEmpty else { throw UsageError("usage: pipeline sources [--json]") }
     }
 
     func run(context: Context) throws {
-        let settings = try context.settings(args)
-        let session = try WarehouseSession(args: args, context: context, command: "sources", writes: false, settings: settings)
+        let settings = try context.settings(flags: args.optionValues)
+        let session = try WarehouseSession(context: context, command: "sources", writes: false, settings: settings)
         let rows = try SourceStatus.all(session.warehouse, sources: context.sources([]), now: context.now)
         if args.flag("json") {
             for row in rows { context.out.line(row.json.text) }
@@ -33,50 +34,18 @@ struct SourcesCommand {
     }
 }
 
-/// One source's schedule and state, as `sources` and `status` show it.
-struct SourceStatus {
-    let source: any SourceDeclaration
-    let state: SourceState
-    let verdict: SourceSchedule.Verdict
-
-    var newest: ReportingPeriod? { state.newestPeriod.map { ReportingPeriod(kind: source.periodKind, start: $0) } }
-    /// The day the awaited edition was due by, when it is overdue.
-    var overdueSince: CalendarDate? { verdict.overdueSince.map(CalendarDate.utc) }
-
-    static func all(_ warehouse: Warehouse, sources: [any SourceDeclaration], now: Date) throws -> [SourceStatus] {
-        let states = try SourceStates.read(warehouse, sources: sources.map(\.id))
-        return sources.map { source in
-            let state = states[source.id]!
-            let verdict = SourceSchedule(cadence: source.cadence, periodKind: source.periodKind)
-                .evaluate(newest: state.newestPeriod, lastChecked: state.lastCheck?.checkedAt, now: now)
-            return SourceStatus(source: source, state: state, verdict: verdict)
-        }
-    }
-
-    var json: JSONText.Value {
-        .object([
-            ("source", .string(source.id)), ("name", .string(source.title)), ("cadence", .string(source.cadence.every)),
-            ("newest_period", .optional(newest?.label)), ("newest_revision", state.newestRevision.map { .int(Int($0)) } ?? .null),
-            ("last_check", .optional(state.lastCheck.map { $0.checkedAt.utcText })),
-            ("last_outcome", .optional(state.lastCheck?.outcome)), ("last_error", .optional(state.lastCheck?.error)),
-            ("due", .bool(verdict.due)), ("next_due", .string(verdict.nextDue.utcText)), ("reason", .string(verdict.reason)),
-            ("expected_period", .optional(verdict.expected?.label)), ("overdue", .bool(verdict.overdueSince != nil)),
-        ])
-    }
-}
-
 /// `pipeline runs [--limit N] [--json]`: one line per run, newest first.
 struct RunsCommand {
     let args: Arguments
 
     init(_ argv: [String]) throws {
-        args = try Arguments(argv, options: WarehouseSession.options.union(["limit"]), flags: ["json"])
+        args = try Arguments(argv, options: CommonOptions.warehouse.union(["limit"]), flags: ["json"])
         guard args.positionals.isEmpty else { throw UsageError("usage: pipeline runs [--limit N] [--json]") }
     }
 
     func run(context: Context) throws {
         let limit = try args.int("limit") ?? 20
-        let session = try WarehouseSession(args: args, context: context, command: "runs", writes: false)
+        let session = try WarehouseSession(context: context, command: "runs", writes: false)
         let runs = try RunLog.recent(session.warehouse, limit: limit)
         if args.flag("json") {
             for run in runs { context.out.line(run.json.text) }
@@ -104,14 +73,14 @@ struct StatusCommand {
     let args: Arguments
 
     init(_ argv: [String]) throws {
-        args = try Arguments(argv, options: WarehouseSession.options, flags: [])
+        args = try Arguments(argv, options: CommonOptions.warehouse, flags: [])
         guard args.positionals.isEmpty else { throw UsageError("usage: pipeline status") }
     }
 
     func run(context: Context) throws -> ExitStatus {
         let out = context.out
-        let settings = try context.settings(args)
-        let session = try WarehouseSession(args: args, context: context, command: "status", writes: false, settings: settings)
+        let settings = try context.settings(flags: args.optionValues)
+        let session = try WarehouseSession(context: context, command: "status", writes: false, settings: settings)
         let warehouse = session.warehouse
         out.line("warehouse: \(warehouse.connection.target) (schema version \(Migrations.all.last?.version ?? 0))")
         out.line("lock: " + (try warehouse.lockHolder().map { "held by \($0)" } ?? "free"))
@@ -141,12 +110,12 @@ struct ConfigCommand {
     let args: Arguments
 
     init(_ argv: [String]) throws {
-        args = try Arguments(argv, options: WarehouseSession.options.union(NetworkSetup.options), flags: [])
+        args = try Arguments(argv, options: CommonOptions.warehouse.union(CommonOptions.network), flags: [])
         guard args.positionals.isEmpty else { throw UsageError("usage: pipeline config") }
     }
 
     func run(context: Context) throws {
-        let settings = try context.settings(args)
+        let settings = try context.settings(flags: args.optionValues)
         context.out.line("project: \(settings.project?.path ?? "none found")")
         context.out.line("config file: \(settings.configFile?.path ?? "none (built-in defaults)")")
         for knob in Knob.all {
@@ -174,7 +143,7 @@ struct DatabaseCommand {
     init(_ argv: [String]) throws {
         let split = argv.firstIndex(of: "--")
         psqlArguments = split.map { Array(argv[($0 + 1)...]) } ?? []
-        args = try Arguments(Array(argv[..<(split ?? argv.endIndex)]), options: WarehouseSession.options, flags: [])
+        args = try Arguments(Array(argv[..<(split ?? argv.endIndex)]), options: CommonOptions.warehouse, flags: [])
         guard args.positionals.count == 1, ["start", "stop", "status", "url", "psql"].contains(args.positionals[0]) else {
             throw UsageError(Self.usage)
         }
@@ -182,7 +151,7 @@ struct DatabaseCommand {
     }
 
     func run(context: Context) throws -> ExitStatus {
-        let settings = try context.settings(args)
+        let settings = try context.settings(flags: args.optionValues)
         let target = try DatabaseTarget.resolve(settings)
         switch args.positionals[0] {
         case "url":
@@ -192,7 +161,7 @@ struct DatabaseCommand {
         case "psql":
             if case .embedded(let embedded) = target.kind { try embedded.ensureRunning { context.log.info("database.embedded", $0) } }
             context.out.flush()
-            return try target.openPsql(settings: settings, extra: psqlArguments)
+            return ExitStatus(try target.openPsql(settings: settings, extra: psqlArguments))
         default:
             break
         }

@@ -5,22 +5,19 @@ import Transform
 
 /// An open warehouse for one command: connected, migrated, and for commands that write,
 /// holding the run lock and recording the run in etl.runs from start to outcome.
-final class WarehouseSession {
-    let warehouse: Warehouse
-    let writes: Bool
-    let log: Log
+public final class WarehouseSession {
+    public let warehouse: Warehouse
+    public let writes: Bool
+    public let log: Log
     /// Migrations this session applied (usually none).
-    private(set) var migrationsApplied: [String] = []
+    public private(set) var migrationsApplied: [String] = []
     private let started = Date()
     private var finished = false
 
-    /// Options every warehouse command accepts.
-    static let options: Set<String> = ["database-url"]
-    static let flags: Set<String> = ["wait-lock"]
-
     /// `settings`: the command's own, when it has them (saves reading the config again).
-    init(args: Arguments, context: Context, command: String, writes: Bool, settings: Settings? = nil) throws {
-        let settings = try settings ?? context.settings(args)
+    /// `waitLock`: wait for another run's lock instead of refusing at once.
+    public init(context: Context, command: String, writes: Bool, waitLock: Bool = false, settings: Settings? = nil) throws {
+        let settings = try settings ?? context.settings()
         let target = try DatabaseTarget.resolve(settings)
         let conninfo: String?
         switch target.kind {
@@ -44,9 +41,9 @@ final class WarehouseSession {
         migrationsApplied = try warehouse.migrate()
         for name in migrationsApplied { context.log.info("migrate.applied", "", [("migration", .string(name))]) }
         guard writes else { return }
-        try warehouse.lock(wait: args.flag("wait-lock")) { context.log.info("lock.wait", $0) }
+        try warehouse.lock(wait: waitLock) { context.log.info("lock.wait", $0) }
         try warehouse.startRun(command: command, arguments: Self.redact(context.argv), versions: [
-            "tool": Program.version, "libpq": LibPQ.versionString, "zlib": Zlib.version,
+            "tool": Operations.version, "libpq": LibPQ.versionString, "zlib": Zlib.version,
         ])
         context.log.runID = warehouse.runID
         try warehouse.markAbandonedRuns()
@@ -54,7 +51,7 @@ final class WarehouseSession {
 
     /// Arguments as recorded in etl.runs: connection strings are never stored, and a URL's
     /// credentials (`https://user:secret@mirror/…`) are blanked.
-    static func redact(_ arguments: [String]) -> [String] {
+    public static func redact(_ arguments: [String]) -> [String] {
         var out: [String] = []
         var skipNext = false
         for arg in arguments {
@@ -67,7 +64,7 @@ final class WarehouseSession {
     }
 
     /// Records the outcome (once) and releases the lock.
-    func finish(outcome: String, error: (any Error)? = nil, counts: [String: Int] = [:]) {
+    public func finish(outcome: String, error: (any Error)? = nil, counts: [String: Int] = [:]) {
         guard !finished else { return }
         finished = true
         if writes {
@@ -86,9 +83,9 @@ final class WarehouseSession {
     }
 
     /// How a run (or one source's part of it) that threw is recorded.
-    static func outcome(of error: any Error) -> String {
+    public static func outcome(of error: any Error) -> String {
         if Signals.cancelled { return "cancelled" }
-        switch ExitStatus.of(error) {
+        switch RunStatus.of(error) {
         case .dataRefused: return "refused"
         case .interrupted, .terminated: return "cancelled"
         default: return "failed"
@@ -96,25 +93,12 @@ final class WarehouseSession {
     }
 
     /// Runs `body`; on error records the failure (refused for bad input, cancelled, failed) and rethrows.
-    func run<T>(_ body: () throws -> T) throws -> T {
+    public func run<T>(_ body: () throws -> T) throws -> T {
         do {
             return try body()
         } catch {
             finish(outcome: Self.outcome(of: error), error: error)
             throw error
-        }
-    }
-}
-
-extension LoadError: ExitCoded {
-    var exitStatus: ExitStatus {
-        switch code {
-        case .connection: return .temporaryFailure
-        case .lockHeld: return .cannotCreate
-        case .notFound, .refused: return .dataRefused
-        case .config, .migration: return .config
-        case .cancelled: return .terminated
-        case .sql: return isTransient ? .temporaryFailure : .internalError
         }
     }
 }

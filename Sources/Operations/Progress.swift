@@ -3,7 +3,7 @@ import Transform
 
 /// A one-line progress display on a terminal (stderr): rows, bytes and their rates. Silent
 /// when stderr is not a terminal, so cron mail and log files stay clean.
-final class Progress: @unchecked Sendable {
+public final class Progress: @unchecked Sendable {
     // @unchecked: updated from the command's thread only; the read-ahead thread never calls it.
     private let output: Output
     private let label: String
@@ -13,18 +13,18 @@ final class Progress: @unchecked Sendable {
     private var byteCount: Int64 = 0
     private var drawn = false
 
-    init?(label: String, output: Output = .error, force: Bool = false) {
+    public init?(label: String, output: Output = .error, force: Bool = false) {
         guard force || output.isTerminal else { return nil }
         self.output = output
         self.label = PrintableText.escaped(label)  // a publisher's file name
     }
 
-    func rows(_ n: Int) {
+    public func rows(_ n: Int) {
         rowCount = n
         draw()
     }
 
-    func bytes(_ n: Int64) {
+    public func bytes(_ n: Int64) {
         byteCount = n
         draw()
     }
@@ -43,14 +43,14 @@ final class Progress: @unchecked Sendable {
     }
 
     /// Clears the line.
-    func finish() {
+    public func finish() {
         if drawn {
             output.write("\r\u{1B}[2K")
             output.flush()
         }
     }
 
-    static func group(_ n: Int) -> String {
+    public static func group(_ n: Int) -> String {
         let digits = Array(String(n))
         var out = ""
         for (i, c) in digits.enumerated() {
@@ -60,7 +60,7 @@ final class Progress: @unchecked Sendable {
         return out
     }
 
-    static func megabytes(_ n: Int64) -> String {
+    public static func megabytes(_ n: Int64) -> String {
         String(format: "%.1f MB", Double(n) / 1_048_576)
     }
 }

@@ -4,23 +4,23 @@ import Foundation
 /// `database_url`, else libpq's own defaults when PG* variables name a server, else the project's
 /// embedded PostgreSQL. The connection string is handed to libpq and never printed; logs show
 /// `PGConnection.target` (user@host:port/db), which has no password.
-struct DatabaseTarget {
-    enum Kind {
+public struct DatabaseTarget {
+    public enum Kind {
         case conninfo(String)
         /// libpq reads PGHOST, PGDATABASE, PGSERVICE, ~/.pgpass… itself.
         case libpqDefaults
         case embedded(EmbeddedPostgres)
     }
 
-    let kind: Kind
+    public let kind: Kind
     /// Where it came from, for messages: "--database-url", "DATABASE_URL", "pipeline.json",
     /// "PG* variables", "embedded".
-    let origin: String
+    public let origin: String
 
     /// Variables that mean "a server is configured for libpq".
-    static let libpqVariables = ["PGHOST", "PGHOSTADDR", "PGDATABASE", "PGSERVICE", "PGPORT"]
+    public static let libpqVariables = ["PGHOST", "PGHOSTADDR", "PGDATABASE", "PGSERVICE", "PGPORT"]
 
-    static func resolve(_ settings: Settings, environment: [String: String] = ProcessInfo.processInfo.environment) throws -> DatabaseTarget {
+    public static func resolve(_ settings: Settings, environment: [String: String] = ProcessInfo.processInfo.environment) throws -> DatabaseTarget {
         let url = settings[.databaseURL]
         if let text = url.value, !text.isEmpty {
             // Both spellings: a log line could quote either.
@@ -38,7 +38,7 @@ struct DatabaseTarget {
     /// A connection string to paste into psql or a client: the configured one without its
     /// password (libpq finds it in ~/.pgpass or PGPASSWORD), the embedded cluster's socket, or
     /// the PG* variables that name the server.
-    var connectionString: String {
+    public var connectionString: String {
         switch kind {
         case .conninfo(let text): return Self.withoutPassword(text)
         case .embedded(let embedded): return embedded.conninfo
@@ -54,7 +54,7 @@ struct DatabaseTarget {
     /// Runs psql on the warehouse (interactive, or with `extra` arguments such as `-c SQL`) and
     /// exits with psql's status when it fails. A password in the configured string reaches psql as PGPASSWORD
     /// in its environment, never in its arguments.
-    func openPsql(settings: Settings, extra: [String]) throws -> ExitStatus {
+    public func openPsql(settings: Settings, extra: [String]) throws -> RunStatus {
         var psql = "psql"
         if case .embedded = kind, let bin = try? EmbeddedPostgres.findBinaries(settings) {
             psql = bin.appendingPathComponent("psql").path
@@ -74,19 +74,19 @@ struct DatabaseTarget {
     }
 
     /// `user:secret@` and `password=…` taken out.
-    static func withoutPassword(_ conninfo: String) -> String {
+    public static func withoutPassword(_ conninfo: String) -> String {
         redacted(conninfo).replacingOccurrences(of: ":***@", with: "@")
             .replacingOccurrences(of: #"[?&]password=\*\*\*"#, with: "", options: .regularExpression)
             .replacingOccurrences(of: #"\s*password=\*\*\*"#, with: "", options: .regularExpression)
     }
 
-    static func quoted(_ value: String) -> String {
+    public static func quoted(_ value: String) -> String {
         value.contains(where: { $0 == " " || $0 == "'" || $0 == "\\" }) || value.isEmpty
             ? "'" + value.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "'", with: "\\'") + "'" : value
     }
 
     /// The password a connection string carries, if any (to blank it from logs).
-    static func password(in conninfo: String, decoded: Bool = true) -> String? {
+    public static func password(in conninfo: String, decoded: Bool = true) -> String? {
         if let scheme = conninfo.range(of: "://") {
             let rest = conninfo[scheme.upperBound...]
             let authority = rest.prefix { $0 != "/" && $0 != "?" }
@@ -107,11 +107,11 @@ struct DatabaseTarget {
     }
 
     /// True when a connection string carries a password (`user:secret@` or `password=`).
-    static func carriesPassword(_ conninfo: String) -> Bool { password(in: conninfo) != nil }
+    public static func carriesPassword(_ conninfo: String) -> Bool { password(in: conninfo) != nil }
 
     /// The connection string with any password replaced by `***` (for the few places that
     /// must mention the string itself, such as this warning).
-    static func redacted(_ conninfo: String) -> String {
+    public static func redacted(_ conninfo: String) -> String {
         var text = conninfo
         if let scheme = text.range(of: "://") {
             let afterScheme = text[scheme.upperBound...]
@@ -126,7 +126,7 @@ struct DatabaseTarget {
 
     /// Overwrites the password inside our own argv, so `ps` and /proc/PID/cmdline stop showing
     /// it (as the mysql client does). The warning still tells the user to stop passing it there.
-    static func scrubPasswordFromArguments() {
+    public static func scrubPasswordFromArguments() {
         let argc = Int(CommandLine.argc)
         for i in 0..<argc {
             guard let arg = CommandLine.unsafeArgv[i] else { continue }

@@ -15,57 +15,57 @@ import Transform
 ///
 /// Values go in fields and are escaped, so no value can forge a line; every line passes
 /// through `Secrets.redact`, so a password that slipped into a message is still never written.
-final class Log: @unchecked Sendable {
+public final class Log: @unchecked Sendable {
     // @unchecked: used from the command's thread and the downloader's delegate queue; each
     // line is formatted and written under `lock`.
-    enum Format: String { case text, json }
+    public enum Format: String { case text, json }
 
-    let format: Format
+    public let format: Format
     private let output: Output
     private let lock = NSLock()
     private var _runID: Int64?
     private var _context: [(String, JSONText.Value)] = []
     private var _held: (event: String, fields: [(String, JSONText.Value)])?
 
-    init(format: Format, output: Output = .error) {
+    public init(format: Format, output: Output = .error) {
         self.format = format
         self.output = output
     }
 
     /// The run this command records (added to every JSON line once known).
-    var runID: Int64? {
+    public var runID: Int64? {
         get { lock.withLock { _runID } }
         set { lock.withLock { _runID = newValue } }
     }
 
     /// Runs `body` with `fields` (e.g. the source being worked on) added to every line.
-    func with<T>(_ fields: [(String, JSONText.Value)], _ body: () throws -> T) rethrows -> T {
+    public func with<T>(_ fields: [(String, JSONText.Value)], _ body: () throws -> T) rethrows -> T {
         let saved = lock.withLock { _context }
         lock.withLock { _context = saved + fields }
         defer { lock.withLock { _context = saved } }
         return try body()
     }
 
-    func info(_ event: String, _ message: String, _ fields: [(String, JSONText.Value)] = []) {
+    public func info(_ event: String, _ message: String, _ fields: [(String, JSONText.Value)] = []) {
         write("info", event, message, fields)
     }
 
-    func warning(_ event: String, _ message: String, _ fields: [(String, JSONText.Value)] = []) {
+    public func warning(_ event: String, _ message: String, _ fields: [(String, JSONText.Value)] = []) {
         write("warning", event, message, fields)
     }
 
-    func error(_ event: String, _ message: String, _ fields: [(String, JSONText.Value)] = []) {
+    public func error(_ event: String, _ message: String, _ fields: [(String, JSONText.Value)] = []) {
         write("error", event, message, fields)
     }
 
     /// Keeps a message-less info event (a failed run's `run.done`) until `releaseHeld`, which
     /// the program calls after it has logged the failure.
-    func holdUntilFailureLogged(_ event: String, _ fields: [(String, JSONText.Value)]) {
+    public func holdUntilFailureLogged(_ event: String, _ fields: [(String, JSONText.Value)]) {
         lock.withLock { _held = (event, _context + fields) }
     }
 
     /// Writes the held event, if any.
-    func releaseHeld() {
+    public func releaseHeld() {
         guard let held = lock.withLock({ defer { _held = nil }; return _held }) else { return }
         write("info", held.event, "", held.fields)
     }
@@ -101,7 +101,7 @@ final class Log: @unchecked Sendable {
         }
     }
 
-    static func timestamp() -> String {
+    public static func timestamp() -> String {
         let formatter = ISO8601DateFormatter()
         formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
         return formatter.string(from: Date())
@@ -109,16 +109,16 @@ final class Log: @unchecked Sendable {
 }
 
 /// Secrets this process knows (the database password), blanked from every log line.
-enum Secrets {
+public enum Secrets {
     nonisolated(unsafe) private static var known: [String] = []
     private static let lock = NSLock()
 
-    static func register(_ secret: String?) {
+    public static func register(_ secret: String?) {
         guard let secret, secret.count >= 3 else { return }  // a 1–2 character "secret" would blank ordinary text
         lock.withLock { if !known.contains(secret) { known.append(secret) } }
     }
 
-    static func redact(_ text: String) -> String {
+    public static func redact(_ text: String) -> String {
         let secrets = lock.withLock { known }
         var text = text
         for secret in secrets where text.contains(secret) {
@@ -130,14 +130,14 @@ enum Secrets {
 
 extension JSONText.Value {
     /// Seconds with millisecond precision, for `duration_s`.
-    static func seconds(since start: Date) -> JSONText.Value {
+    public static func seconds(since start: Date) -> JSONText.Value {
         .double((Date().timeIntervalSince(start) * 1000).rounded() / 1000)
     }
 }
 
 extension Date {
     /// `2026-11-21T18:40:00Z`.
-    var utcText: String {
+    public var utcText: String {
         let formatter = ISO8601DateFormatter()
         formatter.formatOptions = [.withInternetDateTime]
         return formatter.string(from: self)

@@ -10,22 +10,22 @@ import Glibc
 /// directory only its owner can enter, so `trust` authentication admits nobody else. Started on
 /// first use and left running for the next command (`pipeline db stop` stops it). PostgreSQL
 /// refuses to run as root, so under root it runs as the `postgres` user.
-struct EmbeddedPostgres {
-    static let user = "pipeline"
-    static let database = "warehouse"
+public struct EmbeddedPostgres {
+    public static let user = "pipeline"
+    public static let database = "warehouse"
     /// The socket file's name only: there is no TCP listener.
-    static let port = 5432
+    public static let port = 5432
 
     /// Where the cluster lives: `postgres.data_dir`, unless we are root and the `postgres` user
     /// cannot reach it (a checkout under /root), then a directory under /var/tmp named after it.
-    let dataDir: URL
+    public let dataDir: URL
     /// `postgres.data_dir` as configured (differs from `dataDir` only in the root fallback).
-    let configuredDataDir: URL
-    let binDir: URL
+    public let configuredDataDir: URL
+    public let binDir: URL
     /// The account the server runs as when we are root.
-    let serverUser: String?
+    public let serverUser: String?
 
-    init(settings: Settings) throws {
+    public init(settings: Settings) throws {
         guard let configured = settings.path(.postgresDataDir) else { throw ConfigError("postgres.data_dir is not set") }
         configuredDataDir = configured
         binDir = try Self.findBinaries(settings)
@@ -49,7 +49,7 @@ struct EmbeddedPostgres {
 
     /// True when `user` can search every directory down to `directory` (or its nearest
     /// existing ancestor), which the server needs to open its data directory.
-    static func reachable(_ directory: URL, by user: String) -> Bool {
+    public static func reachable(_ directory: URL, by user: String) -> Bool {
         var existing = directory
         while !FileManager.default.fileExists(atPath: existing.path) && existing.path != "/" { existing = existing.deletingLastPathComponent() }
         return (try? ChildProcess.run("/usr/bin/test", ["-x", existing.path], asUser: user)) == 0
@@ -57,24 +57,24 @@ struct EmbeddedPostgres {
 
     /// The socket directory: the data directory itself, unless its path is too long for a
     /// socket address (108 bytes), then a private directory under /tmp named after it.
-    var socketDir: URL {
+    public var socketDir: URL {
         if dataDir.path.utf8.count + 16 < 100 { return dataDir }
         let digest = Transform.SHA256.hex(Transform.SHA256.hash(Array(dataDir.path.utf8))).prefix(12)
         return URL(fileURLWithPath: "/tmp/nhs-pipeline-\(getuid())-\(digest)")
     }
 
-    var conninfo: String { conninfo(database: Self.database) }
+    public var conninfo: String { conninfo(database: Self.database) }
 
     /// A libpq connection string (the socket directory quoted: a checkout path may hold spaces).
-    func conninfo(database: String) -> String {
+    public func conninfo(database: String) -> String {
         let host = socketDir.path.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "'", with: "\\'")
         return "host='\(host)' port=\(Self.port) user=\(Self.user) dbname=\(database)"
     }
-    var logFile: URL { dataDir.appendingPathComponent("server.log") }
+    public var logFile: URL { dataDir.appendingPathComponent("server.log") }
 
-    var isInitialised: Bool { FileManager.default.fileExists(atPath: dataDir.appendingPathComponent("PG_VERSION").path) }
+    public var isInitialised: Bool { FileManager.default.fileExists(atPath: dataDir.appendingPathComponent("PG_VERSION").path) }
 
-    func isRunning() throws -> Bool {
+    public func isRunning() throws -> Bool {
         guard isInitialised else { return false }
         // pg_ctl status: 0 running, 3 not running, 4 no data directory.
         return try pgctl(["status", "-D", dataDir.path]) == 0
@@ -83,7 +83,7 @@ struct EmbeddedPostgres {
     /// Initialises (first time) and starts the cluster unless it runs, and makes sure the
     /// warehouse database exists. Serialised with a file lock, so two commands starting at once
     /// do not both run initdb.
-    func ensureRunning(note: (String) -> Void) throws {
+    public func ensureRunning(note: (String) -> Void) throws {
         let parent = dataDir.deletingLastPathComponent()
         try FileManager.default.createDirectory(at: parent, withIntermediateDirectories: true)
         try Self.checkOwned(parent, by: getuid(), privateMode: false)
@@ -111,7 +111,7 @@ struct EmbeddedPostgres {
         try createDatabaseIfMissing()
     }
 
-    func stop() throws -> Bool {
+    public func stop() throws -> Bool {
         guard try isRunning() else { return false }
         let status = try pgctl(["stop", "-D", dataDir.path, "-m", "fast", "-w", "-t", "60"])
         guard status == 0 else { throw ConfigError("pg_ctl stop failed (exit \(status)); see \(logFile.path)") }
@@ -191,11 +191,7 @@ struct EmbeddedPostgres {
     }
 
     private func createDatabaseIfMissing() throws {
-        let admin = try PGConnection(conninfo: conninfo(database: "postgres"), applicationName: "pipeline embedded")
-        let exists = try admin.execute("SELECT 1 FROM pg_database WHERE datname = $1", [Self.database])
-        if exists.rowCount == 0 {
-            try admin.execute("CREATE DATABASE warehouse")
-        }
+        try Warehouse.createDatabaseIfMissing(Self.database, adminConninfo: conninfo(database: "postgres"))
     }
 
     private func pgctl(_ arguments: [String], newSession: Bool = false) throws -> Int32 {
@@ -204,7 +200,7 @@ struct EmbeddedPostgres {
 
     /// `postgres.bin_dir`, else the newest /usr/lib/postgresql/N/bin, else the directory on
     /// PATH holding `initdb`.
-    static func findBinaries(_ settings: Settings) throws -> URL {
+    public static func findBinaries(_ settings: Settings) throws -> URL {
         if let dir = settings.path(.postgresBinDir) {
             guard FileManager.default.isExecutableFile(atPath: dir.appendingPathComponent("initdb").path) else {
                 throw ConfigError("\(dir.path) (postgres.bin_dir, from \(settings[.postgresBinDir].origin)) holds no initdb")

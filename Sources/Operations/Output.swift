@@ -6,25 +6,25 @@ import Darwin
 #endif
 
 /// Buffered writes to a file descriptor: data goes to stdout, logs and errors to stderr.
-final class Output: @unchecked Sendable {
+public final class Output: @unchecked Sendable {
     // @unchecked: each instance is used from one thread at a time (the command's).
-    static let standard = Output(fd: 1)
-    static let error = Output(fd: 2)
+    public static let standard = Output(fd: 1)
+    public static let error = Output(fd: 2)
     /// Swallows everything (`--quiet`).
-    static let discard = Output(fd: -1)
+    public static let discard = Output(fd: -1)
 
     private let fd: Int32
     private var buffer: [UInt8] = []
 
-    init(fd: Int32) {
+    public init(fd: Int32) {
         self.fd = fd
         buffer.reserveCapacity(64 * 1024)
     }
 
     /// True when the descriptor is a terminal (progress lines go only there).
-    var isTerminal: Bool { isatty(fd) == 1 }
+    public var isTerminal: Bool { isatty(fd) == 1 }
 
-    func write(_ text: String) {
+    public func write(_ text: String) {
         buffer.append(contentsOf: text.utf8)
         if buffer.count >= 64 * 1024 { flush() }
     }
@@ -32,13 +32,13 @@ final class Output: @unchecked Sendable {
     /// One line of text. Backstop for whatever a caller did not escape: no control character
     /// other than tab and line feed (tables, multi-line usage text) is written; the rest show
     /// as `\xNN`. (`write` is for the progress line's own escape sequences.)
-    func line(_ text: String) {
+    public func line(_ text: String) {
         write(Self.inert(text))
         buffer.append(10)
         if buffer.count >= 64 * 1024 { flush() }
     }
 
-    static func inert(_ text: String) -> String {
+    public static func inert(_ text: String) -> String {
         // 0xC2 leads U+0080–U+00BF in UTF-8 (the C1 controls among them): worth a closer look.
         guard text.utf8.contains(where: { ($0 < 0x20 && $0 != 0x09 && $0 != 0x0A) || $0 == 0x7F || $0 == 0xC2 }) else { return text }
         var out = ""
@@ -54,7 +54,7 @@ final class Output: @unchecked Sendable {
         return out + plain
     }
 
-    func write(bytes: UnsafeRawBufferPointer) {
+    public func write(bytes: UnsafeRawBufferPointer) {
         if buffer.count + bytes.count > 64 * 1024 { flush() }
         if bytes.count >= 64 * 1024 {
             writeAll(bytes)
@@ -63,7 +63,7 @@ final class Output: @unchecked Sendable {
         }
     }
 
-    func flush() {
+    public func flush() {
         guard !buffer.isEmpty else { return }
         buffer.withUnsafeBytes { writeAll($0) }
         buffer.removeAll(keepingCapacity: true)

@@ -7,85 +7,85 @@ import Foundation
 ///
 /// One table (`Knob.all`) lists every setting once: its config key, variable, flag and default,
 /// so a new setting is one line here and cannot be read three different ways.
-struct Knob: Sendable {
-    enum Kind: Sendable {
+public struct Knob: Sendable {
+    public enum Kind: Sendable {
         case text, path, integer, seconds, choice([String])
         /// A URL, or a directory path (resolved like `.path`).
         case location
     }
 
     /// Dotted config-file key: `download.idle_timeout_seconds`.
-    let key: String
-    let env: String?
-    let flag: String?
-    let kind: Kind
+    public let key: String
+    public let env: String?
+    public let flag: String?
+    public let kind: Kind
     /// The built-in default as text; nil when there is none or it is computed.
-    let defaultValue: String?
-    let help: String
+    public let defaultValue: String?
+    public let help: String
 
-    static let databaseURL = Knob(key: "database_url", env: "DATABASE_URL", flag: "database-url", kind: .text, defaultValue: nil,
+    public static let databaseURL = Knob(key: "database_url", env: "DATABASE_URL", flag: "database-url", kind: .text, defaultValue: nil,
                                   help: "libpq connection string or URL; unset: PG* variables if any, else the project's embedded PostgreSQL")
-    static let postgresDataDir = Knob(key: "postgres.data_dir", env: "PIPELINE_PG_DATA", flag: nil, kind: .path, defaultValue: ".pipeline/postgres",
+    public static let postgresDataDir = Knob(key: "postgres.data_dir", env: "PIPELINE_PG_DATA", flag: nil, kind: .path, defaultValue: ".pipeline/postgres",
                                       help: "data directory of the embedded PostgreSQL (created on first use)")
-    static let postgresBinDir = Knob(key: "postgres.bin_dir", env: "PIPELINE_PG_BIN", flag: nil, kind: .path, defaultValue: nil,
+    public static let postgresBinDir = Knob(key: "postgres.bin_dir", env: "PIPELINE_PG_BIN", flag: nil, kind: .path, defaultValue: nil,
                                      help: "PostgreSQL server binaries for the embedded cluster; unset: newest /usr/lib/postgresql/*/bin, else PATH")
-    static let cacheDir = Knob(key: "cache_dir", env: "PIPELINE_CACHE_DIR", flag: "cache-dir", kind: .path, defaultValue: nil,
+    public static let cacheDir = Knob(key: "cache_dir", env: "PIPELINE_CACHE_DIR", flag: "cache-dir", kind: .path, defaultValue: nil,
                                help: "download cache; unset: $XDG_CACHE_HOME/nhs-pipeline or ~/.cache/nhs-pipeline")
-    static let mirror = Knob(key: "mirror", env: "PIPELINE_MIRROR", flag: "mirror", kind: .location, defaultValue: nil,
+    public static let mirror = Knob(key: "mirror", env: "PIPELINE_MIRROR", flag: "mirror", kind: .location, defaultValue: nil,
                              help: "fetch https://HOST/PATH from BASE/HOST/PATH instead (an http URL or a directory)")
-    static let logFormat = Knob(key: "log_format", env: "PIPELINE_LOG_FORMAT", flag: "log-format", kind: .choice(["text", "json"]), defaultValue: "text",
+    public static let logFormat = Knob(key: "log_format", env: "PIPELINE_LOG_FORMAT", flag: "log-format", kind: .choice(["text", "json"]), defaultValue: "text",
                                 help: "log lines on stderr: text, or JSON Lines")
-    static let zipMaxEntryBytes = Knob(key: "limits.zip_max_entry_bytes", env: "PIPELINE_ZIP_MAX_ENTRY_BYTES", flag: nil, kind: .integer,
+    public static let zipMaxEntryBytes = Knob(key: "limits.zip_max_entry_bytes", env: "PIPELINE_ZIP_MAX_ENTRY_BYTES", flag: nil, kind: .integer,
                                        defaultValue: "17179869184", help: "largest size one zip entry may inflate to")
-    static let zipMaxRatio = Knob(key: "limits.zip_max_ratio", env: "PIPELINE_ZIP_MAX_RATIO", flag: nil, kind: .integer, defaultValue: "200",
+    public static let zipMaxRatio = Knob(key: "limits.zip_max_ratio", env: "PIPELINE_ZIP_MAX_RATIO", flag: nil, kind: .integer, defaultValue: "200",
                                   help: "largest inflated:compressed ratio (after the first MiB)")
-    static let zipMaxEntries = Knob(key: "limits.zip_max_entries", env: "PIPELINE_ZIP_MAX_ENTRIES", flag: nil, kind: .integer, defaultValue: "250000",
+    public static let zipMaxEntries = Knob(key: "limits.zip_max_entries", env: "PIPELINE_ZIP_MAX_ENTRIES", flag: nil, kind: .integer, defaultValue: "250000",
                                     help: "largest number of entries in one archive")
-    static let csvMaxFieldBytes = Knob(key: "limits.csv_max_field_bytes", env: "PIPELINE_CSV_MAX_FIELD_BYTES", flag: nil, kind: .integer,
+    public static let csvMaxFieldBytes = Knob(key: "limits.csv_max_field_bytes", env: "PIPELINE_CSV_MAX_FIELD_BYTES", flag: nil, kind: .integer,
                                        defaultValue: "1048576", help: "longest CSV field")
-    static let csvMaxFields = Knob(key: "limits.csv_max_fields", env: "PIPELINE_CSV_MAX_FIELDS", flag: nil, kind: .integer, defaultValue: "20000",
+    public static let csvMaxFields = Knob(key: "limits.csv_max_fields", env: "PIPELINE_CSV_MAX_FIELDS", flag: nil, kind: .integer, defaultValue: "20000",
                                    help: "most fields in one CSV record")
-    static let downloadIdleTimeout = Knob(key: "download.idle_timeout_seconds", env: "PIPELINE_DOWNLOAD_TIMEOUT", flag: "download-timeout",
+    public static let downloadIdleTimeout = Knob(key: "download.idle_timeout_seconds", env: "PIPELINE_DOWNLOAD_TIMEOUT", flag: "download-timeout",
                                           kind: .seconds, defaultValue: "30", help: "give up on a connection silent this long (then retry)")
-    static let downloadMaxSeconds = Knob(key: "download.max_seconds", env: "PIPELINE_MAX_DOWNLOAD_SECONDS", flag: "max-download-seconds",
+    public static let downloadMaxSeconds = Knob(key: "download.max_seconds", env: "PIPELINE_MAX_DOWNLOAD_SECONDS", flag: "max-download-seconds",
                                          kind: .seconds, defaultValue: "900", help: "longest one file may take, retries included")
-    static let downloadMaxAttempts = Knob(key: "download.max_attempts", env: "PIPELINE_DOWNLOAD_ATTEMPTS", flag: nil, kind: .integer,
+    public static let downloadMaxAttempts = Knob(key: "download.max_attempts", env: "PIPELINE_DOWNLOAD_ATTEMPTS", flag: nil, kind: .integer,
                                           defaultValue: "6", help: "attempts per file before giving up (exit 75)")
-    static let backoffBase = Knob(key: "download.backoff_base_seconds", env: "PIPELINE_BACKOFF_BASE", flag: nil, kind: .seconds,
+    public static let backoffBase = Knob(key: "download.backoff_base_seconds", env: "PIPELINE_BACKOFF_BASE", flag: nil, kind: .seconds,
                                   defaultValue: "1", help: "first retry delay; doubles per attempt, with jitter")
-    static let downloadMaxBytes = Knob(key: "download.max_bytes", env: "PIPELINE_MAX_DOWNLOAD_BYTES", flag: nil, kind: .integer,
+    public static let downloadMaxBytes = Knob(key: "download.max_bytes", env: "PIPELINE_MAX_DOWNLOAD_BYTES", flag: nil, kind: .integer,
                                        defaultValue: "8589934592", help: "largest file fetched")
 
-    static let all: [Knob] = [
+    public static let all: [Knob] = [
         databaseURL, postgresDataDir, postgresBinDir, cacheDir, mirror, logFormat,
         zipMaxEntryBytes, zipMaxRatio, zipMaxEntries, csvMaxFieldBytes, csvMaxFields,
         downloadIdleTimeout, downloadMaxSeconds, downloadMaxAttempts, backoffBase, downloadMaxBytes,
     ]
 }
 
-/// A configuration mistake (bad config file, bad variable); exit status 78.
-struct ConfigError: Error, CustomStringConvertible, ExitCoded {
-    let description: String
-    init(_ message: String) { description = message }
-    var exitStatus: ExitStatus { .config }
+/// A configuration mistake (bad config file, bad variable); status `config`.
+public struct ConfigError: Error, CustomStringConvertible, Sendable {
+    public let description: String
+    public init(_ message: String) { description = message }
 }
 
-struct Settings {
-    struct Resolved {
-        var value: String?
+public struct Settings {
+    public struct Resolved {
+        public var value: String?
         /// `--flag`, `ENV_VAR`, `Config/pipeline.json`, `default`.
-        var origin: String
+        public var origin: String
     }
 
-    /// The checkout or installation: the nearest directory holding `Config/sources.json`
+    /// The checkout or installation: the nearest directory holding `Config/pipeline.json`
     /// (the working directory, else above the binary). Nil when there is none.
-    let project: URL?
-    let configFile: URL?
+    public let project: URL?
+    public let configFile: URL?
     private var values: [String: Resolved] = [:]
 
-    /// Reads the config file and the environment; `args` supplies flags for the knobs the
+    /// Reads the config file and the environment; `flags` (option name → value, as given on the
+    /// command line) supplies flags for the knobs the
     /// command accepts. Throws `ConfigError` naming the key and where the bad value came from.
-    init(configFlag: String?, args: Arguments? = nil, environment: [String: String] = ProcessInfo.processInfo.environment) throws {
+    public init(configFlag: String?, flags: [String: String] = [:], environment: [String: String] = ProcessInfo.processInfo.environment) throws {
         let project = Self.findProject()
         self.project = project
         var configFile: URL?
@@ -115,7 +115,7 @@ struct Settings {
                 resolved = Resolved(value: text, origin: name)
                 base = cwd
             }
-            if let flag = knob.flag, let text = args?.value(flag) {
+            if let flag = knob.flag, let text = flags[flag] {
                 resolved = Resolved(value: text, origin: "--" + flag)
                 base = cwd
             }
@@ -141,19 +141,19 @@ struct Settings {
     }
 
     /// Sets a value in code (a command's own default, e.g. the demo's mirror).
-    mutating func override(_ knob: Knob, _ value: String, origin: String) {
+    public mutating func override(_ knob: Knob, _ value: String, origin: String) {
         values[knob.key] = Resolved(value: value, origin: origin)
     }
 
-    subscript(knob: Knob) -> Resolved { values[knob.key] ?? Resolved(value: nil, origin: "default") }
+    public subscript(knob: Knob) -> Resolved { values[knob.key] ?? Resolved(value: nil, origin: "default") }
 
-    func text(_ knob: Knob) -> String? { self[knob].value }
-    func int(_ knob: Knob) -> Int { Int(self[knob].value ?? "0") ?? 0 }
-    func seconds(_ knob: Knob) -> TimeInterval { TimeInterval(self[knob].value ?? "0") ?? 0 }
-    func path(_ knob: Knob) -> URL? { self[knob].value.map { URL(fileURLWithPath: $0) } }
+    public func text(_ knob: Knob) -> String? { self[knob].value }
+    public func int(_ knob: Knob) -> Int { Int(self[knob].value ?? "0") ?? 0 }
+    public func seconds(_ knob: Knob) -> TimeInterval { TimeInterval(self[knob].value ?? "0") ?? 0 }
+    public func path(_ knob: Knob) -> URL? { self[knob].value.map { URL(fileURLWithPath: $0) } }
 
     /// The download cache (`cache_dir`, else the XDG cache directory).
-    var cacheDirectory: URL {
+    public var cacheDirectory: URL {
         if let dir = path(.cacheDir) { return dir }
         let env = ProcessInfo.processInfo.environment
         if let xdg = env["XDG_CACHE_HOME"], !xdg.isEmpty { return URL(fileURLWithPath: xdg).appendingPathComponent("nhs-pipeline") }
@@ -178,7 +178,7 @@ struct Settings {
 
     /// The config file's values by dotted key, as text. Unknown keys are refused so a typo
     /// never silently falls back to a default.
-    static func readConfigFile(_ url: URL) throws -> [String: String] {
+    public static func readConfigFile(_ url: URL) throws -> [String: String] {
         let data: Data
         do { data = try Data(contentsOf: url) } catch { throw ConfigError("\(url.path): cannot read the config file") }
         let object: Any
@@ -212,7 +212,7 @@ struct Settings {
 
     /// The nearest directory holding `Config/pipeline.json`: the working directory, else the
     /// binary's directory or one above it (a checkout's `.build/release/pipeline`).
-    static func findProject() -> URL? {
+    public static func findProject() -> URL? {
         let marker = "Config/pipeline.json"
         let cwd = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
         if FileManager.default.fileExists(atPath: cwd.appendingPathComponent(marker).path) { return cwd }

@@ -1,0 +1,75 @@
+import Foundation
+import Load
+import Transform
+
+/// RFC 7231 dates (`Sun, 06 Nov 1994 08:49:37 GMT`).
+enum HTTPDate {
+    static func parse(_ text: String) -> Date? {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "GMT")
+        formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss zzz"
+        return formatter.date(from: text)
+    }
+}
+
+/// How a load's outcome is shown and recorded.
+enum Report {
+    static func print(_ result: PublicationLoader.Result, dryRun: Bool, out: Output) {
+        for file in result.files where file.skippedAsKnown {
+            out.line("\(PrintableText.escaped(file.file)): unchanged (the same bytes were loaded before); nothing written")
+        }
+        for scope in result.scopes {
+            let counts = "\(scope.rows) rows: +\(scope.added) added, ~\(scope.changed) changed, -\(scope.removed) removed, =\(scope.unchanged) unchanged"
+            let prefix = "\(scope.dataset) \(scope.period.label):"
+            switch (scope.status, dryRun) {
+            case (.current, false):
+                out.line("\(prefix) revision \(scope.revision ?? 0) is now current (\(counts))")
+            case (.current, true):
+                out.line("\(prefix) would become a new current revision (\(counts))")
+            case (.recorded, false):
+                out.line("\(prefix) revision \(scope.revision ?? 0) recorded, not current: published before the current edition (\(counts))")
+            case (.recorded, true):
+                out.line("\(prefix) would be recorded, not current: published before the current edition (\(counts))")
+            case (.unchanged, _):
+                out.line("\(prefix) unchanged (\(scope.rows) rows identical to the current revision); nothing written")
+            case (.knownFile, _):
+                out.line("\(prefix) unchanged (the same file was loaded before); nothing written")
+            }
+        }
+        if dryRun { out.line("dry run: nothing was written") }
+    }
+
+    /// One `load.done` line per scope (JSON only: the report on stdout says it for people).
+    static func log(_ result: PublicationLoader.Result, log: Log, started: Date) {
+        for scope in result.scopes {
+            log.info("load.done", "", [
+                ("stage", .string("load")), ("dataset", .string(scope.dataset)), ("period", .string(scope.period.label)),
+                ("status", .string(scope.status.rawValue)), ("revision", scope.revision.map { .int(Int($0)) } ?? .null),
+                ("rows", .int(scope.rows)), ("added", .int(scope.added)), ("changed", .int(scope.changed)),
+                ("removed", .int(scope.removed)), ("unchanged", .int(scope.unchanged)),
+            ])
+        }
+        log.info("load.summary", "", [
+            ("stage", .string("load")), ("rows_read", .int(result.rowsRead)), ("bytes", .int(Int(result.bytesRead))),
+            ("files_skipped", .int(result.files.filter(\.skippedAsKnown).count)), ("duration_s", .seconds(since: started)),
+            ("rows_per_s", .int(Int(Double(result.rowsRead) / max(Date().timeIntervalSince(started), 0.001)))),
+        ])
+    }
+
+    static func outcome(_ result: PublicationLoader.Result) -> String {
+        result.scopes.contains { $0.status == .current || $0.status == .recorded } ? "ok" : "nothing_new"
+    }
+
+    static func counts(_ result: PublicationLoader.Result) -> [String: Int] {
+        [
+            "revisions": result.scopes.filter { $0.status == .current || $0.status == .recorded }.count,
+            "rows_read": result.rowsRead,
+            "bytes_read": Int(result.bytesRead),
+            "added": result.scopes.reduce(0) { $0 + $1.added },
+            "changed": result.scopes.reduce(0) { $0 + $1.changed },
+            "removed": result.scopes.reduce(0) { $0 + $1.removed },
+            "files_skipped": result.files.filter(\.skippedAsKnown).count,
+        ]
+    }
+}
