@@ -6,5 +6,5 @@ enum CommonOptions {
     static let warehouse: Set<String> = ["database-url"]
     static let warehouseFlags: Set<String> = ["wait-lock"]
     /// Commands that fetch.
-    static var network: Set<String> { CommonOptions.network }
+    static var network: Set<String> { NetworkSetup.options }
 }

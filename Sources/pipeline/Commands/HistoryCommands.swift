@@ -15,7 +15,7 @@ struct MigrateCommand {
 
     func run(context: Context) throws {
         let out = context.out
-        let session = try WarehouseSession(context: context, command: "migrate", writes: false)
+        let session = try WarehouseSession(context: context, command: "migrate", writes: false, settings: context.settings(flags: args.optionValues))
         let applied = session.migrationsApplied
         if applied.isEmpty {
             out.line("schema is up to date (version \(Migrations.all.last?.version ?? 0))")
@@ -50,7 +50,7 @@ struct RevisionsCommand {
         }
         let out = context.out
         let period = try args.value("period").map(PeriodArgument.firstDay)
-        let session = try WarehouseSession(context: context, command: "revisions", writes: false)
+        let session = try WarehouseSession(context: context, command: "revisions", writes: false, settings: context.settings(flags: args.optionValues))
         let records = try RevisionLog.list(session.warehouse, source: args.positionals.first, period: period, dataset: args.value("dataset"))
         if args.flag("json") {
             for record in records { out.line(record.json.text) }
@@ -86,7 +86,7 @@ struct DiffCommand {
             return n
         }
         let from = try revision("from"), to = try revision("to")
-        let session = try WarehouseSession(context: context, command: "diff", writes: false)
+        let session = try WarehouseSession(context: context, command: "diff", writes: false, settings: context.settings(flags: args.optionValues))
         let json = args.flag("json"), all = args.flag("all")
         var printed = 0
         var headerShown = false
@@ -166,7 +166,7 @@ struct RollbackCommand {
 
     func run(context: Context) throws {
         let out = context.out
-        let session = try WarehouseSession(context: context, command: "rollback", writes: true, waitLock: args.flag("wait-lock"))
+        let session = try WarehouseSession(context: context, command: "rollback", writes: true, waitLock: args.flag("wait-lock"), settings: context.settings(flags: args.optionValues))
         try session.run {
             let outcome = try Rollback.rollback(session.warehouse, revision: revision, actor: Actor.description)
             if outcome.contentChanged {

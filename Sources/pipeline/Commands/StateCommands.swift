@@ -45,7 +45,7 @@ struct RunsCommand {
 
     func run(context: Context) throws {
         let limit = try args.int("limit") ?? 20
-        let session = try WarehouseSession(context: context, command: "runs", writes: false)
+        let session = try WarehouseSession(context: context, command: "runs", writes: false, settings: context.settings(flags: args.optionValues))
         let runs = try RunLog.recent(session.warehouse, limit: limit)
         if args.flag("json") {
             for run in runs { context.out.line(run.json.text) }
