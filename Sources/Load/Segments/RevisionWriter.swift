@@ -201,6 +201,13 @@ public final class RevisionWriter {
         scope.writtenSegments += 1
     }
 
+    /// True when a file with these bytes was loaded before for this source (asked between
+    /// segments: a COPY in progress is ended first, and the next segment starts another).
+    public func knowsFile(sha256: String) throws -> Bool {
+        try endCopy()
+        return try warehouse.hasFile(source: source, sha256: sha256)
+    }
+
     private func copyWriter(for table: SegmentTable) throws -> CopyWriter {
         if let copy, copy.table == table.spec.table { return copy.writer }
         try endCopy()
