@@ -126,8 +126,9 @@ public final class RevisionWriter {
         /// Rows of written segments whose organisation had no current segment.
         var addedRows = 0
         /// Organisations whose written segment replaces a current one with the same keys in the
-        /// same order (every replaced one, for datasets without dimensions).
+        /// same order (every replaced one, for datasets without dimensions), and their rows.
         var aligned: [String] = []
+        var alignedRows = 0
         /// Organisations whose new segment has different keys (or key order) than the current one.
         var misaligned: [String] = []
 
@@ -189,6 +190,7 @@ public final class RevisionWriter {
                 scope.misaligned.append(segment.org)
             } else {
                 scope.aligned.append(segment.org)
+                scope.alignedRows += segment.rowCount
             }
         } else {
             scope.addedRows += segment.rowCount
@@ -349,10 +351,10 @@ public final class RevisionWriter {
             }
             let counts = try connection.execute(table.countChanges(withMisaligned: !scope.misaligned.isEmpty),
                                                 pairs(scope.aligned) + (scope.misaligned.isEmpty ? [] : pairs(scope.misaligned)))
-            changed += counts.int(0, 0)! + counts.int(0, 3)!
-            unchanged += counts.int(0, 1)! + counts.int(0, 5)!
-            added += counts.int(0, 2)!
-            removed += counts.int(0, 4)!
+            changed += counts.int(0, 0)! + counts.int(0, 2)!
+            unchanged += scope.alignedRows - counts.int(0, 0)! + counts.int(0, 4)!
+            added += counts.int(0, 1)!
+            removed += counts.int(0, 3)!
         }
 
         let contributing = scope.inputs.sorted()
@@ -424,6 +426,7 @@ public final class RevisionWriter {
         let rows: Int
         let addedRows: Int
         let aligned: [String]
+        let alignedRows: Int
         let misaligned: [String]
     }
 
@@ -436,7 +439,8 @@ public final class RevisionWriter {
         var states: [ScopeKey: Snapshot] = [:]
         for (key, scope) in scopes {
             states[key] = Snapshot(seen: scope.seen, inputs: scope.inputs, unchangedRows: scope.unchangedRows, writtenSegments: scope.writtenSegments,
-                                   rows: scope.rows, addedRows: scope.addedRows, aligned: scope.aligned, misaligned: scope.misaligned)
+                                   rows: scope.rows, addedRows: scope.addedRows, aligned: scope.aligned, alignedRows: scope.alignedRows,
+                                   misaligned: scope.misaligned)
         }
         return Checkpoint(savepoint: name, scopeOrder: scopeOrder, states: states)
     }
@@ -469,6 +473,7 @@ public final class RevisionWriter {
             scope.rows = state.rows
             scope.addedRows = state.addedRows
             scope.aligned = state.aligned
+            scope.alignedRows = state.alignedRows
             scope.misaligned = state.misaligned
         }
     }

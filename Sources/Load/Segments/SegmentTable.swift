@@ -89,19 +89,22 @@ struct SegmentTable {
     // MARK: counting what a new edition changes
 
     /// Pairs of segments (`n` written, `o` the current one it replaces) given by their row
-    /// addresses in `new` and `old` (tid[] parameters, element by element). A lookup fenced by
-    /// LIMIT cannot be flattened into a join: the only plan is a TID fetch per pair.
-    private func pairs(new: String, old: String) -> String {
-        """
-        unnest(\(new), \(old)) AS w(n, o)
-        CROSS JOIN LATERAL (SELECT * FROM \(name) x WHERE x.ctid = w.n LIMIT 1) AS n
-        CROSS JOIN LATERAL (SELECT * FROM \(name) x WHERE x.ctid = w.o LIMIT 1) AS o
-        """
+    /// addresses in `new` and `old` (tid[] parameters, element by element), with `columns`.
+    /// A lookup fenced by LIMIT cannot be flattened into a join: the only plan is a TID fetch
+    /// per pair.
+    private func pairs(new: String, old: String, columns: [String]) -> String {
+        let list = columns.map { "x.\($0)" }.joined(separator: ", ")
+        return """
+            unnest(\(new), \(old)) AS w(n, o)
+            CROSS JOIN LATERAL (SELECT \(list) FROM \(name) x WHERE x.ctid = w.n LIMIT 1) AS n
+            CROSS JOIN LATERAL (SELECT \(list) FROM \(name) x WHERE x.ctid = w.o LIMIT 1) AS o
+            """
     }
 
-    /// Rows changed and unchanged, then rows added, changed, removed and unchanged, among
-    /// written segments that replace a current one. Pairs whose keys are the same and in the
-    /// same order ($1 new, $2 old: tid[]) compare position by position; pairs whose keys moved
+    /// Rows changed among aligned pairs, then rows added, changed, removed and unchanged among
+    /// misaligned ones, for written segments that replace a current one. Pairs whose keys are
+    /// the same and in the same order ($1 new, $2 old: tid[]) compare position by position (the
+    /// client knows their row count, so unchanged rows are the rest); pairs whose keys moved
     /// ($3 new, $4 old, only `withMisaligned`) are joined on their keys. Organisations new to
     /// the scope, and those the edition dropped, are counted by the client. Only for datasets
     /// with dimensions (a flat segment is one row: a written pair is one changed row).
@@ -110,11 +113,11 @@ struct SegmentTable {
             ? "false"
             : "(\(attributeColumns.map { "o.\($0)" }.joined(separator: ", "))) IS DISTINCT FROM (\(attributeColumns.map { "n.\($0)" }.joined(separator: ", ")))"
         let values = measureColumns + rawColumns
-        let oldValues = values.map { "o.\($0)" }.joined(separator: ", ")
-        let newValues = values.map { "n.\($0)" }.joined(separator: ", ")
-        // Aligned pairs (same keys, same order) compare row by row: set-returning functions in
-        // the select list run in lockstep (ProjectSet), much cheaper than a LATERAL scan per pair.
-        let zipped = values.indices.map { "unnest(o.\(values[$0])) AS a\($0), unnest(n.\(values[$0])) AS b\($0)" }.joined(separator: ", ")
+        // Aligned pairs: set-returning functions in the select list run in lockstep
+        // (ProjectSet), much cheaper than a LATERAL scan per pair. Their arguments are columns
+        // of a fenced subquery, so nothing but the unnesting runs once per row.
+        let perPair = values.indices.map { "o.\(values[$0]) AS o\($0), n.\(values[$0]) AS n\($0)" }.joined(separator: ", ")
+        let zipped = values.indices.map { "unnest(o\($0)) AS a\($0), unnest(n\($0)) AS b\($0)" }.joined(separator: ", ")
         let valuesDiffer = values.indices.map { "a\($0) IS DISTINCT FROM b\($0)" }.joined(separator: " OR ")
         let d = dimensionColumns.indices.map { "d\($0)" }
         let v = values.indices.map { "v\($0)" }
@@ -122,11 +125,13 @@ struct SegmentTable {
         let xyDiffer = values.indices.map { "x.v\($0) IS DISTINCT FROM y.v\($0)" }.joined(separator: " OR ")
         let newDims = dimensionColumns.map { "n.\($0)" }.joined(separator: ", ")
         let oldDims = dimensionColumns.map { "o.\($0)" }.joined(separator: ", ")
+        let newValues = values.map { "n.\($0)" }.joined(separator: ", ")
+        let oldValues = values.map { "o.\($0)" }.joined(separator: ", ")
         let misaligned = withMisaligned ? """
             (
                 SELECT coalesce(sum(c.added), 0) AS added, coalesce(sum(c.changed), 0) AS changed,
                        coalesce(sum(c.removed), 0) AS removed, coalesce(sum(c.unchanged), 0) AS unchanged
-                FROM \(pairs(new: "$3::tid[]", old: "$4::tid[]"))
+                FROM \(pairs(new: "$3::tid[]", old: "$4::tid[]", columns: attributeColumns + dimensionColumns + values))
                 CROSS JOIN LATERAL (
                     SELECT count(*) FILTER (WHERE y.k IS NULL) AS added,
                            count(*) FILTER (WHERE x.k AND y.k AND (\(attributesDiffer) OR \(xyDiffer))) AS changed,
@@ -138,12 +143,14 @@ struct SegmentTable {
             ) AS misaligned
             """ : "(SELECT 0 AS added, 0 AS changed, 0 AS removed, 0 AS unchanged) AS misaligned"
         return """
-            SELECT aligned.changed, aligned.unchanged, misaligned.added, misaligned.changed, misaligned.removed, misaligned.unchanged
+            SELECT aligned.changed, misaligned.added, misaligned.changed, misaligned.removed, misaligned.unchanged
             FROM (
-                SELECT count(*) FILTER (WHERE attributes_differ OR \(valuesDiffer)) AS changed,
-                       count(*) FILTER (WHERE NOT (attributes_differ OR \(valuesDiffer))) AS unchanged
-                FROM (SELECT \(attributesDiffer) AS attributes_differ, \(zipped)
-                      FROM \(pairs(new: "$1::tid[]", old: "$2::tid[]"))) AS rows
+                SELECT count(*) AS changed
+                FROM (SELECT attributes_differ, \(zipped)
+                      FROM (SELECT \(attributesDiffer) AS attributes_differ, \(perPair)
+                            FROM \(pairs(new: "$1::tid[]", old: "$2::tid[]", columns: attributeColumns + values)) OFFSET 0) AS pair
+                     ) AS rows
+                WHERE attributes_differ OR \(valuesDiffer)
             ) AS aligned, \(misaligned)
             """
     }
