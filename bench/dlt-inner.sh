@@ -5,7 +5,8 @@ OUT="$1" VENV="$2"
 . "$(dirname "$0")/lib.sh"
 name=gp-reg-pat-prac-sing-age-male.csv
 d="$OUT/load_$ROWS"
-# dlt connects through psycopg2 to the same Unix socket.
+# dlt connects through psycopg2 to the same Unix socket (with work_mem for its scd2 SQL: see
+# bench/dlt_load.py).
 server="$ETL_TEST_PG_SOCKET_DIR $ETL_TEST_PG_PORT etl etl_test"
 columns="publication text, extract_date text, org_type text, sub_icb text, ons text, org text, postcode text, sex text, age text, patients text"
 declare -A t=() m=()

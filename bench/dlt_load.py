@@ -9,6 +9,7 @@ MODE is `scd2` (merge, scd2 strategy: rows versioned, missing ones retired) or `
 """
 import os
 import sys
+import urllib.parse
 
 # scd2 needs `_dlt_id` on every row, which the Arrow normalizer adds only when asked.
 os.environ["NORMALIZE__PARQUET_NORMALIZER__ADD_DLT_ID"] = "true"
@@ -23,8 +24,13 @@ def main():
     # The throwaway cluster listens on a Unix socket only (its directory is the host) and
     # trusts its local users; dlt insists on a password field, which the server ignores.
     # dlt builds a libpq URL from its credentials; libpq takes the socket directory from the
-    # URL's `host` query parameter.
-    credentials = "postgresql://%s:unused@localhost:%s/%s?host=%s" % (user, port, database, host)
+    # URL's `host` query parameter. dlt's scd2 step retires rows with `row_hash NOT IN (SELECT
+    # row_hash FROM staging)`, which PostgreSQL runs as a hashed subplan only when the hash fits
+    # in work_mem: at the default 4 MB a 1.2 M-row republication ran for over 15 minutes (the
+    # staging table rescanned per row). dlt's sessions get room for it (dlt adds the URL's
+    # `options` to its own).
+    credentials = "postgresql://%s:unused@localhost:%s/%s?host=%s&options=%s" % (
+        user, port, database, host, urllib.parse.quote("-c work_mem=256MB"))
 
     def batches():
         # Every column as text, as the file has it (dlt infers nothing it could get wrong).
