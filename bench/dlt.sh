@@ -4,7 +4,7 @@
 # CSV as bench/load.sh, in scd2 and in merge mode: a first load into an empty database, the
 # file with 1 % of values changed, and that file again; beside `psql \copy` of the same CSV and
 # `pipeline load` of the same files, same run, same throwaway cluster (fsync on). dlt's sessions
-# get work_mem=256MB (its scd2 SQL needs it; see bench/dlt-inner.sh); the pipeline runs with the
+# get work_mem=256MB (its scd2 SQL needs it; see bench/dlt_load.py); the pipeline runs with the
 # server's defaults. Skipped, with a message, when PyPI cannot be reached.
 #   bench/dlt.sh [OUTDIR]        ROWS=1200000 REPS=1 DLT_VERSION=1.31.0
 set -euo pipefail
