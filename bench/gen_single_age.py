@@ -3,16 +3,16 @@
 with ROWS data rows, and optionally a copy with PCT percent of the counts changed.
 
 One row per practice and age (0..94, 95+, ALL = 97 rows a practice), ICB-era header, ISO
-EXTRACT_DATE, deterministic values.
-usage: gen_single_age.py ROWS OUT.csv [--changed PCT OUT2.csv]
+EXTRACT_DATE (--date, default 2025-10-01), deterministic values (each date its own).
+usage: gen_single_age.py ROWS OUT.csv [--changed PCT OUT2.csv] [--date YYYY-MM-DD]
 """
 import random, sys
 
 HEADER = "PUBLICATION,EXTRACT_DATE,ORG_TYPE,SUB_ICB_LOCATION_CODE,ONS_SUB_ICB_LOCATION_CODE,ORG_CODE,POSTCODE,SEX,AGE,NUMBER_OF_PATIENTS"
 AGES = [str(a) for a in range(95)] + ["95+", "ALL"]
 
-def rows(n):
-    rnd = random.Random(20251001)
+def rows(n, date):
+    rnd = random.Random(int(date.replace("-", "")))
     i = p = 0
     while i < n:
         code = "%s%05d" % ("ABCDEFGHJKLMNPY"[p % 15], 10000 + p)
@@ -22,7 +22,7 @@ def rows(n):
         for age in AGES:
             if i >= n:
                 return
-            yield [ "GP_PRAC_PAT_LIST", "2025-10-01", "GP", sub, ons, code, postcode, "MALE", age, str(rnd.randint(0, 400)) ]
+            yield [ "GP_PRAC_PAT_LIST", date, "GP", sub, ons, code, postcode, "MALE", age, str(rnd.randint(0, 400)) ]
             i += 1
         p += 1
 
@@ -31,10 +31,11 @@ def main():
     changed = None
     if "--changed" in sys.argv:
         k = sys.argv.index("--changed"); changed = (float(sys.argv[k + 1]), sys.argv[k + 2])
+    date = sys.argv[sys.argv.index("--date") + 1] if "--date" in sys.argv else "2025-10-01"
     pick = random.Random(7)
     with open(out, "w") as f, (open(changed[1], "w") if changed else open("/dev/null", "w")) as g:
         f.write(HEADER + "\n"); g.write(HEADER + "\n")
-        for r in rows(n):
+        for r in rows(n, date):
             line = ",".join(r) + "\n"
             f.write(line)
             if changed:

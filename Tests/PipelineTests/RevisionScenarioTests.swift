@@ -55,7 +55,7 @@ final class RevisionScenarioTests: XCTestCase {
         let copy = try h.scratch.copy(october, as: "elsewhere/gp-reg-pat-prac-all.csv")
         let copied = try h.pipeline("load", "list-sizes", copy)
         XCTAssertEqual(copied.status, 0, copied.stderr)
-        XCTAssertEqual(copied.stdout, "list-sizes-all 2025-10: unchanged (the same file was loaded before); nothing written\n")
+        XCTAssertEqual(copied.stdout, "\(copy): unchanged (the same bytes were loaded before); nothing written\n")
         XCTAssertEqual(try h.database.psql("SELECT count(*), max(xmin::text::bigint) FROM data.list_sizes"), before, "no row written")
         XCTAssertEqual(try h.revisions().count, 1)
         XCTAssertEqual(try h.database.value("SELECT count(*) FROM etl.files"), "1")

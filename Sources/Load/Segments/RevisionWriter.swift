@@ -123,6 +123,12 @@ public final class RevisionWriter {
         var unchangedRows = 0
         var writtenSegments = 0
         var rows = 0
+        /// Rows of written segments whose organisation had no current segment.
+        var addedRows = 0
+        /// Organisations whose written segment replaces a current one with the same keys in the
+        /// same order (every replaced one, for datasets without dimensions), and their rows.
+        var aligned: [String] = []
+        var alignedRows = 0
         /// Organisations whose new segment has different keys (or key order) than the current one.
         var misaligned: [String] = []
 
@@ -150,6 +156,7 @@ public final class RevisionWriter {
         self.source = source
         self.options = options
         try connection.execute("BEGIN")
+        try connection.execute("SET LOCAL enable_seqscan = off")
     }
 
     deinit { if open { abort() } }
@@ -181,7 +188,12 @@ public final class RevisionWriter {
             }
             if !segment.spec.dimensions.isEmpty && current.dimensionsHash != Hash128(segment.dimensionsHash) {
                 scope.misaligned.append(segment.org)
+            } else {
+                scope.aligned.append(segment.org)
+                scope.alignedRows += segment.rowCount
             }
+        } else {
+            scope.addedRows += segment.rowCount
         }
         let table = SegmentTable(segment.spec)
         let writer = try copyWriter(for: table)
@@ -189,6 +201,13 @@ public final class RevisionWriter {
                         validTo: scope.becomesCurrent ? nil : 0, revision: scope.revision,
                         detached: scope.becomesCurrent ? nil : scope.revision, to: writer)
         scope.writtenSegments += 1
+    }
+
+    /// True when a file with these bytes was loaded before for this source (asked between
+    /// segments: a COPY in progress is ended first, and the next segment starts another).
+    public func knowsFile(sha256: String) throws -> Bool {
+        try endCopy()
+        return try warehouse.hasFile(source: source, sha256: sha256)
     }
 
     private func copyWriter(for table: SegmentTable) throws -> CopyWriter {
@@ -226,7 +245,7 @@ public final class RevisionWriter {
         for i in 0..<hashes.rowCount {
             current[hashes.string(i, 0)!] = CurrentSegment(
                 hash: hashes.withBytes(i, 1) { Hash128(hex: $0) }, rows: Int32(hashes.int(i, 2)!),
-                dimensionsHash: hashes.withBytes(i, 3) { Hash128(hex: $0) })
+                dimensionsHash: hashes.withBytes(i, 3) { Hash128(hex: $0) }, address: hashes.withBytes(i, 4) { RowAddress(text: $0) })
         }
         let state = ScopeState(
             spec: spec, period: key.period, scopeID: scopeID, currentStep: row.int(0, 1)!,
@@ -243,7 +262,6 @@ public final class RevisionWriter {
     /// scopes fed only by files already recorded for this source are left alone.
     public func finish(files: [Int: InputFile]) throws -> [ScopeOutcome] {
         try endCopy()
-        try refreshStatistics()
         var fileIDs: [Int: Int64] = [:]
         var alreadyKnown = Set<Int>()
         var idBySHA: [String: (Int64, Bool)] = [:]
@@ -301,46 +319,59 @@ public final class RevisionWriter {
             source: spec.source, dataset: spec.id, period: scope.period, status: .unchanged, revision: nil,
             rows: scope.rows, added: 0, changed: 0, removed: 0, unchanged: scope.rows)
         let scopeID = String(scope.scopeID), revision = String(scope.revision)
+        let writtenAt = String(scope.becomesCurrent ? scope.step : 0)
         let removedOrgs = scope.current.keys.filter { scope.seen[$0] == nil }.sorted()
         // The same bytes were loaded before (found out only after reading them). `--force`
         // re-reads them to compare with what is current; an edition that would only be recorded
         // (not current) was recorded when those bytes were first loaded.
         if scope.inputs.isSubset(of: alreadyKnown) && (!options.force || !scope.becomesCurrent) {
-            if scope.writtenSegments > 0 { try connection.execute(table.deleteWritten, [scopeID, revision]) }
+            if scope.writtenSegments > 0 {
+                try connection.execute(table.deleteWritten(detached: !scope.becomesCurrent), [scopeID, revision, writtenAt])
+            }
             outcome.status = .knownFile
             return outcome
         }
         if scope.writtenSegments == 0 && removedOrgs.isEmpty { return outcome }
 
-        var added = 0, changed = 0, removed = 0, unchanged = scope.unchangedRows
-        if scope.currentRevision == nil {
-            added = scope.rows - scope.unchangedRows
-        } else if scope.writtenSegments > 0 {
+        // Organisations new to the scope and those dropped are counted here; replaced
+        // segments, row by row, in SQL.
+        var added = scope.addedRows, changed = 0, unchanged = scope.unchangedRows
+        var removed = removedOrgs.reduce(0) { $0 + Int(scope.current[$1]?.rows ?? 0) }
+        if table.flat {
+            changed = scope.aligned.count
+        } else if !scope.aligned.isEmpty || !scope.misaligned.isEmpty {
+            // Each replaced segment is paired with the one written for its organisation by row
+            // address: the current one's the client kept, the written one's read once here.
+            let written = try connection.execute(table.writtenSegments(detached: !scope.becomesCurrent), [scopeID, revision, writtenAt])
+            var writtenAddress: [String: RowAddress] = [:]
+            writtenAddress.reserveCapacity(written.rowCount)
+            for i in 0..<written.rowCount { writtenAddress[written.string(i, 0)!] = written.withBytes(i, 1) { RowAddress(text: $0) } }
+            func pairs(_ orgs: [String]) -> [String?] {
+                [RowAddress.literal(orgs.map { writtenAddress[$0]! }), RowAddress.literal(orgs.map { scope.current[$0]!.address })]
+            }
             let counts = try connection.execute(table.countChanges(withMisaligned: !scope.misaligned.isEmpty),
-                                                [scopeID, revision] + (scope.misaligned.isEmpty ? [] : [PGArray.literal(scope.misaligned)]))
-            added = counts.int(0, 0)!
-            changed = counts.int(0, 1)!
-            removed = counts.int(0, 2)!
-            unchanged += counts.int(0, 3)!
+                                                pairs(scope.aligned) + (scope.misaligned.isEmpty ? [] : pairs(scope.misaligned)))
+            changed += counts.int(0, 0)! + counts.int(0, 2)!
+            unchanged += scope.alignedRows - counts.int(0, 0)! + counts.int(0, 4)!
+            added += counts.int(0, 1)!
+            removed += counts.int(0, 3)!
         }
-        removed += removedOrgs.reduce(0) { $0 + Int(scope.current[$1]?.rows ?? 0) }
 
         let contributing = scope.inputs.sorted()
         try insertRevision(scope: scope, fileID: fileIDs[contributing[0]]!, contributing: contributing,
                            added: added, changed: changed, removed: removed, unchanged: unchanged)
-        let removedLiteral = PGArray.literal(removedOrgs)
         if scope.becomesCurrent {
-            let step = String(scope.step)
-            if scope.currentRevision != nil {
-                try connection.execute(table.closeReplaced, [scopeID, revision, step])
-            }
-            if !removedOrgs.isEmpty {
-                try connection.execute(table.closeRemoved, [scopeID, step, removedLiteral])
+            let closed = scope.aligned + scope.misaligned + removedOrgs
+            if !closed.isEmpty {
+                try connection.execute(table.closeCurrent, [RowAddress.literal(closed.map { scope.current[$0]!.address }), String(scope.step)])
             }
             try activate(scopeID: scope.scopeID, step: scope.step, revision: scope.revision, reason: "load")
             outcome.status = .current
         } else {
-            try connection.execute(table.insertDetachedUnchanged, [scopeID, revision, removedLiteral])
+            // The current segments this edition has too, unchanged.
+            let replaced = Set(scope.aligned).union(scope.misaligned)
+            let kept = scope.current.filter { scope.seen[$0.key] != nil && !replaced.contains($0.key) }.map(\.value.address)
+            try connection.execute(table.insertDetachedUnchanged, [RowAddress.literal(kept), revision])
             outcome.status = .recorded
         }
         outcome.revision = scope.revision
@@ -365,24 +396,6 @@ public final class RevisionWriter {
                   String(scope.rows), String(added), String(changed), String(removed), String(unchanged)])
     }
 
-    /// Gives the planner true row counts before the set-based statements run: right after a
-    /// large COPY (or into a table never analyzed) it believes "1 row" and picks nested loops
-    /// that compare every new segment with every current one. ANALYZE sees this transaction's
-    /// own rows; only the key columns are sampled (statistics on the row arrays cost seconds).
-    private func refreshStatistics() throws {
-        var written: [String: Int] = [:]
-        for scope in scopes.values { written[scope.spec.table, default: 0] += scope.writtenSegments }
-        for (table, segments) in written.sorted(by: { $0.key < $1.key }) where segments >= 500 {
-            // Only when the table was never analyzed or this load more than doubles it: with the
-            // one_current index, a misestimate otherwise costs index lookups, not scans.
-            let known = try connection.execute("SELECT reltuples FROM pg_catalog.pg_class WHERE oid = $1::regclass", ["data." + table])
-            let tuples = Double(known.string(0, 0) ?? "-1") ?? -1
-            if tuples < 0 || Double(segments) > tuples {
-                try connection.execute("ANALYZE data.\(table) (scope_id, org, valid_to, revision_id, period)")
-            }
-        }
-    }
-
     /// Moves the scope's current pointer to `revision` at `step` and logs the step.
     private func activate(scopeID: Int, step: Int, revision: Int64, reason: String) throws {
         try connection.execute("""
@@ -401,7 +414,20 @@ public final class RevisionWriter {
     public struct Checkpoint {
         fileprivate let savepoint: String
         fileprivate let scopeOrder: [ScopeKey]
-        fileprivate let states: [ScopeKey: (seen: [String: Int], inputs: Set<Int>, unchangedRows: Int, writtenSegments: Int, rows: Int, misaligned: [String])]
+        fileprivate let states: [ScopeKey: Snapshot]
+    }
+
+    /// A scope's counts at a checkpoint.
+    fileprivate struct Snapshot {
+        let seen: [String: Int]
+        let inputs: Set<Int>
+        let unchangedRows: Int
+        let writtenSegments: Int
+        let rows: Int
+        let addedRows: Int
+        let aligned: [String]
+        let alignedRows: Int
+        let misaligned: [String]
     }
 
     /// Marks the point before an input (a savepoint in the transaction and the writer's counts).
@@ -410,9 +436,11 @@ public final class RevisionWriter {
         checkpoints += 1
         let name = "before_input_\(checkpoints)"
         try connection.execute("SAVEPOINT \(name)")
-        var states: [ScopeKey: (seen: [String: Int], inputs: Set<Int>, unchangedRows: Int, writtenSegments: Int, rows: Int, misaligned: [String])] = [:]
+        var states: [ScopeKey: Snapshot] = [:]
         for (key, scope) in scopes {
-            states[key] = (scope.seen, scope.inputs, scope.unchangedRows, scope.writtenSegments, scope.rows, scope.misaligned)
+            states[key] = Snapshot(seen: scope.seen, inputs: scope.inputs, unchangedRows: scope.unchangedRows, writtenSegments: scope.writtenSegments,
+                                   rows: scope.rows, addedRows: scope.addedRows, aligned: scope.aligned, alignedRows: scope.alignedRows,
+                                   misaligned: scope.misaligned)
         }
         return Checkpoint(savepoint: name, scopeOrder: scopeOrder, states: states)
     }
@@ -443,6 +471,9 @@ public final class RevisionWriter {
             scope.unchangedRows = state.unchangedRows
             scope.writtenSegments = state.writtenSegments
             scope.rows = state.rows
+            scope.addedRows = state.addedRows
+            scope.aligned = state.aligned
+            scope.alignedRows = state.alignedRows
             scope.misaligned = state.misaligned
         }
     }
@@ -457,11 +488,41 @@ public final class RevisionWriter {
     }
 }
 
-/// What the writer remembers of a current segment: 40 bytes, whatever the scope's size.
+/// What the writer remembers of a current segment: 48 bytes, whatever the scope's size.
 struct CurrentSegment {
     let hash: Hash128
     let rows: Int32
     let dimensionsHash: Hash128
+    let address: RowAddress
+}
+
+/// Where a row is in its table (PostgreSQL's `ctid`: block and line pointer).
+struct RowAddress {
+    let block: UInt32
+    let offset: UInt16
+
+    /// From `ctid` text, `(block,offset)`.
+    init(text: UnsafeRawBufferPointer) {
+        var block: UInt32 = 0, offset: UInt32 = 0, afterComma = false
+        for c in text {
+            if c == UInt8(ascii: ",") { afterComma = true } else if c >= 48 && c <= 57 {
+                if afterComma { offset = offset &* 10 &+ UInt32(c &- 48) } else { block = block &* 10 &+ UInt32(c &- 48) }
+            }
+        }
+        self.block = block
+        self.offset = UInt16(truncatingIfNeeded: offset)
+    }
+
+    /// A `tid[]` parameter.
+    static func literal(_ addresses: [RowAddress]) -> String {
+        var text = "{"
+        text.reserveCapacity(addresses.count * 14 + 2)
+        for (i, address) in addresses.enumerated() {
+            if i > 0 { text += "," }
+            text += "\"(\(address.block),\(address.offset))\""
+        }
+        return text + "}"
+    }
 }
 
 /// A 16-byte truncated SHA-256 held as two integers (no heap allocation).

@@ -64,45 +64,60 @@ struct SegmentTable {
     }
 
     // MARK: reading what is current
+    //
+    // How a load reaches segments, and why (docs/performance.md, "Plans that cannot fall off a
+    // cliff"): statistics are stale right after a COPY (the planner believed a scope written
+    // seconds ago held one row and compared every new segment with every current one, a
+    // republication taking 150 times as long as the load), so no statement here leaves the
+    // planner a join to choose. A scope's segments are read once through an index on the
+    // scope (the writer runs with sequential scans disabled: see `RevisionWriter`); from
+    // then on each segment is reached by its row address (ctid), which the client keeps.
+    // A row address holds for the whole load: the writer holds the scope row lock and the
+    // run lock, and nothing else updates those segments.
 
-    /// `org, seg_hash (hex), row_count, dims_hash (hex)` of the scope's current segments. $1 scope.
+    /// `org, seg_hash (hex), row_count, dims_hash (hex), ctid` of the scope's current
+    /// segments. $1 scope.
     var currentHashes: String {
-        "SELECT org, encode(seg_hash, 'hex'), row_count, \(flat ? "''" : "encode(dims_hash, 'hex')") FROM \(name) WHERE scope_id = $1 AND valid_to IS NULL"
+        "SELECT org, encode(seg_hash, 'hex'), row_count, \(flat ? "''" : "encode(dims_hash, 'hex')"), ctid FROM \(name) WHERE scope_id = $1 AND valid_to IS NULL"
+    }
+
+    /// `org, ctid` of the segments revision $2 wrote in scope $1 at step $3 (0: detached).
+    func writtenSegments(detached: Bool) -> String {
+        "SELECT org, ctid FROM \(name) WHERE scope_id = $1 AND \(detached ? "valid_to = 0" : "valid_to IS NULL") AND valid_from = $3 AND revision_id = $2"
     }
 
     // MARK: counting what a new edition changes
 
-    /// The segments revision $2 wrote (alias `n`) paired with the current segments they replace
-    /// (alias `o`), in scope $1.
-    private var pairs: String {
-        """
-        \(name) n JOIN \(name) o
-          ON o.scope_id = n.scope_id AND o.org = n.org AND o.valid_to IS NULL AND o.revision_id <> n.revision_id
-        """
+    /// Pairs of segments (`n` written, `o` the current one it replaces) given by their row
+    /// addresses in `new` and `old` (tid[] parameters, element by element), with `columns`.
+    /// A lookup fenced by LIMIT cannot be flattened into a join: the only plan is a TID fetch
+    /// per pair.
+    private func pairs(new: String, old: String, columns: [String]) -> String {
+        let list = columns.map { "x.\($0)" }.joined(separator: ", ")
+        return """
+            unnest(\(new), \(old)) AS w(n, o)
+            CROSS JOIN LATERAL (SELECT \(list) FROM \(name) x WHERE x.ctid = w.n LIMIT 1) AS n
+            CROSS JOIN LATERAL (SELECT \(list) FROM \(name) x WHERE x.ctid = w.o LIMIT 1) AS o
+            """
     }
 
-    /// Rows added, changed, removed and unchanged by the segments revision $2 wrote in scope $1,
-    /// compared with the current segments (each written segment differs from the current one as
-    /// a whole; this finds out row by row). Organisations the edition dropped are counted apart.
-    /// Pairs whose keys changed order or membership (the organisations in $3, text[]) are joined
-    /// on their keys; the rest compare position by position.
+    /// Rows changed among aligned pairs, then rows added, changed, removed and unchanged among
+    /// misaligned ones, for written segments that replace a current one. Pairs whose keys are
+    /// the same and in the same order ($1 new, $2 old: tid[]) compare position by position (the
+    /// client knows their row count, so unchanged rows are the rest); pairs whose keys moved
+    /// ($3 new, $4 old, only `withMisaligned`) are joined on their keys. Organisations new to
+    /// the scope, and those the edition dropped, are counted by the client. Only for datasets
+    /// with dimensions (a flat segment is one row: a written pair is one changed row).
     func countChanges(withMisaligned: Bool) -> String {
         let attributesDiffer = attributeColumns.isEmpty
             ? "false"
             : "(\(attributeColumns.map { "o.\($0)" }.joined(separator: ", "))) IS DISTINCT FROM (\(attributeColumns.map { "n.\($0)" }.joined(separator: ", ")))"
-        let notCurrent = "NOT EXISTS (SELECT 1 FROM \(name) o WHERE o.scope_id = $1 AND o.org = n.org AND o.valid_to IS NULL AND o.revision_id <> $2)"
-        if flat {
-            return """
-                SELECT (SELECT count(*) FROM \(name) n WHERE n.scope_id = $1 AND n.revision_id = $2 AND \(notCurrent)),
-                       (SELECT count(*) FROM \(pairs) WHERE n.scope_id = $1 AND n.revision_id = $2), 0, 0
-                """
-        }
         let values = measureColumns + rawColumns
-        let oldValues = values.map { "o.\($0)" }.joined(separator: ", ")
-        let newValues = values.map { "n.\($0)" }.joined(separator: ", ")
-        // Aligned pairs (same keys, same order) compare row by row: set-returning functions in
-        // the select list run in lockstep (ProjectSet), much cheaper than a LATERAL scan per pair.
-        let zipped = values.indices.map { "unnest(o.\(values[$0])) AS a\($0), unnest(n.\(values[$0])) AS b\($0)" }.joined(separator: ", ")
+        // Aligned pairs: set-returning functions in the select list run in lockstep
+        // (ProjectSet), much cheaper than a LATERAL scan per pair. Their arguments are columns
+        // of a fenced subquery, so nothing but the unnesting runs once per row.
+        let perPair = values.indices.map { "o.\(values[$0]) AS o\($0), n.\(values[$0]) AS n\($0)" }.joined(separator: ", ")
+        let zipped = values.indices.map { "unnest(o\($0)) AS a\($0), unnest(n\($0)) AS b\($0)" }.joined(separator: ", ")
         let valuesDiffer = values.indices.map { "a\($0) IS DISTINCT FROM b\($0)" }.joined(separator: " OR ")
         let d = dimensionColumns.indices.map { "d\($0)" }
         let v = values.indices.map { "v\($0)" }
@@ -110,11 +125,13 @@ struct SegmentTable {
         let xyDiffer = values.indices.map { "x.v\($0) IS DISTINCT FROM y.v\($0)" }.joined(separator: " OR ")
         let newDims = dimensionColumns.map { "n.\($0)" }.joined(separator: ", ")
         let oldDims = dimensionColumns.map { "o.\($0)" }.joined(separator: ", ")
+        let newValues = values.map { "n.\($0)" }.joined(separator: ", ")
+        let oldValues = values.map { "o.\($0)" }.joined(separator: ", ")
         let misaligned = withMisaligned ? """
             (
                 SELECT coalesce(sum(c.added), 0) AS added, coalesce(sum(c.changed), 0) AS changed,
                        coalesce(sum(c.removed), 0) AS removed, coalesce(sum(c.unchanged), 0) AS unchanged
-                FROM \(pairs)
+                FROM \(pairs(new: "$3::tid[]", old: "$4::tid[]", columns: attributeColumns + dimensionColumns + values))
                 CROSS JOIN LATERAL (
                     SELECT count(*) FILTER (WHERE y.k IS NULL) AS added,
                            count(*) FILTER (WHERE x.k AND y.k AND (\(attributesDiffer) OR \(xyDiffer))) AS changed,
@@ -123,39 +140,27 @@ struct SegmentTable {
                     FROM (SELECT true AS k, * FROM unnest(\(newDims), \(newValues)) AS u(\((d + v).joined(separator: ", ")))) AS x
                     FULL JOIN (SELECT true AS k, * FROM unnest(\(oldDims), \(oldValues)) AS u(\((d + v).joined(separator: ", ")))) AS y ON \(join)
                 ) AS c
-                WHERE n.scope_id = $1 AND n.revision_id = $2 AND n.org = ANY($3::text[])
             ) AS misaligned
             """ : "(SELECT 0 AS added, 0 AS changed, 0 AS removed, 0 AS unchanged) AS misaligned"
         return """
-            SELECT (SELECT coalesce(sum(n.row_count), 0) FROM \(name) n WHERE n.scope_id = $1 AND n.revision_id = $2 AND \(notCurrent))
-                       + misaligned.added,
-                   aligned.changed + misaligned.changed,
-                   misaligned.removed,
-                   aligned.unchanged + misaligned.unchanged
+            SELECT aligned.changed, misaligned.added, misaligned.changed, misaligned.removed, misaligned.unchanged
             FROM (
-                SELECT count(*) FILTER (WHERE attributes_differ OR \(valuesDiffer)) AS changed,
-                       count(*) FILTER (WHERE NOT (attributes_differ OR \(valuesDiffer))) AS unchanged
-                FROM (SELECT \(attributesDiffer) AS attributes_differ, \(zipped)
-                      FROM \(pairs) WHERE n.scope_id = $1 AND n.revision_id = $2 AND o.dims_hash = n.dims_hash) AS rows
+                SELECT count(*) AS changed
+                FROM (SELECT attributes_differ, \(zipped)
+                      FROM (SELECT \(attributesDiffer) AS attributes_differ, \(perPair)
+                            FROM \(pairs(new: "$1::tid[]", old: "$2::tid[]", columns: attributeColumns + values)) OFFSET 0) AS pair
+                     ) AS rows
+                WHERE attributes_differ OR \(valuesDiffer)
             ) AS aligned, \(misaligned)
             """
     }
 
     // MARK: activation
 
-    /// Closes the current segments that revision $2 replaced, at step $3. $1 scope.
-    var closeReplaced: String {
-        """
-        UPDATE \(name) o SET valid_to = $3::int
-        FROM \(name) n
-        WHERE o.scope_id = $1::int AND o.valid_to IS NULL AND o.revision_id <> $2::bigint
-          AND n.scope_id = $1::int AND n.revision_id = $2::bigint AND n.org = o.org
-        """
-    }
-
-    /// Closes current segments of organisations the new edition no longer has. $1 scope, $2 step, $3 orgs.
-    var closeRemoved: String {
-        "UPDATE \(name) SET valid_to = $2::int WHERE scope_id = $1::int AND valid_to IS NULL AND org = ANY($3::text[])"
+    /// Closes the current segments at the row addresses $1 (tid[]) at step $2: those a new
+    /// edition replaced and those of organisations it no longer has.
+    var closeCurrent: String {
+        "UPDATE \(name) SET valid_to = $2::int WHERE ctid = ANY($1::tid[])"
     }
 
     var insertColumns: String {
@@ -164,20 +169,20 @@ struct SegmentTable {
     }
 
     /// Completes a detached edition (revision $2) with copies of the current segments it left
-    /// unchanged. $1 scope, $3 organisations it removed (text[]).
+    /// unchanged, at the row addresses $1 (tid[]).
     var insertDetachedUnchanged: String {
         """
         INSERT INTO \(name) (\(insertColumns))
         SELECT t.scope_id, t.dataset, t.period, t.org, 0, 0, t.revision_id, $2::bigint, t.seg_hash, t.row_count, \(contentColumns.map { "t.\($0)" }.joined(separator: ", "))
         FROM \(name) t
-        WHERE t.scope_id = $1::int AND t.valid_to IS NULL AND t.org <> ALL($3::text[])
-          AND NOT EXISTS (SELECT 1 FROM \(name) n WHERE n.scope_id = $1::int AND n.revision_id = $2::bigint AND n.org = t.org)
+        WHERE t.ctid = ANY($1::tid[])
         """
     }
 
-    /// Removes what revision $2 wrote in scope $1 (a file that turned out to be known).
-    var deleteWritten: String {
-        "DELETE FROM \(name) WHERE scope_id = $1::int AND revision_id = $2::bigint"
+    /// Removes what revision $2 wrote in scope $1 at step $3 (0: detached): a file that turned
+    /// out to be known.
+    func deleteWritten(detached: Bool) -> String {
+        "DELETE FROM \(name) WHERE scope_id = $1 AND \(detached ? "valid_to = 0" : "valid_to IS NULL") AND valid_from = $3 AND revision_id = $2"
     }
 
     // MARK: history
