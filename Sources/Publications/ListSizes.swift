@@ -35,7 +35,7 @@ public struct ListSizes: SourceDeclaration {
         DatasetSpec(
             id: id, source: "list-sizes", title: title, table: "list_sizes", periodKind: .month,
             dimensions: [.init("sex"), .init("age")], measures: [.init("patients", .integer)],
-            attributes: [.init("sub_icb"), .init("ons_code"), .init("postcode")],
+            attributes: [.init("sub_icb"), .init("ons_code"), .init("postcode"), .init("org_type")],
             hierarchy: HierarchyFill(from: "practice-map", columns: ["pcn", "icb", "region"], match: .latestOnOrBefore))
     }
 
@@ -60,8 +60,8 @@ public struct ListSizes: SourceDeclaration {
                 rows: .current(datasets: [Self.all.id, Self.quinary.id, Self.singleAgeFemale.id, Self.singleAgeMale.id]),
                 columns: [
                     APIColumn("month", .period, "The month the counts are for (first day; EXTRACT_DATE)"),
-                    APIColumn("org_type", .expression("'GP'::text", type: "text"), "Organisation level: GP (practice rows only)"),
-                    APIColumn("org", .org, "Practice ODS code"),
+                    APIColumn("org_type", .field("org_type"), "Organisation level as published: GP, PCN, SUB_ICB, ICB, COMM_REGION or NATIONAL"),
+                    APIColumn("org", .org, "The organisation's code (a practice's ODS code for GP rows)"),
                     APIColumn("sex", .field("sex"), "MALE, FEMALE or ALL, as published"),
                     APIColumn("age", .field("age"), "Age as published: a single year (0–94, 95+), a five-year band, or ALL"),
                     APIColumn("patients", .field("patients"), "Registered patients (persons); NULL when suppressed"),
@@ -75,9 +75,98 @@ public struct ListSizes: SourceDeclaration {
                     APIColumn("patients_raw", .field("patients_raw"), "The suppression token when patients is NULL because of one"),
                     APIColumn("line", .line, "The line of the file the value was read from"),
                 ],
-                filters: ["month", "org", "pcn", "sub_icb", "icb", "region"],
+                filters: ["month", "org_type", "org", "pcn", "sub_icb", "icb", "region"],
                 key: ["dataset", "month", "org", "sex", "age"]),
+            APIObject(
+                "practice_population",
+                comment: "Registered patients per practice and financial year: the mean of the year's monthly list sizes "
+                    + "(Patients Registered at a GP Practice, gp-reg-pat-prac-all) with how many months it covers, beside the "
+                    + "registered and weighted patients NHS Payments to General Practice published for the year",
+                rows: .derived(table: "practice_population"),
+                columns: [
+                    APIColumn("year", .periodLabel, "The financial year as the API names it (2023/24)"),
+                    APIColumn("period", .field("period"), "The first day of the financial year (1 April)"),
+                    APIColumn("practice", .field("practice"), "Practice ODS code"),
+                    APIColumn("registered", .field("registered"), "Mean registered patients over the year's loaded months; NULL when no month is loaded"),
+                    APIColumn("months", .field("months"), "How many monthly list sizes the mean covers (0–12)"),
+                    APIColumn("payments_registered", .field("payments_registered"),
+                              "Number of Registered Patients (Last Known Figure) in NHS Payments for the year; NULL when not published or not loaded"),
+                    APIColumn("payments_weighted", .field("payments_weighted"),
+                              "Number of Weighted Patients (Last Known Figure) in NHS Payments for the year; NULL when not published or not loaded"),
+                    APIColumn("revision", .field("revision"), "The newest revision the row was computed from (a list-size month or the payments year)"),
+                ],
+                filters: ["practice", "year"],
+                key: ["practice", "year"]),
         ]
+    }
+
+    /// The financial year (its 1 April) containing a date, as SQL over `date`.
+    static func financialYear(_ date: String) -> String {
+        "make_date(extract(year FROM \(date))::int - (extract(month FROM \(date))::int < 4)::int, 4, 1)"
+    }
+
+    /// Rebuilds `practice_population` for the financial years `years` (SQL yielding `start` dates).
+    static func populationRefresh(years: String) -> [String] {
+        [
+            "DELETE FROM data.practice_population WHERE period IN (\(years))",
+            """
+            WITH years AS (\(years)), lists AS (
+                SELECT \(financialYear("s.period")) AS period, s.org, avg(u.patients) AS registered, count(*) AS months,
+                       max(s.revision_id) AS revision
+                FROM data.list_sizes s
+                CROSS JOIN LATERAL unnest(s.sex, s.age, s.patients) AS u(sex, age, patients)
+                WHERE s.valid_to IS NULL AND s.dataset = 'list-sizes-all' AND u.sex = 'ALL' AND u.age = 'ALL'
+                  AND s.period >= (SELECT min(start) FROM years) AND s.period < (SELECT max(start) FROM years) + interval '1 year'
+                  AND \(financialYear("s.period")) IN (SELECT start FROM years)
+                GROUP BY 1, s.org
+            ), payments AS (
+                SELECT p.period, p.org,
+                       max(u.value) FILTER (WHERE u.measure = 'Number of Registered Patients (Last Known Figure)') AS registered,
+                       max(u.value) FILTER (WHERE u.measure = 'Number of Weighted Patients (Last Known Figure)') AS weighted,
+                       max(p.revision_id) AS revision
+                FROM data.nhs_payments p
+                CROSS JOIN LATERAL unnest(p.measure, p.value) AS u(measure, value)
+                WHERE p.valid_to IS NULL AND p.period IN (SELECT start FROM years)
+                GROUP BY p.period, p.org
+            )
+            INSERT INTO data.practice_population (period, practice, registered, months, payments_registered, payments_weighted, revision)
+            SELECT coalesce(l.period, p.period), coalesce(l.org, p.org), round(l.registered, 1), coalesce(l.months, 0),
+                   p.registered, p.weighted, greatest(l.revision, p.revision)
+            FROM lists l FULL JOIN payments p ON p.period = l.period AND p.org = l.org
+            """,
+        ]
+    }
+
+    /// Practice populations per financial year (behind api.practice_population), recomputed
+    /// for the year of a list-size month or a payments year when either changes.
+    public var derivedTables: [DerivedTable] {
+        let oneYear = "SELECT \(Self.financialYear("$1::date")) AS start"
+        return [
+            DerivedTable(
+                "practice_population",
+                comment: "Registered patients per practice and financial year, from the monthly list sizes and NHS Payments",
+                definition: """
+                    CREATE TABLE data.practice_population (
+                        period date NOT NULL, practice text NOT NULL, registered numeric, months integer NOT NULL,
+                        payments_registered numeric, payments_weighted numeric, revision bigint NOT NULL,
+                        PRIMARY KEY (practice, period)
+                    );
+                    CREATE INDEX practice_population_year ON data.practice_population (data.period_label(period, 'financial_year'));
+                    """,
+                refreshes: [
+                    .init(after: .activated(dataset: Self.all.id), Self.populationRefresh(years: oneYear)),
+                    .init(after: .activated(dataset: "nhs-payments-practices"), Self.populationRefresh(years: oneYear)),
+                ]),
+        ]
+    }
+
+    /// v0.2.0 kept practice rows only (every one GP) and had no practice populations.
+    public var upgrades: [String] {
+        ["UPDATE data.list_sizes SET org_type = 'GP' WHERE org_type IS NULL"]
+            + Self.populationRefresh(years: """
+                SELECT DISTINCT \(Self.financialYear("period")) AS start FROM data.list_sizes WHERE valid_to IS NULL AND dataset = 'list-sizes-all'
+                UNION SELECT DISTINCT period FROM data.nhs_payments WHERE valid_to IS NULL
+                """)
     }
 
     typealias C = CSVLayout.Column
@@ -86,20 +175,29 @@ public struct ListSizes: SourceDeclaration {
     static let subICB = C("SUB_ICB_LOCATION_CODE", "CCG_CODE")
     static let onsSubICB = C("ONS_SUB_ICB_LOCATION_CODE", "ONS_CCG_CODE")
 
+    /// The organisation level as published, in one vocabulary (nhs-formats.md §2c: the multi-level
+    /// quin-age file has GP, PCN, SUB_ICB_LOCATION_CODE, ICB and Comm Region rows). A level not
+    /// listed is refused, so a new one is noticed rather than stored under a wrong name.
+    static let orgTypes: [String: String] = [
+        "GP": "GP", "PCN": "PCN", "SUB_ICB_LOCATION_CODE": "SUB_ICB", "SUB_ICB_LOCATION": "SUB_ICB", "SUB_ICB": "SUB_ICB",
+        "CCG": "SUB_ICB", "ICB": "ICB", "Comm Region": "COMM_REGION", "COMM_REGION": "COMM_REGION", "REGION": "COMM_REGION",
+        "NATIONAL": "NATIONAL", "National": "NATIONAL", "ENGLAND": "NATIONAL",
+    ]
+    static let orgType = C("ORG_TYPE", "TYPE", absent: "GP")
+
     static let allLayout = CSVLayout(
         org: C("CODE"), period: extractDate, dimensions: [C("SEX"), C("AGE")], measures: [patients],
-        attributes: [subICB, onsSubICB, C("POSTCODE")], ignored: [C("PUBLICATION")],
-        filters: [.init(C("TYPE", "ORG_TYPE"), keep: ["GP"])])
+        attributes: [subICB, onsSubICB, C("POSTCODE"), orgType], attributeMaps: [nil, nil, nil, orgTypes], ignored: [C("PUBLICATION")])
 
     static let quinaryLayout = CSVLayout(
         org: C("ORG_CODE"), period: extractDate, dimensions: [C("SEX"), C("AGE_GROUP_5")], measures: [patients],
-        attributes: [C("SUB_ICB_LOCATION_CODE", "CCG_CODE", required: false), C("ONS_CODE", "ONS_SUB_ICB_LOCATION_CODE", "ONS_CCG_CODE"), C("POSTCODE")],
-        ignored: [C("PUBLICATION")], filters: [.init(C("ORG_TYPE"), keep: ["GP"])])
+        attributes: [C("SUB_ICB_LOCATION_CODE", "CCG_CODE", required: false), C("ONS_CODE", "ONS_SUB_ICB_LOCATION_CODE", "ONS_CCG_CODE"), C("POSTCODE"), orgType],
+        attributeMaps: [nil, nil, nil, orgTypes], ignored: [C("PUBLICATION")])
 
     static let singleAgeLayout = CSVLayout(
         org: C("ORG_CODE"), period: extractDate, dimensions: [C("SEX"), C("AGE")], measures: [patients],
-        attributes: [C("SUB_ICB_LOCATION_CODE", "CCG_CODE", required: false), C("ONS_SUB_ICB_LOCATION_CODE", "ONS_CCG_CODE", "ONS_CODE", required: false), C("POSTCODE")],
-        ignored: [C("PUBLICATION")], filters: [.init(C("ORG_TYPE"), keep: ["GP"])])
+        attributes: [C("SUB_ICB_LOCATION_CODE", "CCG_CODE", required: false), C("ONS_SUB_ICB_LOCATION_CODE", "ONS_CCG_CODE", "ONS_CODE", required: false), C("POSTCODE"), orgType],
+        attributeMaps: [nil, nil, nil, orgTypes], ignored: [C("PUBLICATION")])
 
     static let mapLayout = CSVLayout(
         org: C("PRACTICE_CODE"), period: extractDate,

@@ -63,7 +63,7 @@ public struct Ods: SourceDeclaration {
                     + "else the newest practice map of Patients Registered at a GP Practice",
                 rows: .derived(table: "practice_directory"),
                 columns: [
-                    APIColumn("ods_code", .field("ods_code"), "Practice ODS code"),
+                    APIColumn("practice", .field("ods_code"), "Practice ODS code"),
                     APIColumn("name", .field("name"), "Practice name"),
                     APIColumn("status", .field("status"), "active, closed, dormant or proposed (ODS); NULL when the practice is known from the practice map only"),
                     APIColumn("open_date", .field("open_date"), "Date the practice opened (ODS)"),
@@ -77,16 +77,17 @@ public struct Ods: SourceDeclaration {
                     APIColumn("supplier", .field("supplier"), "GP system supplier (practice map)"),
                     APIColumn("snapshot", .field("snapshot"), "The period of the snapshot the row was read from (first day)"),
                     APIColumn("origin", .field("origin"), "ods or practice-map: which publication the row comes from"),
+                    APIColumn("revision", .field("revision"), "The revision of the ODS file (or practice map) the row was read from"),
                 ],
-                filters: ["ods_code", "pcn", "sub_icb", "icb", "region"],
-                key: ["ods_code"],
-                search: .init(code: "ods_code", name: "name", comment: "Practices whose ODS code is q or whose name contains q (case-insensitive)")),
+                filters: ["practice", "pcn", "sub_icb", "icb", "region"],
+                key: ["practice"],
+                search: .init(code: "practice", name: "name", comment: "Practices whose ODS code is q or whose name contains q (case-insensitive)")),
             APIObject(
                 "pcns",
                 comment: "Every primary care network: the newest ODS snapshot (epcn), with member counts from the practice directory",
                 rows: .derived(table: "pcn_directory"),
                 columns: [
-                    APIColumn("code", .field("pcn"), "PCN ODS code"),
+                    APIColumn("pcn", .field("pcn"), "PCN ODS code"),
                     APIColumn("name", .field("name"), "PCN name"),
                     APIColumn("sub_icb", .field("sub_icb"), "Sub-ICB location code"),
                     APIColumn("icb", .field("icb"), "ICB code (from its member practices)"),
@@ -94,10 +95,13 @@ public struct Ods: SourceDeclaration {
                     APIColumn("member_count", .field("member_count"), "Practices currently in the PCN that are not closed"),
                     APIColumn("open_date", .field("open_date"), "Date the PCN opened (ODS)"),
                     APIColumn("close_date", .field("close_date"), "Date the PCN closed (ODS); NULL while open"),
-                    APIColumn("snapshot", .field("snapshot"), "The ODS snapshot the row was read from; NULL when known from practices only"),
+                    APIColumn("snapshot", .field("snapshot"), "The ODS snapshot the row was read from, else (a PCN known from its practices only) theirs"),
+                    APIColumn("origin", .field("origin"), "ods, or practices when ODS's PCN file does not list the PCN"),
+                    APIColumn("revision", .field("revision"), "The revision of the ODS file (or of its practices' files) the row was read from"),
                 ],
-                filters: ["code", "sub_icb", "icb", "region"],
-                key: ["code"]),
+                filters: ["pcn", "sub_icb", "icb", "region"],
+                key: ["pcn"],
+                search: .init(code: "pcn", name: "name", comment: "PCNs whose ODS code is q or whose name contains q (case-insensitive)")),
             APIObject(
                 "pcn_members",
                 comment: "Practice-to-PCN memberships as published (ODS epcncorepartnerdetails), ended ones and partners outside England flagged",
@@ -128,7 +132,12 @@ public struct Ods: SourceDeclaration {
     /// English PCN membership, falling back to the newest practice map for practices ODS does
     /// not have (or when ODS was never loaded).
     public var derivedTables: [DerivedTable] {
-        let rebuilt: [String] = [
+        let rebuilt = Self.directoryRebuild
+        let triggers = [Self.practices.id, Self.pcns.id, Self.members.id, ListSizes.map.id]
+        return Self.directoryTables(rebuilt: rebuilt, triggers: triggers)
+    }
+
+    static let directoryRebuild: [String] = [
             "DELETE FROM data.practice_directory",
             """
             WITH ods AS (\(Self.newestSnapshot("ods_practices"))), membership AS (
@@ -140,7 +149,7 @@ public struct Ods: SourceDeclaration {
                 ORDER BY m.org, u.start_date DESC
             ), map AS (\(Self.newestSnapshot("practice_map")))
             INSERT INTO data.practice_directory
-                (ods_code, name, status, open_date, close_date, postcode, pcn, pcn_name, sub_icb, icb, region, supplier, snapshot, origin)
+                (ods_code, name, status, open_date, close_date, postcode, pcn, pcn_name, sub_icb, icb, region, supplier, snapshot, origin, revision)
             SELECT coalesce(o.org, p.org),
                    coalesce(o.name, p.practice_name),
                    o.status, o.open_date, o.close_date,
@@ -148,7 +157,8 @@ public struct Ods: SourceDeclaration {
                    coalesce(ms.pcn, CASE WHEN o.org IS NULL OR NOT EXISTS (SELECT 1 FROM membership) THEN nullif(p.pcn, 'U') END),
                    coalesce(ms.pcn_name, CASE WHEN o.org IS NULL OR NOT EXISTS (SELECT 1 FROM membership) THEN CASE WHEN p.pcn <> 'U' THEN p.pcn_name END END),
                    coalesce(o.sub_icb, p.sub_icb), coalesce(o.icb, p.icb), coalesce(o.region, p.region),
-                   p.supplier, coalesce(o.period, p.period), CASE WHEN o.org IS NULL THEN 'practice-map' ELSE 'ods' END
+                   p.supplier, coalesce(o.period, p.period), CASE WHEN o.org IS NULL THEN 'practice-map' ELSE 'ods' END,
+                   coalesce(o.revision_id, p.revision_id)
             FROM ods o
             FULL JOIN map p ON p.org = o.org
             LEFT JOIN membership ms ON ms.org = coalesce(o.org, p.org)
@@ -157,17 +167,19 @@ public struct Ods: SourceDeclaration {
             """
             WITH pcns AS (\(Self.newestSnapshot("ods_pcns"))), members AS (
                 SELECT pcn, min(pcn_name) AS pcn_name, count(*) FILTER (WHERE status IS DISTINCT FROM 'closed') AS member_count,
-                       min(sub_icb) AS sub_icb, min(icb) AS icb, min(region) AS region
+                       min(sub_icb) AS sub_icb, min(icb) AS icb, min(region) AS region, max(snapshot) AS snapshot, max(revision) AS revision
                 FROM data.practice_directory WHERE pcn IS NOT NULL GROUP BY pcn
             )
-            INSERT INTO data.pcn_directory (pcn, name, sub_icb, icb, region, member_count, open_date, close_date, snapshot)
+            INSERT INTO data.pcn_directory (pcn, name, sub_icb, icb, region, member_count, open_date, close_date, snapshot, origin, revision)
             SELECT coalesce(p.org, m.pcn), coalesce(p.name, m.pcn_name), coalesce(p.sub_icb, m.sub_icb), m.icb, m.region,
-                   coalesce(m.member_count, 0), p.open_date, p.close_date, p.period
+                   coalesce(m.member_count, 0), p.open_date, p.close_date, coalesce(p.period, m.snapshot),
+                   CASE WHEN p.org IS NULL THEN 'practices' ELSE 'ods' END, coalesce(p.revision_id, m.revision)
             FROM pcns p FULL JOIN members m ON m.pcn = p.org
             """,
-        ]
-        let triggers = [Self.practices.id, Self.pcns.id, Self.members.id, ListSizes.map.id]
-        return [
+    ]
+
+    static func directoryTables(rebuilt: [String], triggers: [String]) -> [DerivedTable] {
+        [
             DerivedTable(
                 "practice_directory",
                 comment: "Every practice: newest ODS snapshot with its current PCN, else the newest practice map (behind api.practices)",
@@ -175,7 +187,7 @@ public struct Ods: SourceDeclaration {
                     CREATE TABLE data.practice_directory (
                         ods_code text PRIMARY KEY, name text, status text, open_date date, close_date date, postcode text,
                         pcn text, pcn_name text, sub_icb text, icb text, region text, supplier text,
-                        snapshot date NOT NULL, origin text NOT NULL CHECK (origin IN ('ods', 'practice-map'))
+                        snapshot date NOT NULL, origin text NOT NULL CHECK (origin IN ('ods', 'practice-map')), revision bigint
                     );
                     CREATE INDEX practice_directory_pcn ON data.practice_directory (pcn) WHERE pcn IS NOT NULL;
                     CREATE INDEX practice_directory_sub_icb ON data.practice_directory (sub_icb) WHERE sub_icb IS NOT NULL;
@@ -191,7 +203,7 @@ public struct Ods: SourceDeclaration {
                 definition: """
                     CREATE TABLE data.pcn_directory (
                         pcn text PRIMARY KEY, name text, sub_icb text, icb text, region text, member_count integer NOT NULL,
-                        open_date date, close_date date, snapshot date
+                        open_date date, close_date date, snapshot date, origin text, revision bigint
                     );
                     CREATE INDEX pcn_directory_sub_icb ON data.pcn_directory (sub_icb) WHERE sub_icb IS NOT NULL;
                     CREATE INDEX pcn_directory_icb ON data.pcn_directory (icb) WHERE icb IS NOT NULL;
@@ -199,6 +211,17 @@ public struct Ods: SourceDeclaration {
                     """,
                 refreshes: []),
         ]
+    }
+
+    /// v0.2.0's directories had no revision (nor origin for PCNs): added, then rebuilt; PCN
+    /// names get the trigram index name search uses.
+    public var upgrades: [String] {
+        [
+            "ALTER TABLE data.practice_directory ADD COLUMN IF NOT EXISTS revision bigint",
+            "ALTER TABLE data.pcn_directory ADD COLUMN IF NOT EXISTS origin text",
+            "ALTER TABLE data.pcn_directory ADD COLUMN IF NOT EXISTS revision bigint",
+            "CREATE INDEX IF NOT EXISTS pcn_directory_name ON data.pcn_directory USING gin (name ext.gin_trgm_ops)",
+        ] + Self.directoryRebuild
     }
 
     /// The newest period with current content in a segment table.

@@ -1,3 +1,4 @@
+import Foundation
 import Transform
 
 /// NHS Payments to General Practice (NHS England, annual, one CSV per financial year).
@@ -36,8 +37,6 @@ public struct Payments: SourceDeclaration {
 
     public var datasets: [DatasetSpec] { [Self.practices] }
 
-    static let yearExpression = "to_char(s.period, 'YYYY') || '/' || to_char(s.period + interval '1 year', 'YY')"
-
     public var apiObjects: [APIObject] {
         [
             APIObject(
@@ -59,14 +58,14 @@ public struct Payments: SourceDeclaration {
                     APIColumn("value_raw", .field("value_raw"), "The suppression token (N/A, -) when value is NULL because of one"),
                     APIColumn("revision", .revision, "The revision whose file this value was read from"),
                 ],
-                filters: ["period", "practice", "pcn", "sub_icb", "icb", "region"],
+                filters: ["year", "practice", "pcn", "sub_icb", "icb", "region", "contract_type"],
                 key: ["year", "practice", "measure"]),
             APIObject(
                 "nhs_payments_pcns",
                 comment: "Practices' payments summed per PCN, year and payment column (the publisher's PCN-level file is not read)",
                 rows: .derived(table: "nhs_payments_pcns"),
                 columns: [
-                    APIColumn("year", .expression(Self.yearExpression, type: "text"), "The financial year as the API names it (2022/23)"),
+                    APIColumn("year", .periodLabel, "The financial year as the API names it (2022/23)"),
                     APIColumn("period", .field("period"), "The first day of the financial year"),
                     APIColumn("pcn", .field("pcn"), "PCN code"),
                     APIColumn("pcn_name", .field("pcn_name"), "PCN name"),
@@ -74,9 +73,30 @@ public struct Payments: SourceDeclaration {
                     APIColumn("measure", .field("measure"), "The payment column's name as published"),
                     APIColumn("value", .field("value"), "Pounds, summed over the PCN's practices"),
                     APIColumn("practices", .field("practices"), "Practices summed"),
+                    APIColumn("revision", .field("revision"), "The revision of the year's practice-level file"),
                 ],
-                filters: ["period", "pcn", "icb"],
+                filters: ["year", "pcn", "icb"],
                 key: ["year", "pcn", "measure"]),
+        ]
+    }
+
+    /// Practices' payments summed per PCN for the years `%PERIOD%` selects.
+    static let perPCN = """
+        INSERT INTO data.nhs_payments_pcns (period, pcn, pcn_name, icb, measure, value, practices, revision)
+        SELECT p.period, p.pcn, min(p.pcn_name), min(p.icb), u.measure, sum(u.value), count(DISTINCT p.org), max(p.revision_id)
+        FROM data.nhs_payments p
+        CROSS JOIN LATERAL unnest(p.measure, p.value) AS u(measure, value)
+        WHERE p.valid_to IS NULL AND %PERIOD% AND p.pcn IS NOT NULL AND p.pcn <> 'U'
+        GROUP BY p.period, p.pcn, u.measure
+        """
+
+    /// v0.2.0's per-PCN sums had no revision and no index for the year as the API names it.
+    public var upgrades: [String] {
+        [
+            "ALTER TABLE data.nhs_payments_pcns ADD COLUMN IF NOT EXISTS revision bigint",
+            "CREATE INDEX IF NOT EXISTS nhs_payments_pcns_year ON data.nhs_payments_pcns (data.period_label(period, 'financial_year'))",
+            "DELETE FROM data.nhs_payments_pcns",
+            Self.perPCN.replacingOccurrences(of: "%PERIOD%", with: "true"),
         ]
     }
 
@@ -97,14 +117,7 @@ public struct Payments: SourceDeclaration {
                 refreshes: [
                     .init(after: .activated(dataset: Self.practices.id), [
                         "DELETE FROM data.nhs_payments_pcns WHERE period = $1::date",
-                        """
-                        INSERT INTO data.nhs_payments_pcns (period, pcn, pcn_name, icb, measure, value, practices)
-                        SELECT p.period, p.pcn, min(p.pcn_name), min(p.icb), u.measure, sum(u.value), count(DISTINCT p.org)
-                        FROM data.nhs_payments p
-                        CROSS JOIN LATERAL unnest(p.measure, p.value) AS u(measure, value)
-                        WHERE p.valid_to IS NULL AND p.period = $1::date AND p.pcn IS NOT NULL AND p.pcn <> 'U'
-                        GROUP BY p.period, p.pcn, u.measure
-                        """,
+                        Self.perPCN.replacingOccurrences(of: "%PERIOD%", with: "p.period = $1::date"),
                     ]),
                     // A practice map changed the practices' ICBs for the years ending on or after
                     // its month ($1): set each PCN summary's ICB where it changed, not rebuilt.

@@ -1,3 +1,4 @@
+import Foundation
 import Transform
 
 /// Quality and Outcomes Framework (NHS England, annual, April–March): the raw-data zip.
@@ -61,14 +62,20 @@ public struct Qof: SourceDeclaration {
     static let period = APIColumn("period", .period, "The first day of the financial year (1 April)")
 
     public var apiObjects: [APIObject] {
-        [
+        let hierarchy = [
+            APIColumn("pcn", .field("pcn"), "PCN code from the year's QOF organisation mapping"),
+            APIColumn("sub_icb", .field("sub_icb"), "Sub-ICB code from the year's QOF organisation mapping"),
+            APIColumn("icb", .field("icb"), "ICB code from the year's QOF organisation mapping"),
+            APIColumn("region", .field("region"), "Region code from the year's QOF organisation mapping"),
+        ]
+        return [
             APIObject(
                 "qof_years",
                 comment: "QOF years the warehouse serves, with how many QOF datasets each has and when the newest was published",
                 rows: .query("""
                     SELECT to_char(s.period, 'YYYY') || '/' || to_char(s.period + interval '1 year', 'YY') AS year,
                            to_char(s.period, 'YYYY') || '-' || to_char(s.period + interval '1 year', 'YY') AS financial_year,
-                           s.period, count(*) AS datasets, max(r.published) AS published
+                           s.period, count(*) AS datasets, max(r.published) AS published, max(s.current_revision) AS revision
                     FROM etl.scopes s JOIN etl.revisions r ON r.revision_id = s.current_revision
                     WHERE s.source = 'qof'
                     GROUP BY s.period
@@ -79,24 +86,28 @@ public struct Qof: SourceDeclaration {
                     APIColumn("period", .field("period"), "The first day of the financial year"),
                     APIColumn("datasets", .field("datasets"), "How many QOF datasets the year has"),
                     APIColumn("published", .field("published"), "The publication date of the year's newest current edition"),
+                    APIColumn("revision", .field("revision"), "The newest current revision among the year's datasets"),
                 ],
                 key: ["year"]),
             APIObject(
                 "qof_indicators",
-                comment: "QOF indicators of each year: group, domain and points (QOF raw data, MAPPING_INDICATORS_*)",
-                rows: .current(datasets: [Self.indicators.id]),
+                comment: "QOF indicators of each year: group, domain and points (QOF raw data, MAPPING_INDICATORS_*); "
+                    + "active when the indicator is in the newest loaded year's mapping",
+                rows: .derived(table: "qof_indicator_list"),
                 columns: [
-                    Self.year, Self.period,
-                    APIColumn("indicator", .org, "Indicator code (HYP008, …)"),
-                    APIColumn("point_value", .field("point_value"), "Points available for the indicator"),
+                    APIColumn("year", .periodLabel, "The financial year as the API names it (2023/24)"),
+                    APIColumn("period", .field("period"), "The first day of the financial year (1 April)"),
+                    APIColumn("indicator", .field("indicator"), "Indicator code (HYP008, …)"),
+                    APIColumn("domain", .field("domain"), "Domain code (CL clinical, PH public health, …)"),
+                    APIColumn("domain_description", .field("domain_description"), "Domain description"),
                     APIColumn("group_code", .field("group_code"), "Indicator group (register) code"),
                     APIColumn("group_description", .field("group_description"), "Indicator group description"),
-                    APIColumn("domain_code", .field("domain_code"), "Domain code"),
-                    APIColumn("domain_description", .field("domain_description"), "Domain description"),
+                    APIColumn("point_value", .field("point_value"), "Points available for the indicator"),
                     APIColumn("patient_list_type", .field("patient_list_type"), "Patient list type the indicator counts"),
-                    APIColumn("revision", .revision, "The revision whose file this row was read from"),
+                    APIColumn("active", .field("active"), "True when the indicator is in the newest loaded QOF year's mapping"),
+                    APIColumn("revision", .field("revision"), "The revision whose file this row was read from"),
                 ],
-                filters: ["period"],
+                filters: ["year", "domain", "indicator", "active"],
                 key: ["year", "indicator"]),
             APIObject(
                 "qof_prevalence",
@@ -105,38 +116,35 @@ public struct Qof: SourceDeclaration {
                 columns: [
                     Self.year, Self.period,
                     APIColumn("practice", .org, "Practice ODS code"),
-                    APIColumn("group_code", .field("group_code"), "Register (indicator group) code: HYP, DM, …"),
+                    APIColumn("indicator", .field("group_code"), "Register (indicator group) code: HYP, DM, …"),
                     APIColumn("patient_list_type", .field("patient_list_type"), "Which list the register is measured against (TOTAL, 18OV, …)"),
                     APIColumn("register", .field("register"), "Patients on the register"),
                     APIColumn("list_size", .field("list_size"), "Patients on the practice list of that type"),
                     APIColumn("prevalence", .expression("round(100.0 * u.register / nullif(u.list_size, 0), 4)", type: "numeric"),
                               "Register as a percentage of the list; NULL when the list is empty"),
-                    APIColumn("pcn", .field("pcn"), "PCN code from the year's QOF organisation mapping"),
-                    APIColumn("sub_icb", .field("sub_icb"), "Sub-ICB code from the year's QOF organisation mapping"),
-                    APIColumn("icb", .field("icb"), "ICB code from the year's QOF organisation mapping"),
-                    APIColumn("region", .field("region"), "Region code from the year's QOF organisation mapping"),
+                ] + hierarchy + [
                     APIColumn("revision", .revision, "The revision whose file this row was read from"),
                 ],
-                filters: ["period", "practice", "pcn", "sub_icb", "icb", "region"],
-                key: ["year", "practice", "group_code", "patient_list_type"]),
+                filters: ["year", "practice", "indicator", "pcn", "sub_icb", "icb", "region"],
+                key: ["year", "practice", "indicator", "patient_list_type"]),
             APIObject(
                 "qof_prevalence_national",
                 comment: "QOF registers and list sizes for England per year and register: the practices' rows summed",
                 rows: .derived(table: "qof_prevalence_national"),
                 columns: [
-                    APIColumn("year", .expression("to_char(s.period, 'YYYY') || '/' || to_char(s.period + interval '1 year', 'YY')", type: "text"),
-                              "The financial year as the API names it (2023/24)"),
+                    APIColumn("year", .periodLabel, "The financial year as the API names it (2023/24)"),
                     APIColumn("period", .field("period"), "The first day of the financial year"),
-                    APIColumn("group_code", .field("group_code"), "Register (indicator group) code"),
+                    APIColumn("indicator", .field("group_code"), "Register (indicator group) code"),
                     APIColumn("patient_list_type", .field("patient_list_type"), "Which list the register is measured against"),
                     APIColumn("register", .field("register"), "Patients on the register, England"),
                     APIColumn("list_size", .field("list_size"), "Patients on the lists, England"),
                     APIColumn("prevalence", .expression("round(100.0 * s.register / nullif(s.list_size, 0), 4)", type: "numeric"),
                               "Register as a percentage of the list"),
                     APIColumn("practices", .field("practices"), "Practices summed"),
+                    APIColumn("revision", .field("revision"), "The revision of the year's prevalence file"),
                 ],
-                filters: ["period"],
-                key: ["year", "group_code", "patient_list_type"]),
+                filters: ["year", "indicator"],
+                key: ["year", "indicator", "patient_list_type"]),
             APIObject(
                 "qof_achievement",
                 comment: "QOF achievement per practice, indicator and measure (QOF raw data, ACHIEVEMENT_*: regional files, "
@@ -148,16 +156,35 @@ public struct Qof: SourceDeclaration {
                     APIColumn("indicator", .field("indicator"), "Indicator code (HYP008, …)"),
                     APIColumn("measure", .field("measure"), "What the value measures (ACHIEVED_POINTS, NUMERATOR, …), as published"),
                     APIColumn("value", .field("value"), "The value as published"),
-                    APIColumn("pcn", .field("pcn"), "PCN code from the year's QOF organisation mapping"),
-                    APIColumn("sub_icb", .field("sub_icb"), "Sub-ICB code from the year's QOF organisation mapping"),
-                    APIColumn("icb", .field("icb"), "ICB code from the year's QOF organisation mapping"),
-                    APIColumn("region", .field("region"), "Region code from the year's QOF organisation mapping"),
+                ] + hierarchy + [
                     APIColumn("revision", .revision, "The revision whose file this value was read from"),
                 ],
-                filters: ["period", "practice", "pcn", "sub_icb", "icb", "region"],
+                filters: ["year", "practice", "indicator", "pcn", "sub_icb", "icb", "region"],
                 key: ["year", "practice", "indicator", "measure"]),
         ]
     }
+
+    static let nationalRefresh = """
+        INSERT INTO data.qof_prevalence_national (period, group_code, patient_list_type, register, list_size, practices, revision)
+        SELECT q.period, u.group_code, u.patient_list_type, sum(u.register), sum(u.list_size), count(DISTINCT q.org), max(q.revision_id)
+        FROM data.qof_prevalence q
+        CROSS JOIN LATERAL unnest(q.group_code, q.patient_list_type, q.register, q.list_size) AS u(group_code, patient_list_type, register, list_size)
+        WHERE q.valid_to IS NULL AND %PERIOD%
+        GROUP BY q.period, u.group_code, u.patient_list_type
+        """
+
+    /// The indicator list behind api.qof_indicators: every year's mapping, `active` marking the
+    /// newest year's indicators (so a new year changes the others' flag).
+    static let indicatorListRebuild = [
+        "DELETE FROM data.qof_indicator_list",
+        """
+        INSERT INTO data.qof_indicator_list (period, indicator, domain, domain_description, group_code, group_description, point_value,
+                                             patient_list_type, active, revision)
+        SELECT i.period, i.org, i.domain_code, i.domain_description, i.group_code, i.group_description, i.point_value, i.patient_list_type,
+               i.period = max(i.period) OVER (), i.revision_id
+        FROM data.qof_indicators i WHERE i.valid_to IS NULL
+        """,
+    ]
 
     public var derivedTables: [DerivedTable] {
         [
@@ -174,17 +201,35 @@ public struct Qof: SourceDeclaration {
                 refreshes: [
                     .init(after: .activated(dataset: Self.prevalence.id), [
                         "DELETE FROM data.qof_prevalence_national WHERE period = $1::date",
-                        """
-                        INSERT INTO data.qof_prevalence_national (period, group_code, patient_list_type, register, list_size, practices)
-                        SELECT q.period, u.group_code, u.patient_list_type, sum(u.register), sum(u.list_size), count(DISTINCT q.org)
-                        FROM data.qof_prevalence q
-                        CROSS JOIN LATERAL unnest(q.group_code, q.patient_list_type, q.register, q.list_size) AS u(group_code, patient_list_type, register, list_size)
-                        WHERE q.valid_to IS NULL AND q.period = $1::date
-                        GROUP BY q.period, u.group_code, u.patient_list_type
-                        """,
+                        Self.nationalRefresh.replacingOccurrences(of: "%PERIOD%", with: "q.period = $1::date"),
                     ]),
                 ]),
+            DerivedTable(
+                "qof_indicator_list",
+                comment: "QOF indicators of every loaded year, active when in the newest year's mapping (behind api.qof_indicators)",
+                definition: """
+                    CREATE TABLE data.qof_indicator_list (
+                        period date NOT NULL, indicator text NOT NULL, domain text, domain_description text, group_code text,
+                        group_description text, point_value numeric, patient_list_type text, active boolean NOT NULL, revision bigint NOT NULL,
+                        PRIMARY KEY (indicator, period)
+                    );
+                    CREATE INDEX qof_indicator_list_year ON data.qof_indicator_list (data.period_label(period, 'financial_year'));
+                    CREATE INDEX qof_indicator_list_domain ON data.qof_indicator_list (domain);
+                    CREATE INDEX qof_indicator_list_active ON data.qof_indicator_list (active);
+                    """,
+                refreshes: [.init(after: .activated(dataset: Self.indicators.id), Self.indicatorListRebuild)]),
         ]
+    }
+
+    /// v0.2.0's national prevalence had no revision and no index for its API filters.
+    public var upgrades: [String] {
+        [
+            "ALTER TABLE data.qof_prevalence_national ADD COLUMN IF NOT EXISTS revision bigint",
+            "CREATE INDEX IF NOT EXISTS qof_prevalence_national_year ON data.qof_prevalence_national (data.period_label(period, 'financial_year'))",
+            "CREATE INDEX IF NOT EXISTS qof_prevalence_national_group ON data.qof_prevalence_national (group_code)",
+            "DELETE FROM data.qof_prevalence_national",
+            Self.nationalRefresh.replacingOccurrences(of: "%PERIOD%", with: "true"),
+        ] + Self.indicatorListRebuild
     }
 
     typealias C = CSVLayout.Column

@@ -76,7 +76,13 @@ final class DeclaredSchemaTests: XCTestCase {
                 let type = try database.value("""
                     SELECT format_type(atttypid, atttypmod) FROM pg_attribute WHERE attrelid = 'api.\(object.name)'::regclass AND attname = '\(filter)'
                     """)
-                let value = type == "date" ? "'2023-04-01'" : (column.value == .periodLabel ? "'2023/24'" : "'X12345'")
+                let value: String
+                switch type {
+                case "date": value = "'2023-04-01'"
+                case "boolean": value = "true"
+                case "integer", "bigint", "numeric": value = "1"
+                default: value = column.value == .periodLabel ? "'2023/24'" : "'X12345'"
+                }
                 let plan = try database.psql("SET enable_seqscan = off; EXPLAIN (COSTS OFF) SELECT * FROM api.\(object.name) WHERE \(filter) = \(value)")
                     .map { $0.joined() }.joined(separator: "\n")
                 let stored: String
@@ -87,7 +93,8 @@ final class DeclaredSchemaTests: XCTestCase {
                 default: stored = filter
                 }
                 let conditions = plan.split(separator: "\n").filter { $0.contains("Index Cond:") || $0.contains("Recheck Cond:") }
-                XCTAssertTrue(conditions.contains { $0.contains(stored) && $0.contains(value) },
+                // A materialised object's rows table names the column as the filter.
+                XCTAssertTrue(conditions.contains { ($0.contains(stored) || $0.contains(filter)) && $0.contains(value) },
                               "api.\(object.name) WHERE \(filter): no index condition on \(stored):\n\(plan)")
                 XCTAssertFalse(plan.contains("Seq Scan"), "api.\(object.name) WHERE \(filter):\n\(plan)")
                 checked += 1

@@ -77,7 +77,9 @@ final class ListSizesSourceTests: XCTestCase {
         XCTAssertEqual(try h.pipeline("load", "list-sizes", file, "--period", "2025-10-01").status, 0)
     }
 
-    func testMultiLevelFilesKeepOnlyPracticeRows() throws {
+    /// Every level a multi-level file publishes is kept, under its level (`org_type`), so the
+    /// API serves the publication's own PCN, ICB and region totals.
+    func testMultiLevelFilesKeepEveryLevelUnderItsOrgType() throws {
         let quin = try h.scratch.write("gp-reg-pat-prac-quin-age.csv", """
             PUBLICATION,EXTRACT_DATE,ORG_TYPE,ORG_CODE,ONS_CODE,POSTCODE,SEX,AGE_GROUP_5,NUMBER_OF_PATIENTS
             GP_PRAC_PAT_LIST,2025-10-01,Comm Region,Y63,E40000012,,ALL,ALL,8000000
@@ -89,9 +91,22 @@ final class ListSizesSourceTests: XCTestCase {
 
             """)
         let result = try h.pipeline("load", "list-sizes", quin)
-        XCTAssertEqual(result.stdout, "list-sizes-quin-age 2025-10: revision 1 is now current (3 rows: +3 added, ~0 changed, -0 removed, =0 unchanged)\n", result.stderr)
-        XCTAssertEqual(try h.database.psql("SELECT org, sex, age, patients FROM api.list_sizes ORDER BY org, age"),
-                       [["A81001", "MALE", "0_4", "120"], ["A81001", "MALE", "95+", "3"], ["A81002", "FEMALE", "ALL", "9000"]])
+        XCTAssertEqual(result.stdout, "list-sizes-quin-age 2025-10: revision 1 is now current (6 rows: +6 added, ~0 changed, -0 removed, =0 unchanged)\n", result.stderr)
+        XCTAssertEqual(try h.database.psql("SELECT org_type, org, sex, age, patients FROM api.list_sizes ORDER BY org_type, org, age"),
+                       [["COMM_REGION", "Y63", "ALL", "ALL", "8000000"], ["GP", "A81001", "MALE", "0_4", "120"], ["GP", "A81001", "MALE", "95+", "3"],
+                        ["GP", "A81002", "FEMALE", "ALL", "9000"], ["ICB", "QHM", "ALL", "ALL", "3000000"], ["PCN", "U12345", "ALL", "ALL", "40000"]])
+        XCTAssertEqual(try h.database.value("SELECT sum(patients) FROM api.list_sizes WHERE org_type = 'GP'"), "9123")
+        // A level the loader does not know is refused by name, and nothing of the file is kept.
+        let unknown = try h.scratch.write("gp-reg-pat-prac-quin-age-2.csv", """
+            PUBLICATION,EXTRACT_DATE,ORG_TYPE,ORG_CODE,ONS_CODE,POSTCODE,SEX,AGE_GROUP_5,NUMBER_OF_PATIENTS
+            GP_PRAC_PAT_LIST,2025-11-01,GP,A81001,E38000247,TS18 1HU,MALE,0_4,121
+            GP_PRAC_PAT_LIST,2025-11-01,Cluster,X99,,,ALL,ALL,5
+
+            """)
+        let refused = try h.pipeline("load", "list-sizes", unknown)
+        XCTAssertEqual(refused.status, 65)
+        XCTAssertEqual(refused.stderr, "\(unknown):3:3: unknown code 'Cluster' in ORG_TYPE (known: CCG, COMM_REGION, Comm Region, ENGLAND, GP, ICB, NATIONAL, National, PCN, REGION, SUB_ICB, SUB_ICB_LOCATION, SUB_ICB_LOCATION_CODE)\n")
+        XCTAssertEqual(try h.database.value("SELECT count(*) FROM api.list_sizes WHERE month = '2025-11-01'"), "0")
     }
 
     func testAZippedFileLoadsAndIsRecognisedByItsEntryName() throws {
@@ -121,7 +136,7 @@ final class ListSizesSourceTests: XCTestCase {
                        try h.database.value("SELECT count(*) FROM api.list_sizes l WHERE month = '2021-01-01' AND NOT EXISTS (SELECT 1 FROM data.practice_map m WHERE m.org = l.org)"),
                        "only practices missing from the map lack a PCN")
         XCTAssertEqual(try h.database.value("SELECT count(*) FROM api.practices"), "300")
-        XCTAssertEqual(try h.database.value("SELECT name FROM api.practices WHERE ods_code = 'A81001'"), "THE DENSHAM SURGERY")
+        XCTAssertEqual(try h.database.value("SELECT name FROM api.practices WHERE practice = 'A81001'"), "THE DENSHAM SURGERY")
     }
 
     /// Each filter the developer API offers is answered by one index on one table: for every
@@ -154,7 +169,7 @@ final class ListSizesSourceTests: XCTestCase {
             "SELECT * FROM api.list_sizes WHERE sub_icb = '00L'",
             "SELECT * FROM api.list_sizes WHERE icb = 'QHM'",
             "SELECT * FROM api.list_sizes WHERE region = 'Y63' AND month = '2021-01-01'",
-            "SELECT * FROM api.practices WHERE ods_code = 'A81001'",
+            "SELECT * FROM api.practices WHERE practice = 'A81001'",
             "SELECT * FROM api.practices WHERE pcn = 'U12345'",
             "SELECT * FROM api.practices WHERE icb = 'QHM'",
         ]

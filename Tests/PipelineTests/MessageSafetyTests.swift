@@ -118,6 +118,6 @@ final class MessageSafetyTests: XCTestCase {
         XCTAssertEqual(counted.count, 1)
         XCTAssertEqual(counted.first?["count"] as? Int, 69_995)
         XCTAssertEqual(counted.first?["message"] as? String, "big.zip: 69,995 more entries are not gp-appointments files this loader reads; left out")
-        XCTAssertLessThan(result.stderrLines.count, 20, result.stderr)
+        XCTAssertLessThan(events.filter { $0["event"] as? String != "migrate.applied" }.count, 20, result.stderr)
     }
 }

@@ -71,10 +71,10 @@ final class MoreSourcesRefreshTests: PublisherSiteTestCase {
             print(reg['AF'], size['AF'], reg['DM'], size['DM'])
             """, [site.url.path + qof2324])
         XCTAssertEqual(try h.database.psql("""
-            SELECT (SELECT sum(register) FROM api.qof_prevalence_national WHERE period = api.financial_year('2023/24') AND group_code = 'AF'),
-                   (SELECT sum(list_size) FROM api.qof_prevalence_national WHERE period = api.financial_year('2023/24') AND group_code = 'AF'),
-                   (SELECT sum(register) FROM api.qof_prevalence_national WHERE period = api.financial_year('2023/24') AND group_code = 'DM'),
-                   (SELECT sum(list_size) FROM api.qof_prevalence_national WHERE period = api.financial_year('2023/24') AND group_code = 'DM')
+            SELECT (SELECT sum(register) FROM api.qof_prevalence_national WHERE period = api.financial_year('2023/24') AND indicator = 'AF'),
+                   (SELECT sum(list_size) FROM api.qof_prevalence_national WHERE period = api.financial_year('2023/24') AND indicator = 'AF'),
+                   (SELECT sum(register) FROM api.qof_prevalence_national WHERE period = api.financial_year('2023/24') AND indicator = 'DM'),
+                   (SELECT sum(list_size) FROM api.qof_prevalence_national WHERE period = api.financial_year('2023/24') AND indicator = 'DM')
             """)[0].joined(separator: " "), national)
         XCTAssertEqual(try h.database.value("SELECT count(*) FROM api.qof_prevalence WHERE year = '2023/24' AND (pcn IS NULL OR icb IS NULL OR region IS NULL)"),
                        try h.database.value("SELECT count(*) FROM api.qof_prevalence q JOIN data.qof_organisations o ON o.org = q.practice AND o.valid_to IS NULL WHERE o.pcn IS NULL"),
@@ -89,15 +89,15 @@ final class MoreSourcesRefreshTests: PublisherSiteTestCase {
             print(sum(1 for r in csv.reader(open(sys.argv[1], newline='')) if 'RO76' in r[25].split('|')))
             """, [site.url.path + dse + "/report=epraccur"])
         XCTAssertEqual(try h.database.value("SELECT count(*) FROM data.ods_practices WHERE valid_to IS NULL"), gpPractices)
-        XCTAssertEqual(try h.database.value("SELECT pcn FROM api.practices WHERE ods_code = 'A89017'"),
+        XCTAssertEqual(try h.database.value("SELECT pcn FROM api.practices WHERE practice = 'A89017'"),
                        try h.database.value("SELECT pcn FROM api.pcn_members WHERE practice = 'A89017' AND NOT ended"))
         XCTAssertEqual(try h.database.value("SELECT count(*) FROM api.pcn_members WHERE practice = 'A89017' AND ended"), "1")
         XCTAssertEqual(try h.database.value("SELECT string_agg(practice || ':' || partner_country, ',' ORDER BY practice) FROM api.pcn_members WHERE partner_country <> 'England'"),
                        "S10002:Scotland,W91016:Wales,W95010:Wales")
-        XCTAssertEqual(try h.database.value("SELECT count(*) FROM api.practices WHERE ods_code LIKE 'W%' OR ods_code LIKE 'S%'"), "0",
+        XCTAssertEqual(try h.database.value("SELECT count(*) FROM api.practices WHERE practice LIKE 'W%' OR practice LIKE 'S%'"), "0",
                        "the directory lists English practices")
-        XCTAssertEqual(try h.database.value("SELECT member_count FROM api.pcns WHERE code = (SELECT pcn FROM api.practices WHERE ods_code = 'A89017')"),
-                       try h.database.value("SELECT count(*) FROM api.practices WHERE pcn = (SELECT pcn FROM api.practices WHERE ods_code = 'A89017') AND status <> 'closed'"))
+        XCTAssertEqual(try h.database.value("SELECT member_count FROM api.pcns WHERE pcn = (SELECT pcn FROM api.practices WHERE practice = 'A89017')"),
+                       try h.database.value("SELECT count(*) FROM api.practices WHERE pcn = (SELECT pcn FROM api.practices WHERE practice = 'A89017') AND status <> 'closed'"))
         XCTAssertTrue(result.stderr.contains("are not contiguous"), "the membership file was regrouped: \(result.stderr)")
 
         // A second refresh fetches conditionally and writes nothing.
@@ -131,8 +131,8 @@ final class MoreSourcesRefreshTests: PublisherSiteTestCase {
         XCTAssertEqual(try h.pipeline("refresh", "ods").status, 0)
         // The next day ODS has renamed a practice and a PCN (both files change).
         let practices = site.url.path + dse + "/report=epraccur", pcns = site.url.path + dse + "/report=epcn"
-        let pcn = try h.database.value("SELECT pcn FROM api.practices WHERE ods_code = 'A89017'")
-        let oldName = try h.database.value("SELECT name FROM api.pcns WHERE code = '\(pcn)'")
+        let pcn = try h.database.value("SELECT pcn FROM api.practices WHERE practice = 'A89017'")
+        let oldName = try h.database.value("SELECT name FROM api.pcns WHERE pcn = '\(pcn)'")
         for (file, from, to) in [(practices, "\"THE DENSHAM SURGERY\"", "\"THE DENSHAM PRACTICE\""), (pcns, "\"\(oldName)\"", "\"RENAMED PCN\"")] {
             let text = try String(contentsOfFile: file, encoding: .utf8)
             XCTAssertTrue(text.contains(from), from)
@@ -142,8 +142,8 @@ final class MoreSourcesRefreshTests: PublisherSiteTestCase {
         let recheck = try h.pipeline("refresh", "ods")
         XCTAssertEqual(recheck.status, 0, recheck.stderr)
         XCTAssertEqual(recheck.lines.filter { $0.contains("is now current") }.count, 2, recheck.stdout)
-        XCTAssertEqual(try h.database.value("SELECT name FROM api.practices WHERE ods_code = 'A81001'"), "THE DENSHAM PRACTICE")
-        XCTAssertEqual(try h.database.value("SELECT name FROM api.pcns WHERE code = '\(pcn)'"), "RENAMED PCN")
+        XCTAssertEqual(try h.database.value("SELECT name FROM api.practices WHERE practice = 'A81001'"), "THE DENSHAM PRACTICE")
+        XCTAssertEqual(try h.database.value("SELECT name FROM api.pcns WHERE pcn = '\(pcn)'"), "RENAMED PCN")
     }
 
     func testARepublishedAppointmentsZipRestatingTwoUnchangedMonthsAndOneChangedMakesOneRevision() throws {

@@ -153,8 +153,8 @@ final class PaymentsAndODSTests: XCTestCase {
             FROM data.ods_practices WHERE org = 'A81003'
             """), [["VICTORIA MEDICAL PRACTICE", "closed", "C", "1974-04-01", "2017-10-31", "TS26 8DB", "00K", "Q74", "Y54", "4"]])
         // The directory serves them, closed ones included, with their status.
-        XCTAssertEqual(try h.database.value("SELECT status || ' ' || close_date FROM api.practices WHERE ods_code = 'A81003'"), "closed 2017-10-31")
-        XCTAssertEqual(try h.database.value("SELECT ods_code FROM api.search_practices('densham')"), "A81001")
+        XCTAssertEqual(try h.database.value("SELECT status || ' ' || close_date FROM api.practices WHERE practice = 'A81003'"), "closed 2017-10-31")
+        XCTAssertEqual(try h.database.value("SELECT practice FROM api.search_practices('densham')"), "A81001")
         XCTAssertEqual(try h.database.value("SELECT name FROM api.search_practices('a81001')"), "THE DENSHAM SURGERY")
         XCTAssertEqual(try h.database.value("SELECT count(*) FROM api.search_practices('100%')"), "0", "% is a character, not a wildcard")
 

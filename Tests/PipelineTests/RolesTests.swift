@@ -53,7 +53,7 @@ final class RolesTests: PublisherSiteTestCase {
             """])
         XCTAssertEqual(functions.stdout, "t|t\n", functions.stderr)
         for forbidden in ["SELECT count(*) FROM data.list_sizes", "SELECT count(*) FROM etl.runs",
-                          "INSERT INTO api.practices (ods_code) VALUES ('X')", "DELETE FROM api.pcns",
+                          "INSERT INTO api.practices (practice) VALUES ('X')", "DELETE FROM api.pcns",
                           "CREATE TABLE api.x (a int)", "SELECT api.financial_year('2023/24'); DROP VIEW api.list_sizes"] {
             let result = try Run.program("psql", [login(reader), "-v", "ON_ERROR_STOP=1", "-qXAtc", forbidden])
             XCTAssertNotEqual(result.status, 0, "the reader may not: \(forbidden)")

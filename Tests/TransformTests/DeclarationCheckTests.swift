@@ -81,14 +81,18 @@ final class DeclarationCheckTests: XCTestCase {
         XCTAssertEqual(problems([Toy(), other]), ["other: api.toy_counts is declared twice"])
     }
 
-    func testAFilterInsideTheRowsIsRefusedUntilItCanBeIndexed() {
+    func testAFilterInsideTheRowsIsAcceptedAndItsRowsTableNameReserved() {
         var toy = Toy()
         toy.datasets = [DatasetSpec(id: "toy-counts", source: "toy", title: "Counts", table: "toy_counts", periodKind: .month,
                                     dimensions: [.init("category")], measures: [.init("count", .integer)], attributes: [.init("pcn")])]
         let o = toy.apiObjects[0]
         toy.apiObjects = [APIObject(o.name, comment: o.comment, rows: o.rows, columns: o.columns + [APIColumn("category", .field("category"), "C")],
                                     filters: ["category"], key: o.key)]
-        XCTAssertEqual(problems([toy]), ["api.toy_counts: filter category reads a value inside the rows (a dimension or measure), which no index of a segment table serves"])
+        XCTAssertEqual(problems([toy]), [], "served from a materialised table of its rows")
+        toy.apiObjects = [APIObject("toy", comment: "x", rows: o.rows, columns: o.columns, key: o.key)]
+        toy.datasets = [DatasetSpec(id: "toy-counts", source: "toy", title: "Counts", table: "toy_rows", periodKind: .month,
+                                    dimensions: [], measures: [.init("count", .integer)], attributes: [.init("pcn")])]
+        XCTAssertEqual(problems([toy]), ["api.toy: table toy_rows is reserved for its rows"])
     }
 
     func testEveryProblemIsReportedAtOnce() {

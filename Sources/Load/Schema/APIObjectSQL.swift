@@ -22,27 +22,79 @@ struct APIObjectSQL {
 
     // MARK: the view
 
+    /// True when a filter reads a value inside the row arrays (a dimension or measure): no index
+    /// of the segment table can serve it, so the object's current rows are kept in a table of
+    /// their own, one row per published row, with one GIN index over every filter column
+    /// (`materialisedTable`), rebuilt per scope in the transaction that changes the scope.
+    var isMaterialised: Bool {
+        guard let table = segmentTable else { return false }
+        return object.filters.contains { filter in
+            if case .field(let name) = object.column(filter)?.value { return !table.isSegmentLevel(name) }
+            return false
+        }
+    }
+
+    /// `data.<object>_rows`: the current rows of a materialised object.
+    var materialisedTable: String { "data.\(object.name)_rows" }
+
     var createView: String {
-        let select = object.columns.map { "\(expression(for: $0.value)) AS \($0.name)" }.joined(separator: ",\n       ")
+        if isMaterialised {
+            return "CREATE VIEW \(viewName) AS\nSELECT \(object.columns.map(\.name).joined(separator: ", "))\nFROM \(materialisedTable)"
+        }
         switch object.rows {
-        case .current(let datasets):
-            let table = segmentTable!
-            var from = "FROM \(table.name) s"
-            let unnested = rowLevelColumns(in: table)
-            if !unnested.isEmpty {
-                from += "\nCROSS JOIN LATERAL unnest(\(unnested.map { "s.\($0)" }.joined(separator: ", "))) AS u(\(unnested.joined(separator: ", ")))"
-            }
-            var conditions = ["s.valid_to IS NULL"]
+        case .current:
+            return "CREATE VIEW \(viewName) AS\n" + selectFromSegments(where: "s.valid_to IS NULL")
+        case .derived(let table):
+            return "CREATE VIEW \(viewName) AS\nSELECT \(selectList)\nFROM data.\(table) s"
+        case .query(let sql):
+            return "CREATE VIEW \(viewName) AS\nSELECT \(selectList)\nFROM (\n\(sql)\n) s"
+        }
+    }
+
+    var selectList: String {
+        object.columns.map { "\(expression(for: $0.value)) AS \($0.name)" }.joined(separator: ",\n       ")
+    }
+
+    /// The object's columns over segments chosen by `condition` (alias `s`; the dataset
+    /// restriction is added when other datasets share the table). `extra` columns go first.
+    func selectFromSegments(where condition: String, extra: [String] = []) -> String {
+        let table = segmentTable!
+        var from = "FROM \(table.name) s"
+        let unnested = rowLevelColumns(in: table)
+        if !unnested.isEmpty {
+            from += "\nCROSS JOIN LATERAL unnest(\(unnested.map { "s.\($0)" }.joined(separator: ", "))) AS u(\(unnested.joined(separator: ", ")))"
+        }
+        var conditions = [condition]
+        if case .current(let datasets) = object.rows {
             let sharing = registry.datasets.filter { $0.table == table.spec.table }.map(\.id)
             if Set(sharing) != Set(datasets) {
                 conditions.append("s.dataset IN (\(datasets.map { Self.literal($0) }.joined(separator: ", ")))")
             }
-            return "CREATE VIEW \(viewName) AS\nSELECT \(select)\n\(from)\nWHERE \(conditions.joined(separator: " AND "))"
-        case .derived(let table):
-            return "CREATE VIEW \(viewName) AS\nSELECT \(select)\nFROM data.\(table) s"
-        case .query(let sql):
-            return "CREATE VIEW \(viewName) AS\nSELECT \(select)\nFROM (\n\(sql)\n) s"
         }
+        return "SELECT \((extra + [selectList]).joined(separator: ", "))\n\(from)\nWHERE \(conditions.joined(separator: " AND "))"
+    }
+
+    // MARK: materialised rows
+
+    /// The table (created empty, its column types those of the view's expressions) and its index.
+    var createMaterialised: [String] {
+        let table = object.name + "_rows"
+        let indexed = ["scope_id"] + object.filters
+        return [
+            "CREATE TABLE \(materialisedTable) AS\n" + selectFromSegments(where: "false", extra: ["s.scope_id"]) + "\nWITH NO DATA",
+            "CREATE INDEX \(table)_filters ON \(materialisedTable) USING gin (\(indexed.joined(separator: ", ")))",
+            "COMMENT ON TABLE \(materialisedTable) IS " + Self.literal("Current rows of api.\(object.name), one per published row (rebuilt per scope by the loader)"),
+        ]
+    }
+
+    /// Replaces the materialised rows of the scopes whose segments match `condition` (over
+    /// `s`, with `$1`… as the caller binds them): deletes theirs, inserts what is current.
+    func refreshMaterialised(scopes condition: String) -> [String] {
+        let table = segmentTable!
+        return [
+            "DELETE FROM \(materialisedTable) m WHERE m.scope_id IN (SELECT DISTINCT s.scope_id FROM \(table.name) s WHERE \(condition))",
+            "INSERT INTO \(materialisedTable)\n" + selectFromSegments(where: "s.valid_to IS NULL AND \(condition)", extra: ["s.scope_id"]),
+        ]
     }
 
     /// The row arrays a view over a segment table must unnest: those its columns read, and
@@ -101,7 +153,7 @@ struct APIObjectSQL {
     /// The index each filter of a `.current` object needs on its segment table (tables a source
     /// derives carry the indexes its own definition declares).
     var filterIndexes: [(name: String, sql: String)] {
-        guard let table = segmentTable else { return [] }
+        guard let table = segmentTable, !isMaterialised else { return [] }
         var indexes: [(name: String, sql: String)] = []
         for filter in object.filters {
             guard let column = object.column(filter) else { continue }
@@ -114,18 +166,6 @@ struct APIObjectSQL {
             }
         }
         return indexes
-    }
-
-    /// Filters that no index can serve (a value inside the row arrays, or a computed column).
-    var unindexableFilters: [String] {
-        guard let table = segmentTable else { return [] }
-        return object.filters.filter { filter in
-            switch object.column(filter)?.value {
-            case .period, .org, .periodLabel: return false
-            case .field(let name): return !table.isSegmentLevel(name)
-            default: return true
-            }
-        }
     }
 
     // MARK: comments

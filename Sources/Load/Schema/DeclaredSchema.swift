@@ -90,8 +90,11 @@ struct DeclaredSchema {
         for table in segmentTables { parts += table.createStatements }
         parts += indexes.map(\.sql)
         for derived in registry.derivedTables { parts.append(derived.definition) }
+        parts += registry.sources.flatMap(\.upgrades)
         parts += Self.dataFunctions + Self.coreAPI
-        for object in apiObjects { parts += [object.createView] + (object.createSearch.map { [$0] } ?? []) + object.comments }
+        for object in apiObjects {
+            parts += (object.isMaterialised ? object.createMaterialised : []) + [object.createView] + (object.createSearch.map { [$0] } ?? []) + object.comments
+        }
         parts += tableComments
         return parts.joined(separator: ";\n")
     }
@@ -119,11 +122,16 @@ struct DeclaredSchema {
                 done.append("created \(table.name)")
             }
         }
+        // Indexes of derived tables may use these functions.
+        for function in Self.dataFunctions { try connection.execute(function) }
         for derived in registry.derivedTables where try !exists("data." + derived.name, on: connection) {
             try connection.executeScript(derived.definition)
             done.append("created data.\(derived.name)")
         }
-        for function in Self.dataFunctions { try connection.execute(function) }
+        done += try applyMaterialised(on: connection)
+        for source in registry.sources {
+            for statement in source.upgrades { try connection.execute(statement) }
+        }
         for index in indexes where try !exists("data." + index.name, on: connection) {
             try connection.execute(index.sql)
             done.append("built index data.\(index.name)")
@@ -148,6 +156,37 @@ struct DeclaredSchema {
         for comment in tableComments { try connection.execute(comment) }
         // The rebuilt objects carry no grants yet.
         try Roles.grant(on: connection)
+        return done
+    }
+
+    /// Materialised objects' tables: created (and filled from current content) when missing or
+    /// when their columns no longer match the declaration. They hold nothing but a copy of
+    /// current segments, so replacing one loses nothing. Their GIN index over several columns
+    /// needs `btree_gin` (a trusted extension: created here when this login may, else by an
+    /// owner once, like `pg_trgm`).
+    private func applyMaterialised(on connection: PGConnection) throws -> [String] {
+        let objects = apiObjects.filter(\.isMaterialised)
+        guard !objects.isEmpty else { return [] }
+        try connection.execute("CREATE EXTENSION IF NOT EXISTS btree_gin SCHEMA ext")
+        var done: [String] = []
+        for object in objects {
+            let wanted = ["scope_id"] + object.object.columns.map(\.name)
+            if try exists(object.materialisedTable, on: connection) {
+                let found = try connection.execute("""
+                    SELECT attname FROM pg_catalog.pg_attribute WHERE attrelid = $1::regclass AND attnum > 0 AND NOT attisdropped ORDER BY attnum
+                    """, [object.materialisedTable])
+                let columns = (0..<found.rowCount).map { found.string($0, 0)! }
+                let index = try connection.execute("SELECT pg_catalog.pg_get_indexdef(to_regclass($1))", [object.materialisedTable + "_filters"])
+                if columns == wanted && index.string(0, 0)?.contains("(" + (["scope_id"] + object.object.filters).joined(separator: ", ") + ")") == true {
+                    continue
+                }
+                try connection.execute("DROP TABLE \(object.materialisedTable) CASCADE")
+            }
+            for statement in object.createMaterialised { try connection.execute(statement) }
+            let table = object.segmentTable!
+            try connection.execute("INSERT INTO \(object.materialisedTable)\n" + object.selectFromSegments(where: "s.valid_to IS NULL", extra: ["s.scope_id"]))
+            done.append("materialised api.\(object.object.name) from \(table.name)")
+        }
         return done
     }
 

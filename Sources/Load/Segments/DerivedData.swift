@@ -1,3 +1,4 @@
+import Foundation
 import Transform
 
 /// What the loader keeps up to date after a scope's current edition changes (a load or a
@@ -29,9 +30,22 @@ struct DerivedData {
                 ? "l.period = $1::date"
                 : "\(update.periodEnd("l.period")) >= $1::date"
             try update.apply(condition: condition, parameters: [period.start.iso], on: connection)
+            try refreshMaterialised(dataset: dependent.id, condition: condition.replacingOccurrences(of: "l.", with: "s."), parameters: [period.start.iso])
             try runRefreshes(for: .hierarchyChanged(dataset: dependent.id), period: period)
         }
+        try refreshMaterialised(dataset: spec.id, condition: "s.scope_id = $1::int", parameters: [String(scopeID)])
         try runRefreshes(for: .activated(dataset: spec.id), period: period)
+    }
+
+    /// Rebuilds the current rows of materialised `api` objects over `dataset` (or any dataset
+    /// sharing its table) for the scopes whose segments match `condition`.
+    private func refreshMaterialised(dataset: String, condition: String, parameters: [String?]) throws {
+        guard let table = registry.dataset(dataset)?.table else { return }
+        for object in registry.apiObjects {
+            let sql = APIObjectSQL(object: object, registry: registry)
+            guard sql.isMaterialised, sql.segmentTable?.spec.table == table else { continue }
+            for statement in sql.refreshMaterialised(scopes: condition) { try connection.execute(statement, parameters) }
+        }
     }
 
     private func hierarchyUpdate(_ target: DatasetSpec, _ fill: HierarchyFill) -> HierarchyUpdate {

@@ -94,6 +94,6 @@ extension SegmentTable {
     /// The expression index behind a filter on the period as the API names it (`2023/24`).
     func periodLabelIndex(function: String) -> (name: String, sql: String) {
         let index = "\(spec.table)_period_label"
-        return (index, "CREATE INDEX IF NOT EXISTS \(index) ON \(name) (\(function)(period)) WHERE valid_to IS NULL")
+        return (index, "CREATE INDEX IF NOT EXISTS \(index) ON \(name) (\(function)(period, '\(spec.periodKind.rawValue)')) WHERE valid_to IS NULL")
     }
 }

@@ -22,10 +22,14 @@ public struct CSVLayout: Sendable {
     public struct Column: Sendable {
         public let spellings: [String]
         public let required: Bool
+        /// For an optional attribute column: the value every row has when a file lacks the
+        /// column (a multi-level file's `ORG_TYPE` is `GP` in files that hold practices only).
+        public let absent: String?
 
-        public init(_ spellings: String..., required: Bool = true) {
+        public init(_ spellings: String..., required: Bool = true, absent: String? = nil) {
             self.spellings = spellings.map(CSVLayout.normalize)
-            self.required = required
+            self.required = required && absent == nil
+            self.absent = absent
         }
 
         /// The canonical (first) spelling, for messages.
@@ -72,6 +76,8 @@ public struct CSVLayout: Sendable {
     public var measureMaps: [[String: String]?]
     /// One per `spec.attributes`.
     public var attributes: [Column]
+    /// One per `spec.attributes` (or empty): a code set for the attribute, as `measureMaps`.
+    public var attributeMaps: [[String: String]?]
     /// Known columns that are not stored (e.g. PUBLICATION, which repeats one constant).
     public var ignored: [Column]
     public var filters: [Filter]
@@ -82,6 +88,7 @@ public struct CSVLayout: Sendable {
     public init(
         header: Header = .firstRecord, org: Column, key: Key = .ods, period: PeriodRule, dimensions: [Column?] = [],
         constantDimensions: [String?]? = nil, measures: [Column], measureMaps: [[String: String]?] = [], attributes: [Column] = [],
+        attributeMaps: [[String: String]?] = [],
         ignored: [Column] = [], filters: [Filter] = [], encoding: CSVOptions.Encoding = .utf8,
         dateFormats: [NHSDate.Format] = NHSDate.anyFormat
     ) {
@@ -95,6 +102,8 @@ public struct CSVLayout: Sendable {
         self.measureMaps = measureMaps.isEmpty ? measures.map { _ in nil } : measureMaps
         precondition(self.measureMaps.count == measures.count, "one code map (or nil) per measure")
         self.attributes = attributes
+        self.attributeMaps = attributeMaps.isEmpty ? attributes.map { _ in nil } : attributeMaps
+        precondition(self.attributeMaps.count == attributes.count, "one code map (or nil) per attribute")
         self.ignored = ignored
         self.filters = filters
         self.encoding = encoding

@@ -22,6 +22,8 @@ public final class LayoutMapper: RecordMapper {
     private let scratch: ValueScratch
     /// Per measure: published value -> stored value, when the layout declares a code set.
     private let codeMaps: [[[UInt8]: [UInt8]]?]
+    /// Per attribute: published value -> stored text, when the layout declares a code set.
+    private let attributeCodes: [[[UInt8]: String]?]
     /// Constant dimension values, kept in storage that lives as long as the mapper.
     private let constants: [UnsafeMutableRawBufferPointer?]
     // Hot-path state of a single-threaded object: `@exclusivity(unchecked)` drops Swift's dynamic
@@ -61,6 +63,9 @@ public final class LayoutMapper: RecordMapper {
         attributeCaches = layout.attributes.map { _ in FieldCache() }
         suppression = spec.suppressionTokens.sorted().map { Array($0.utf8) }
         scratch = ValueScratch(slots: spec.measures.count + spec.dimensions.count)
+        attributeCodes = layout.attributeMaps.map { map in
+            map.map { Dictionary(uniqueKeysWithValues: $0.map { (Array($0.key.utf8), $0.value) }) }
+        }
         codeMaps = layout.measureMaps.map { map in
             map.map { Dictionary(uniqueKeysWithValues: $0.map { (Array($0.key.utf8), Array($0.value.utf8)) }) }
         }
@@ -146,10 +151,19 @@ public final class LayoutMapper: RecordMapper {
         }
         for (a, index) in attributeIndexes.enumerated() {
             guard let index, !record.isEmpty(index) else {
-                row.attributes[a] = nil
+                row.attributes[a] = index == nil ? layout.attributes[a].absent : nil
                 continue
             }
             let bytes = record[index]
+            if let codes = attributeCodes[a] {
+                guard let stored = codes[Array(bytes)] else {
+                    let known = codes.keys.map { String(decoding: $0, as: UTF8.self) }.sorted().joined(separator: ", ")
+                    throw TransformError(.value, file: source, line: record.line, column: index + 1,
+                                         "unknown code \(TransformError.shown(record.string(index))) in \(header[index]) (known: \(known))")
+                }
+                row.attributes[a] = stored
+                continue
+            }
             if let cached = attributeCaches[a].string(for: bytes) {
                 row.attributes[a] = cached
             } else {

@@ -68,11 +68,14 @@ struct DeclarationCheck {
             }
         }
         var objects = Set<String>()
+        let tables = Set(tableOwner.keys).union(derived)
         for source in sources {
             for object in source.apiObjects {
                 let name = "api.\(object.name)"
                 if !objects.insert(object.name).inserted { problems.append("\(source.id): \(name) is declared twice") }
                 if !Self.isIdentifier(object.name) { problems.append("\(source.id): \(name) is not a lower-case SQL identifier") }
+                // A materialised object keeps its rows in data.<name>_rows.
+                if tables.contains(object.name + "_rows") { problems.append("\(name): table \(object.name)_rows is reserved for its rows") }
                 let columns = Set(object.columns.map(\.name))
                 if columns.count != object.columns.count { problems.append("\(name) has two columns of one name") }
                 for filter in object.filters where !columns.contains(filter) {
@@ -101,16 +104,6 @@ struct DeclarationCheck {
                     for column in object.columns {
                         if case .field(let field) = column.value, !stored.contains(field) {
                             problems.append("\(name): column \(column.name) reads \(field), which dataset \(first.id) does not store")
-                        }
-                    }
-                    // In a dataset with dimensions, values inside the rows live in arrays: no
-                    // index of the segment table can serve an equality filter on them.
-                    if !first.dimensions.isEmpty {
-                        let inside = Set((first.dimensions + first.measures).map(\.name) + first.numericMeasures.map { first.measures[$0].name + "_raw" })
-                        for filter in object.filters {
-                            if case .field(let field) = object.column(filter)?.value, inside.contains(field) {
-                                problems.append("\(name): filter \(filter) reads a value inside the rows (a dimension or measure), which no index of a segment table serves")
-                            }
                         }
                     }
                     for filter in object.filters {

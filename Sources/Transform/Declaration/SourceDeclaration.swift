@@ -19,6 +19,10 @@ public protocol SourceDeclaration: Sendable {
     var datasets: [DatasetSpec] { get }
     var apiObjects: [APIObject] { get }
     var derivedTables: [DerivedTable] { get }
+    /// Statements that bring data stored by an earlier version of this declaration up to date
+    /// (a column it gained, a derived table to rebuild), hand-written because they name the
+    /// source's tables. Run whenever the generated schema changes; each must be idempotent.
+    var upgrades: [String] { get }
 
     /// Picks the dataset and layout for a file from its name and first record. Throws a
     /// `TransformError` naming the file when it is none of this source's files.
@@ -37,6 +41,7 @@ public protocol SourceDeclaration: Sendable {
 extension SourceDeclaration {
     public var apiObjects: [APIObject] { [] }
     public var derivedTables: [DerivedTable] { [] }
+    public var upgrades: [String] { [] }
 
     public func wants(entryName: String) -> Bool {
         Self.isCSV(entryName)
