@@ -24,6 +24,7 @@ enum Program {
           status                                                        lock holder, failing and overdue sources (exit 3 if any)
           revisions [SOURCE] [--period P] [--json]                      the revision log
           diff SOURCE PERIOD [--dataset D] [--from R] [--to R] [--all] [--json]  row-level changes between editions
+          show SOURCE PERIOD [--as-published D] [--practice X] [--json] the rows the api serves for a period (as published on D)
           rollback REVISION                                             withdraw an edition
           inspect PATH [--entry NAME] [--rows N|all] [--cat] [--json]   look inside a zip or CSV file
           migrate                                                       apply schema migrations
@@ -98,6 +99,7 @@ enum Program {
             case "status": return try StatusCommand(rest).run(context: context)
             case "revisions": try RevisionsCommand(rest).run(context: context)
             case "diff": try DiffCommand(rest).run(context: context)
+            case "show": try ShowCommand(rest).run(context: context)
             case "rollback": try RollbackCommand(rest).run(context: context)
             case "migrate": try MigrateCommand(rest).run(context: context)
             case "db": return try DatabaseCommand(rest).run(context: context)

@@ -74,6 +74,82 @@ struct APIObjectSQL {
         return "SELECT \((extra + [selectList]).joined(separator: ", "))\n\(from)\nWHERE \(conditions.joined(separator: " AND "))"
     }
 
+    // MARK: history functions
+
+    /// The datasets behind a `.current` object.
+    var datasets: [String] {
+        if case .current(let datasets) = object.rows { return datasets }
+        return []
+    }
+
+    /// A predicate on alias `s`: the segment is part of the content scope `c.scope_id` had at
+    /// step `c.<stepColumn>`, or of detached revision `c.revision_id` (recorded, never current).
+    static func content(step stepColumn: String) -> String {
+        """
+        ((c.\(stepColumn) IS NOT NULL AND s.valid_from > 0 AND s.valid_from <= c.\(stepColumn) AND (s.valid_to IS NULL OR s.valid_to > c.\(stepColumn)))
+          OR (c.\(stepColumn) IS NULL AND s.valid_from = 0 AND s.detached_revision = c.revision_id))
+        """
+    }
+
+    /// `api.<name>_as_published(on date)`: the object's rows as the publisher had them out on a
+    /// date: per period, the latest edition published on or before it (rolled-back ones left
+    /// out). Runs as its owner, so a reader needs nothing in `data` or `etl`.
+    var createAsPublished: String {
+        let chosen = """
+            SELECT DISTINCT ON (r.scope_id) r.scope_id, r.revision_id, r.step
+            FROM etl.revisions r
+            WHERE r.dataset IN (\(datasets.map { Self.literal($0) }.joined(separator: ", "))) AND r.published <= p_on AND r.rolled_back_at IS NULL
+            ORDER BY r.scope_id, r.published DESC, r.revision_id DESC
+            """
+        let select = selectFromSegments(where: "s.scope_id IN (SELECT scope_id FROM chosen) AND EXISTS (SELECT 1 FROM chosen c WHERE c.scope_id = s.scope_id AND \(Self.content(step: "step")))")
+        return """
+            CREATE FUNCTION api.\(object.name)_as_published(p_on date)
+            RETURNS SETOF \(viewName) LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+            WITH chosen AS (
+            \(chosen)
+            )
+            \(select)
+            $$
+            """
+    }
+
+    /// Columns compared by `_changes`: all but where a row came from (`revision`, `line`),
+    /// which differ between editions for rows that did not change.
+    var comparedColumns: [APIColumn] {
+        object.columns.filter { $0.value != .revision && $0.value != .line }
+    }
+
+    /// `api.<name>_changes(period date)`: what the latest change of each scope of that period
+    /// did: rows the current content has and the content served before it lacked (`added`),
+    /// and the other way round (`removed`); a changed value is a removed row and an added one.
+    /// `types`: the SQL type of every compared column, as the view has it.
+    func createChanges(types: [String: String]) -> String {
+        let names = comparedColumns.map(\.name)
+        let scopes = """
+            SELECT sc.scope_id, sc.current_step AS now_step, NULL::bigint AS revision_id,
+                   (SELECT max(st.step) FROM etl.steps st WHERE st.scope_id = sc.scope_id AND st.step < sc.current_step) AS before_step
+            FROM etl.scopes sc
+            WHERE sc.dataset IN (\(datasets.map { Self.literal($0) }.joined(separator: ", "))) AND sc.period = p_period
+            """
+        func rows(_ step: String) -> String {
+            "SELECT \(names.joined(separator: ", ")) FROM (" + selectFromSegments(
+                where: "s.scope_id IN (SELECT scope_id FROM scopes) AND EXISTS (SELECT 1 FROM scopes c WHERE c.scope_id = s.scope_id AND c.\(step) IS NOT NULL AND \(Self.content(step: step)))"
+            ) + ") x"
+        }
+        return """
+            CREATE FUNCTION api.\(object.name)_changes(p_period date)
+            RETURNS TABLE (change text, \(names.map { "\($0) \(types[$0] ?? "text")" }.joined(separator: ", ")))
+            LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+            WITH scopes AS (
+            \(scopes)
+            ), now_rows AS (\(rows("now_step"))), before_rows AS (\(rows("before_step")))
+            SELECT 'added', * FROM (SELECT * FROM now_rows EXCEPT ALL SELECT * FROM before_rows) a
+            UNION ALL
+            SELECT 'removed', * FROM (SELECT * FROM before_rows EXCEPT ALL SELECT * FROM now_rows) r
+            $$
+            """
+    }
+
     // MARK: materialised rows
 
     /// The table (created empty, its column types those of the view's expressions) and its index.

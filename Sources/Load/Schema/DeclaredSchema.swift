@@ -94,6 +94,7 @@ struct DeclaredSchema {
         parts += Self.dataFunctions + Self.coreAPI
         for object in apiObjects {
             parts += (object.isMaterialised ? object.createMaterialised : []) + [object.createView] + (object.createSearch.map { [$0] } ?? []) + object.comments
+            if object.segmentTable != nil { parts += [object.createAsPublished, object.createChanges(types: [:])] }
         }
         parts += tableComments
         return parts.joined(separator: ";\n")
@@ -152,6 +153,19 @@ struct DeclaredSchema {
             try connection.execute(object.createView)
             if let search = object.createSearch { try connection.execute(search) }
             for comment in object.comments { try connection.execute(comment) }
+            guard object.segmentTable != nil else { continue }
+            try connection.execute(object.createAsPublished)
+            let found = try connection.execute("""
+                SELECT attname, pg_catalog.format_type(atttypid, atttypmod) FROM pg_catalog.pg_attribute
+                WHERE attrelid = $1::regclass AND attnum > 0 ORDER BY attnum
+                """, [object.viewName])
+            let types = Dictionary(uniqueKeysWithValues: (0..<found.rowCount).map { (found.string($0, 0)!, found.string($0, 1)!) })
+            try connection.execute(object.createChanges(types: types))
+            let name = object.object.name
+            try connection.execute("COMMENT ON FUNCTION api.\(name)_as_published(date) IS "
+                + APIObjectSQL.literal("The rows of api.\(name) as the publisher had them out on a date: per period, the latest edition published on or before it"))
+            try connection.execute("COMMENT ON FUNCTION api.\(name)_changes(date) IS "
+                + APIObjectSQL.literal("What the latest change of a period of api.\(name) did: rows added, and rows removed (a changed value is both)"))
         }
         for comment in tableComments { try connection.execute(comment) }
         // The rebuilt objects carry no grants yet.

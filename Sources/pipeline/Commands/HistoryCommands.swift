@@ -197,3 +197,43 @@ enum PeriodArgument {
         throw UsageError("a period looks like 2025-10-01, 2025-10 or 2023-24, not '\(text)'")
     }
 }
+
+/// `pipeline show SOURCE PERIOD [--as-published D] [--practice X] [--json]`: the rows the
+/// source's `api` objects serve for a period (now, or as the publisher had them out on day D),
+/// as tab-separated tables with a header, or JSON Lines.
+struct ShowCommand {
+    static let usage = "usage: pipeline show SOURCE PERIOD [--as-published YYYY-MM-DD] [--practice CODE] [--json]"
+    let args: Arguments
+
+    init(_ argv: [String]) throws {
+        args = try Arguments(argv, options: CommonOptions.warehouse.union(["as-published", "practice"]), flags: ["json"])
+        guard args.positionals.count == 2 else { throw UsageError(Self.usage) }
+    }
+
+    func run(context: Context) throws {
+        let source = try context.sources([args.positionals[0]])[0]
+        guard let period = ReportingPeriod.parse(args.positionals[1], kind: source.periodKind) else {
+            throw UsageError("PERIOD must look like 2025-10 (or 2025-10-01, 2023-24), not '\(args.positionals[1])'")
+        }
+        let asPublished = try args.value("as-published").map { text -> CalendarDate in
+            guard let date = CalendarDate(iso: text) else { throw UsageError("--as-published must be YYYY-MM-DD, not '\(text)'") }
+            return date
+        }
+        let session = try WarehouseSession(context: context, command: "show", writes: false, settings: context.settings(flags: args.optionValues))
+        let objects = APIRows.objects(of: source)
+        guard !objects.isEmpty else { throw UsageError("\(source.id) has no api object with a period and an organisation to show") }
+        for object in objects {
+            let table = try APIRows.read(session.warehouse, object: object, period: period.start, org: args.value("practice")?.uppercased(), asPublished: asPublished)
+            if args.flag("json") {
+                for row in table.rows {
+                    context.out.line(JSONText.Value.object(zip(table.columns, row).map { ($0, $1.map { .string($0) } ?? .null) }).text)
+                }
+                continue
+            }
+            context.out.line("\(table.object): \(table.rows.count) row\(table.rows.count == 1 ? "" : "s") for \(period.label)"
+                + (asPublished.map { " as published on \($0.iso)" } ?? ""))
+            context.out.line(table.columns.joined(separator: "\t"))
+            for row in table.rows { context.out.line(row.map { PrintableText.escaped($0 ?? "") }.joined(separator: "\t")) }
+        }
+    }
+}
