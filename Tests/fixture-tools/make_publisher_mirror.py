@@ -50,6 +50,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import publisher_data as pdata  # noqa: E402
+import importlib  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_OUT = ROOT / "Fixtures" / "publisher"
@@ -933,7 +934,24 @@ def main(argv=None):
     ods, ods_facts = pdata.ods_files(samples_root)
     all_series = [reg, appt, qof, pay]
 
-    for sub in ("digital.nhs.uk", FILES_HOST, ODS_HOST):
+    # One plug-in per later source: Tests/fixture-tools/mirror_<source>.py defines
+    # build(samples_root, m) (m is this module) returning a dict with any of
+    #   "series": [Series]            digital.nhs.uk series, rendered like the ones above
+    #   "files":  [(rel path, bytes)]  anything else (other hosts, API responses), stored as given
+    #   "hosts":  [host folder]        folders under OUT this plug-in owns (deleted and rebuilt)
+    #   "readme": str                  its README section (markdown, starting "## ")
+    # so a source's mirror is one file and nothing here changes when a source is added.
+    plugins = []
+    for path in sorted(Path(__file__).resolve().parent.glob("mirror_*.py")):
+        module = importlib.import_module(path.stem)
+        plugins.append((path.stem, module.build(samples_root, sys.modules[__name__])))
+    for _, contribution in plugins:
+        all_series.extend(contribution.get("series", []))
+
+    owned = {"digital.nhs.uk", FILES_HOST, ODS_HOST}
+    for _, contribution in plugins:
+        owned.update(contribution.get("hosts", []))
+    for sub in sorted(owned):
         if (out / sub).exists():
             shutil.rmtree(out / sub)
     out.mkdir(parents=True, exist_ok=True)
@@ -970,7 +988,16 @@ def main(argv=None):
         write(f"{ODS_HOST}{ODS_PATH}/{query}", data)
         urls["ods"][0][1].append((f"https://{ODS_HOST}{ODS_PATH}?{query}", f"{ODS_HOST}{ODS_PATH}/{query}", len(data)))
 
-    write("README.md", readme(all_series, urls, appt_facts, qof_facts, ods_facts, ods).encode("utf-8"))
+    for name, contribution in plugins:
+        urls[name] = []
+        for series in contribution.get("series", []):
+            urls[name].extend(urls[series.key])
+        for rel, data in contribution.get("files", []):
+            write(rel, data)
+    text = readme(all_series[:4], urls, appt_facts, qof_facts, ods_facts, ods)
+    for name, contribution in plugins:
+        text += "\n" + contribution.get("readme", f"## {name}\n").rstrip() + "\n"
+    write("README.md", text.encode("utf-8"))
 
     for rel, n in sorted(written):
         print(f"{n:>10,}  {rel}")
