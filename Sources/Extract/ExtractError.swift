@@ -1,3 +1,5 @@
+import Foundation
+
 /// An error raised while reading an archive or fetching a publication.
 ///
 /// `description` is one stable line that names the file (and the archive entry when there is
@@ -20,6 +22,7 @@ public struct ExtractError: Error, CustomStringConvertible, Sendable, Equatable 
         case notFound            // a requested entry or file is not there
         case empty               // an archive with no entries
         case io                  // the operating system refused a read or write
+        case noSpace             // a local disk (cache, temporary files) is full: worth retrying once space is freed
         case http                // a download failed in a way retries did not fix
         case transient           // a download failed in a way worth retrying later
         case notPublished        // the publisher has no such file (yet)
@@ -47,6 +50,16 @@ public struct ExtractError: Error, CustomStringConvertible, Sendable, Equatable 
         return "\(path): \(reason)"
     }
 
-    /// True when trying again later may succeed (network trouble, a server error).
+    /// True when a download is worth retrying at once (network trouble, a server error). A full
+    /// disk is worth a later run, not an immediate retry.
     public var isTransient: Bool { code == .transient }
+
+    /// The error for a failed write into `directory`: `.noSpace` naming the directory when the
+    /// disk is full (ENOSPC, EDQUOT), else `.io`.
+    public static func write(failed errorNumber: Int32, path: String, directory: String, _ what: String) -> ExtractError {
+        if errorNumber == ENOSPC || errorNumber == EDQUOT {
+            return ExtractError(.noSpace, path: directory, "no space left on the disk holding this directory while \(what); free space there (or point the setting elsewhere) and run again")
+        }
+        return ExtractError(.io, path: path, "\(what) failed: \(String(cString: strerror(errorNumber)))")
+    }
 }

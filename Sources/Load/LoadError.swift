@@ -41,6 +41,6 @@ public struct LoadError: Error, CustomStringConvertible, Sendable, Equatable {
         if code == .connection { return true }
         guard let state = sqlState else { return false }
         return state.hasPrefix("08") || state == "40001" || state == "40P01" || state.hasPrefix("57P")
-            || state == "55P03" || state == "57014" || state == "53300"
+            || state == "55P03" || state == "57014" || state == "53300" || state == "53100"
     }
 }

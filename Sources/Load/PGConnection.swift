@@ -6,6 +6,9 @@ import Foundation
 public final class PGConnection {
     private let conn: OpaquePointer
     private let cancelHandle: OpaquePointer?
+    /// Kept (never printed) to open a side connection that names who holds a lock we timed out on.
+    private let conninfo: String?
+    private let applicationName: String
 
     /// Connects with `conninfo` (a URI or `key=value` string) or, when it is nil, libpq's own
     /// defaults (PG* variables, `~/.pgpass`, service files). The password, wherever it comes
@@ -28,6 +31,8 @@ public final class PGConnection {
         }
         conn = connection
         cancelHandle = PQgetCancel(connection)
+        self.conninfo = conninfo
+        self.applicationName = applicationName
         // Notices ("relation already exists, skipping") are not errors; keep them off stderr.
         PQsetNoticeProcessor(conn, { _, _ in }, nil)
         // Pin the search path: every object we use is schema-qualified, and nothing resolves
@@ -38,6 +43,36 @@ public final class PGConnection {
         if PQserverVersion(conn) >= 140_000 {
             _ = try? execute("SET default_toast_compression = 'lz4'")
         }
+    }
+
+    /// Nil when libpq can parse `conninfo` (a URI or `key=value` string); else libpq's reason,
+    /// with quoted fragments (which may be part of a password) blanked.
+    public static func malformation(of conninfo: String) -> String? {
+        var message: UnsafeMutablePointer<CChar>?
+        guard let options = PQconninfoParse(conninfo, &message) else {
+            let text = message.map { String(cString: $0) } ?? "not a connection string"
+            if let message { PQfreemem(message) }
+            var out = "", quoted = false
+            for c in clean(text) {
+                if c == "\"" { quoted.toggle(); out += quoted ? "\"…" : "\""; continue }
+                if !quoted { out.append(c) }
+            }
+            return out
+        }
+        PQconninfoFree(options)
+        return nil
+    }
+
+    /// Whether a failed connection attempt may succeed if tried again shortly (the server is
+    /// starting, restarting, or briefly unreachable), as opposed to a refusal (bad password, no
+    /// such role or database, no pg_hba entry) that waiting cannot fix.
+    public static func mayConnectLater(_ error: LoadError) -> Bool {
+        guard error.code == .connection else { return false }
+        let transient = ["Connection refused", "No such file or directory", "the database system is starting up",
+                         "the database system is shutting down", "the database system is in recovery mode", "timeout expired",
+                         "too many clients", "server closed the connection unexpectedly", "Network is unreachable",
+                         "Connection timed out", "No route to host"]
+        return transient.contains { error.message.contains($0) }
     }
 
     deinit {
@@ -211,10 +246,54 @@ public final class PGConnection {
         case PGRES_COMMAND_OK, PGRES_TUPLES_OK, PGRES_EMPTY_QUERY:
             return PGResult(result)
         default:
-            let error = Self.error(from: result, connection: conn)
+            var error = Self.error(from: result, connection: conn)
             PQclear(result)
+            if error.sqlState == "53100" {
+                // disk_full: the message names a file under the server's data directory; say what it means.
+                error = LoadError(error.code, error.message, sqlState: error.sqlState,
+                                  detail: "the database server's disk (its data directory or the table's tablespace) is full; nothing was written: free space on the server and run again")
+            }
+            if error.sqlState == "55P03", let holders = lockHolders() {
+                error = LoadError(error.code, error.message, sqlState: error.sqlState, detail: holders, constraint: error.constraint)
+            }
             throw error
         }
+    }
+
+    /// Sets the longest this connection waits for a lock and runs one statement (0: no limit),
+    /// so a reviewer's open transaction cannot make a load wait forever.
+    public func setTimeouts(lockSeconds: Double, statementSeconds: Double) throws {
+        func ms(_ seconds: Double) -> String { String(Int((seconds * 1000).rounded())) }
+        try execute("SELECT pg_catalog.set_config('lock_timeout', $1, false), pg_catalog.set_config('statement_timeout', $2, false)",
+                    [ms(lockSeconds), ms(statementSeconds)])
+    }
+
+    /// After a lock timeout: the other sessions holding locks on the warehouse's tables, oldest
+    /// transaction first, as one line (pid, application, when its transaction started, state).
+    /// Read through a side connection, since this one's transaction is aborted. Nil when none is
+    /// found (the holder already finished) or the side connection fails.
+    private func lockHolders() -> String? {
+        guard let side = try? PGConnection(conninfo: conninfo, applicationName: applicationName + " (lock check)") else { return nil }
+        let rows = try? side.execute("""
+            SELECT a.pid::text, coalesce(nullif(a.application_name, ''), 'unnamed'),
+                   coalesce(to_char(a.xact_start AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS "UTC"'), 'no transaction'),
+                   coalesce(a.state, 'unknown'), string_agg(DISTINCT n.nspname || '.' || c.relname, ', ')
+            FROM pg_catalog.pg_locks l
+            JOIN pg_catalog.pg_class c ON c.oid = l.relation
+            JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+            JOIN pg_catalog.pg_stat_activity a ON a.pid = l.pid
+            WHERE l.granted AND l.pid <> $1::int AND n.nspname IN ('data', 'etl', 'api')
+            GROUP BY a.pid, a.application_name, a.xact_start, a.state
+            ORDER BY a.xact_start NULLS LAST
+            LIMIT 4
+            """, [String(backendPID)])
+        guard let rows, rows.rowCount > 0 else { return nil }
+        let shown = (0..<min(rows.rowCount, 3)).map { r in
+            "pid \(rows.string(r, 0) ?? "?") (application '\(rows.string(r, 1) ?? "")', transaction started \(rows.string(r, 2) ?? "?"), \(rows.string(r, 3) ?? "?"), holding \(rows.string(r, 4) ?? "?"))"
+        }
+        let more = rows.rowCount > 3 ? " and more" : ""
+        return "waited lock_timeout for a lock held by " + shown.joined(separator: "; ") + more
+            + "; nothing was written: end that session or raise database.lock_timeout_seconds, then run again"
     }
 
     static func error(from result: OpaquePointer, connection: OpaquePointer) -> LoadError {

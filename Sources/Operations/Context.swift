@@ -39,7 +39,7 @@ public final class Context {
         var selected: [any SourceDeclaration] = []
         for name in names.isEmpty ? registry.ids : names {
             guard let source = registry.source(name) else {
-                throw UsageError("unknown source '\(name)'; known: \(registry.ids.joined(separator: ", "))")
+                throw UsageError("unknown source '\(name)'\(Suggestion.clause(name, among: registry.ids)); known: \(registry.ids.joined(separator: ", "))")
             }
             selected.append(source)
         }

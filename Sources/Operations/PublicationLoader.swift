@@ -254,8 +254,14 @@ final class PublicationLoader {
         let tokenizer = CSVTokenizer(options: options)
         var index = inputIndex ?? -1
         let rowsBefore = result.rowsRead
+        // The period rule of a file whose rows carry their period, once it is recognised.
+        var rowPeriods: CSVLayout.PeriodsInFile?
+        var firstPeriod: (period: ReportingPeriod, line: Int32)?
         let emit: (Segment) throws -> Void = {
             if let stopIfKnown, try stopIfKnown(false) { throw KnownBytes() }
+            if let rule = rowPeriods {
+                try self.checkPeriod(of: $0, rule: rule, first: &firstPeriod, file: name)
+            }
             try writer.accept($0, input: index)
         }
         var spilled = 0
@@ -295,6 +301,7 @@ final class PublicationLoader {
                 }
             }
             let made = try reading.mapper(header: header, source: name, period: try self.period(for: reading, given: period, published: published, file: name))
+            if !reading.periodIsExternal { rowPeriods = reading.layout.periodsInFile }
             let newAssembler = SegmentAssembler(spec: made.spec, source: name)
             mapper = made
             assembler = newAssembler
@@ -334,6 +341,31 @@ final class PublicationLoader {
         result.rowsRead += records
         progress?.rows(result.rowsRead)
         return index
+    }
+
+    /// A file whose rows carry their period holds one period, and (unless `--period` was
+    /// given, which the mapper checks row by row) the one its publication page names, or an
+    /// earlier one for a file restating an earlier month. Else the whole publication is refused:
+    /// a stray row dated next month must not split a month in two, nor a February extract on
+    /// the March page become February's data.
+    private func checkPeriod(of segment: Segment, rule: CSVLayout.PeriodsInFile, first: inout (period: ReportingPeriod, line: Int32)?,
+                             file: String) throws {
+        let line = segment.lines.first ?? 0
+        guard let seen = first else {
+            first = (segment.period, line)
+            if let page = editionPeriod.map({ ReportingPeriod(kind: segment.spec.periodKind, start: $0.start) }) {
+                let agrees = rule == .one ? segment.period == page : segment.period.start <= page.start
+                if !agrees {
+                    throw TransformError(.period, file: file, line: Int(line),
+                                         "the rows are for \(segment.period.label), but the file was published on the page for \(page.label)")
+                }
+            }
+            return
+        }
+        if seen.period != segment.period {
+            throw TransformError(.period, file: file, line: Int(line),
+                                 "rows for \(seen.period.label) (line \(seen.line)) and \(segment.period.label) (line \(line)) in one file: a \(segment.spec.id) file holds one period")
+        }
     }
 
     /// The period for a file whose rows do not carry one: its name's, which must agree with

@@ -30,7 +30,7 @@ public enum RunStatus: Sendable, CaseIterable {
             return .usage
         case let error as ExtractError:
             switch error.code {
-            case .transient: return .temporaryFailure
+            case .transient, .noSpace: return .temporaryFailure
             case .notPublished, .refused, .http, .discovery: return .unavailable
             case .io: return .internalError
             default: return .dataRefused

@@ -56,8 +56,16 @@ public struct Knob: Sendable {
     public static let downloadMaxBytes = Knob(key: "download.max_bytes", env: "PIPELINE_MAX_DOWNLOAD_BYTES", flag: nil, kind: .integer,
                                        defaultValue: "8589934592", help: "largest file fetched")
 
+    public static let lockTimeout = Knob(key: "database.lock_timeout_seconds", env: "PIPELINE_LOCK_TIMEOUT", flag: nil, kind: .seconds,
+                                  defaultValue: "120", help: "longest a statement waits for a lock another session holds (then exit 75 naming it); 0: forever")
+    public static let statementTimeout = Knob(key: "database.statement_timeout_seconds", env: "PIPELINE_STATEMENT_TIMEOUT", flag: nil, kind: .seconds,
+                                       defaultValue: "3600", help: "longest one statement may run (then exit 75); 0: no limit")
+
+    public static let connectRetry = Knob(key: "database.connect_retry_seconds", env: "PIPELINE_CONNECT_RETRY", flag: nil, kind: .seconds,
+                                   defaultValue: "30", help: "keep retrying a server that refuses connections (starting, restarting) this long, with backoff")
+
     public static let all: [Knob] = [
-        databaseURL, postgresDataDir, postgresBinDir, cacheDir, mirror, logFormat,
+        databaseURL, postgresDataDir, postgresBinDir, cacheDir, mirror, logFormat, lockTimeout, statementTimeout, connectRetry,
         zipMaxEntryBytes, zipMaxRatio, zipMaxEntries, csvMaxFieldBytes, csvMaxFields,
         downloadIdleTimeout, downloadMaxSeconds, downloadMaxAttempts, backoffBase, downloadMaxBytes,
     ]

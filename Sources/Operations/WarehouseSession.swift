@@ -26,6 +26,9 @@ public final class WarehouseSession {
                 DatabaseTarget.scrubPasswordFromArguments()
                 context.log.warning("database.password_in_argv", "--database-url carries a password, which other users can read from the process list; use ~/.pgpass, PGPASSWORD or DATABASE_URL instead")
             }
+            if let problem = PGConnection.malformation(of: text) {
+                throw ConfigError("the database connection string from \(target.origin) is malformed: \(problem); `pipeline config` shows where each setting comes from")
+            }
             conninfo = text
         case .libpqDefaults:
             conninfo = nil
@@ -33,7 +36,9 @@ public final class WarehouseSession {
             try embedded.ensureRunning { context.log.info("database.embedded", $0, [("data_dir", .string(embedded.dataDir.path))]) }
             conninfo = embedded.conninfo
         }
-        warehouse = try Warehouse(conninfo: conninfo, applicationName: "pipeline \(command)", registry: context.registry)
+        warehouse = try Self.connect(conninfo: conninfo, command: command, context: context,
+                                     retryFor: settings.seconds(.connectRetry), origin: target.origin)
+        try warehouse.connection.setTimeouts(lockSeconds: settings.seconds(.lockTimeout), statementSeconds: settings.seconds(.statementTimeout))
         self.writes = writes
         self.log = context.log
         let canceller = warehouse.connection.makeCanceller()
@@ -47,6 +52,31 @@ public final class WarehouseSession {
         ])
         context.log.runID = warehouse.runID
         try warehouse.markAbandonedRuns()
+    }
+
+    /// Connects, retrying with backoff (0.25 s doubling to 5 s) while the server refuses
+    /// connections in a way that waiting can fix, for at most `retryFor` seconds. The final error
+    /// says where the connection setting came from.
+    static func connect(conninfo: String?, command: String, context: Context, retryFor: TimeInterval, origin: String) throws -> Warehouse {
+        let deadline = Date().addingTimeInterval(retryFor)
+        var delay = 0.25, attempts = 0
+        while true {
+            attempts += 1
+            do {
+                return try Warehouse(conninfo: conninfo, applicationName: "pipeline \(command)", registry: context.registry)
+            } catch let error as LoadError where error.code == .connection {
+                let wait = min(delay, deadline.timeIntervalSinceNow)
+                guard PGConnection.mayConnectLater(error), wait > 0 else {
+                    let tried = attempts > 1 ? " (\(attempts) attempts over \(Int(retryFor.rounded())) s)" : ""
+                    throw LoadError(.connection, error.message + tried + "; the database setting came from \(origin) (`pipeline config` shows it)",
+                                    sqlState: error.sqlState, detail: error.detail)
+                }
+                context.log.warning("database.retry", "cannot connect yet; trying again in \(String(format: "%.2g", wait)) s",
+                                    [("attempt", .int(attempts))])
+                Thread.sleep(forTimeInterval: wait)
+                delay = min(delay * 2, 5)
+            }
+        }
     }
 
     /// Arguments as recorded in etl.runs: connection strings are never stored, and a URL's

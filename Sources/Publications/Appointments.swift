@@ -29,7 +29,7 @@ public struct Appointments: SourceDeclaration {
         id: "gp-appointments", source: "gp-appointments", title: "Appointments per practice, month and category (Practice_Level_Crosstab)",
         table: "gp_appointments", periodKind: .month,
         dimensions: ["hcp_type", "appt_mode", "national_category", "time_between_book_and_appt", "appt_status"].map { .init($0) },
-        measures: [.init("count", .integer)],
+        measures: [.init("count", .count)],
         attributes: ["practice_name", "supplier", "pcn", "pcn_name", "sub_icb", "sub_icb_name"].map { .init($0) },
         hierarchy: HierarchyFill(from: "practice-map", columns: ["icb", "region"], match: .latestOnOrBefore))
 
@@ -67,12 +67,17 @@ public struct Appointments: SourceDeclaration {
     }
 
     typealias C = CSVLayout.Column
-    static let layout = CSVLayout(
-        org: C("GP_CODE"), period: .column(C("APPOINTMENT_MONTH_START_DATE"), formats: [.dayMonthNameYear, .iso, .dayMonthNameShortYear]),
-        dimensions: [C("HCP_TYPE"), C("APPT_MODE"), C("NATIONAL_CATEGORY"), C("TIME_BETWEEN_BOOK_AND_APPT"), C("APPT_STATUS")],
-        measures: [C("COUNT_OF_APPOINTMENTS")],
-        attributes: [C("GP_NAME"), C("SUPPLIER"), C("PCN_CODE"), C("PCN_NAME"), C("SUB_ICB_LOCATION_CODE", "CCG_CODE"),
-                     C("SUB_ICB_LOCATION_NAME", "CCG_NAME")])
+    /// One month per CSV; the zip on a month's page restates the two months before it.
+    static let layout: CSVLayout = {
+        var layout = CSVLayout(
+            org: C("GP_CODE"), period: .column(C("APPOINTMENT_MONTH_START_DATE"), formats: [.dayMonthNameYear, .iso, .dayMonthNameShortYear]),
+            dimensions: [C("HCP_TYPE"), C("APPT_MODE"), C("NATIONAL_CATEGORY"), C("TIME_BETWEEN_BOOK_AND_APPT"), C("APPT_STATUS")],
+            measures: [C("COUNT_OF_APPOINTMENTS")],
+            attributes: [C("GP_NAME"), C("SUPPLIER"), C("PCN_CODE"), C("PCN_NAME"), C("SUB_ICB_LOCATION_CODE", "CCG_CODE"),
+                         C("SUB_ICB_LOCATION_NAME", "CCG_NAME")])
+        layout.periodsInFile = .oneRestated
+        return layout
+    }()
 
     /// Practice-level crosstab CSVs only: `Mapping.csv` and any other CSV in the zip are left alone.
     public func wants(entryName: String) -> Bool {

@@ -34,7 +34,7 @@ public struct ListSizes: SourceDeclaration {
     static func counts(_ id: String, _ title: String) -> DatasetSpec {
         DatasetSpec(
             id: id, source: "list-sizes", title: title, table: "list_sizes", periodKind: .month,
-            dimensions: [.init("sex"), .init("age")], measures: [.init("patients", .integer)],
+            dimensions: [.init("sex"), .init("age")], measures: [.init("patients", .count)],
             attributes: [.init("sub_icb"), .init("ons_code"), .init("postcode"), .init("org_type")],
             hierarchy: HierarchyFill(from: "practice-map", columns: ["pcn", "icb", "region"], match: .latestOnOrBefore))
     }

@@ -36,7 +36,7 @@ public struct Qof: SourceDeclaration {
         id: "qof-prevalence", source: "qof", title: "Disease registers and list sizes per practice (PREVALENCE_*)",
         table: "qof_prevalence", periodKind: .financialYear,
         dimensions: [.init("group_code"), .init("patient_list_type")],
-        measures: [.init("register", .integer), .init("list_size", .integer)],
+        measures: [.init("register", .count), .init("list_size", .count)],
         hierarchy: HierarchyFill(from: "qof-organisations", columns: ["pcn", "sub_icb", "icb", "region"], match: .samePeriod))
 
     public static let indicators = DatasetSpec(

@@ -40,7 +40,7 @@ struct Arguments {
                 if inlineValue != nil { throw UsageError("--\(name) takes no value") }
                 flags.insert(name)
             } else {
-                throw UsageError("unknown option --\(name)")
+                throw UsageError("unknown option --\(name)" + Suggestion.clause(name, among: Array(options.union(allowedFlags)).sorted(), prefix: "--"))
             }
         }
     }

@@ -7,6 +7,7 @@ struct GlobalOptions {
     var logFormat: String?
     var quiet = false
     var rest: [String] = []
+    private var lifted: [String] = []
 
     init(_ argv: [String]) throws {
         var index = 0
@@ -35,7 +36,27 @@ struct GlobalOptions {
                 continue
             }
             if arg == "--quiet" { quiet = true; continue }
+            // `pipeline --database-url URL status`: an option of the command given before the
+            // command word is read as if given after it.
+            if rest.isEmpty, arg.hasPrefix("--") {
+                let name = String(arg.dropFirst(2).prefix { $0 != "=" })
+                if Self.liftedOptions.contains(name) {
+                    lifted.append(arg)
+                    if !arg.contains("="), index < argv.count { lifted.append(argv[index]); index += 1 }
+                    continue
+                }
+                if Self.liftedFlags.contains(name) { lifted.append(arg); continue }
+            }
             rest.append(arg)
+            if rest.count == 1 && !lifted.isEmpty {
+                rest += lifted
+                lifted = []
+            }
         }
+        rest += lifted
     }
+
+    /// Options and flags several commands take, accepted before the command word too.
+    static var liftedOptions: Set<String> { CommonOptions.warehouse.union(CommonOptions.network) }
+    static let liftedFlags: Set<String> = CommonOptions.warehouseFlags
 }

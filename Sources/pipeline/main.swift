@@ -31,6 +31,7 @@ enum Program {
           db start|stop|status                                          the embedded PostgreSQL
           db url | db psql [-- ARGS]                                    the warehouse's connection string (no password); psql on it
           config                                                        every setting and where it came from
+          help COMMAND, COMMAND --help                                  a command's usage, every option explained
           --version                                                     print versions
         Warehouse: --database-url, else DATABASE_URL, else Config/pipeline.json's database_url, else
         PG* variables, else the project's embedded PostgreSQL (.pipeline/postgres).
@@ -51,7 +52,14 @@ enum Program {
                 out.line("pipeline \(version) (libpq \(LibPQ.versionString), zlib \(Zlib.version))")
                 return .ok
             case "--help", "help", "-h":
-                out.line(usage)
+                if global.rest.count > 1 {
+                    guard let text = CommandHelp.text(for: global.rest[1]) else {
+                        throw UsageError("unknown command '\(global.rest[1])'" + Suggestion.clause(global.rest[1], among: CommandHelp.texts.keys.sorted()))
+                    }
+                    out.line(text)
+                } else {
+                    out.line(usage)
+                }
                 return .ok
             default:
                 break
@@ -87,6 +95,11 @@ enum Program {
         // After the failure line below, when there is one: `run.done` is a run's last line.
         defer { log.releaseHeld() }
         let rest = Array(global.rest.dropFirst())
+        // `pipeline COMMAND --help`: the command's usage with every option explained.
+        if let help = CommandHelp.text(for: command), rest.prefix(while: { $0 != "--" }).contains(where: { $0 == "--help" || $0 == "-h" }) {
+            out.line(help)
+            return .ok
+        }
         do {
             switch command {
             case "inspect": try InspectCommand(rest).run(out: context.out)
@@ -105,7 +118,7 @@ enum Program {
             case "db": return try DatabaseCommand(rest).run(context: context)
             case "config": try ConfigCommand(rest).run(context: context)
             default:
-                throw UsageError("unknown command '\(command)'\n" + usage)
+                throw UsageError("unknown command '\(command)'" + Suggestion.clause(command, among: CommandHelp.texts.keys.sorted()))
             }
             return .ok
         } catch {
@@ -123,6 +136,16 @@ enum Program {
             default: message = String(describing: error)
             }
             log.error("run.failed", message, [("exit_status", .int(Int(status.rawValue)))])
+            // Under a usage error, for a person: the command's usage line (or the command list
+            // for an unknown command), unless the error already is that line.
+            if status == .usage, log.format == .text, !message.contains("usage: ") {
+                if let line = CommandHelp.usageLine(command) {
+                    err.line(line)
+                    err.line("(pipeline \(command) --help explains every option)")
+                } else {
+                    err.line(usage)
+                }
+            }
             return status
         }
     }

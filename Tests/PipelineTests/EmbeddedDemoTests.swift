@@ -69,6 +69,17 @@ final class EmbeddedDemoTests: XCTestCase {
         let attributes = try FileManager.default.attributesOfItem(atPath: project.url.appendingPathComponent(".pipeline/postgres").path)
         XCTAssertEqual((attributes[.posixPermissions] as? NSNumber)?.intValue, 0o700)
         XCTAssertTrue(FileManager.default.fileExists(atPath: project.url.appendingPathComponent(".pipeline/postgres/.s.PGSQL.5432").path))
+
+        // Right after the demo, `status` does not call the bundled (old) editions overdue.
+        let status = try inProject(["status"])
+        XCTAssertEqual(status.status, 0, status.stdout + status.stderr)
+        XCTAssertTrue(status.stdout.contains("overdue sources: not judged: the warehouse holds the bundled demo editions only"), status.stdout)
+        // `db status` exits 0 while the server runs, 3 (as `pg_ctl status` does) once stopped.
+        XCTAssertEqual(try inProject(["db", "status"]).status, 0)
+        XCTAssertEqual(try inProject(["db", "stop"]).status, 0)
+        let stopped = try inProject(["db", "status"])
+        XCTAssertEqual(stopped.status, 3, stopped.stdout)
+        XCTAssertTrue(stopped.stdout.hasPrefix("stopped: "), stopped.stdout)
     }
 
     func testTheREADMECrontabLineLoadsOnceThenReportsNothingNewAndMailsOnlyOnTrouble() throws {

@@ -427,7 +427,10 @@ final class TransferDelegate: NSObject, URLSessionDataDelegate, @unchecked Senda
         do {
             try handle.write(contentsOf: data)
         } catch {
-            state.failure = ExtractError(.io, path: state.part.path, "cannot write the download: \(error.localizedDescription)")
+            let posix = (error as NSError).domain == NSPOSIXErrorDomain ? Int32((error as NSError).code)
+                : ((error as NSError).userInfo[NSUnderlyingErrorKey] as? NSError).map { Int32($0.code) } ?? EIO
+            state.failure = ExtractError.write(failed: posix, path: state.part.path, directory: state.part.deletingLastPathComponent().path,
+                                               "writing the download of \(dataTask.originalRequest?.url?.absoluteString ?? "a file")")
             dataTask.cancel()
             return
         }

@@ -18,6 +18,16 @@ public struct CSVLayout: Sendable {
         case external
     }
 
+    /// How many periods the rows of one file (with a `.column` period) may span, checked as the
+    /// file is read: a stray row dated the next month must not split a publication in two.
+    public enum PeriodsInFile: Sendable {
+        /// One, and the publication's own: the period its page (or `--period`) names.
+        case one
+        /// One per file, the page's own or an earlier one (a zip restating earlier months in a
+        /// file each, as Appointments in General Practice does). Never a later one.
+        case oneRestated
+    }
+
     /// A column: the spellings it has had, and whether a file may lack it.
     public struct Column: Sendable {
         public let spellings: [String]
@@ -64,6 +74,7 @@ public struct CSVLayout: Sendable {
     public var org: Column
     public var key: Key
     public var period: PeriodRule
+    public var periodsInFile: PeriodsInFile = .one
     /// One per `spec.dimensions`, same order. A nil entry means the dimension is constant
     /// for this layout and takes `constantDimensions` value.
     public var dimensions: [Column?]

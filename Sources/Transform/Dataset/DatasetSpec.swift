@@ -65,6 +65,9 @@ public enum ValueKind: String, Sendable, Equatable {
     case text
     /// A whole number that fits in 64 bits; empty is NULL.
     case integer
+    /// A count of people or events: a whole number, never below 0. A negative value is refused
+    /// (it is a broken file, not data), naming line and column.
+    case count
     /// A decimal number (no exponent, no thousands separators); empty is NULL.
     case decimal
     /// A calendar date in one of the dataset's declared formats; stored as ISO.
@@ -74,7 +77,7 @@ public enum ValueKind: String, Sendable, Equatable {
     public var sqlType: String {
         switch self {
         case .text: return "text"
-        case .integer: return "bigint"
+        case .integer, .count: return "bigint"
         case .decimal: return "numeric"
         case .date: return "date"
         }

@@ -7,6 +7,7 @@
 /// | ` 12 ` | 12 (spaces around numbers are trimmed) | — | kept byte-exact |
 /// | `+5`, `007`, `12.50` | 5, 7, 12.5 (canonical form) | — | kept |
 /// | `1,234`, `1e3`, `NaN`, `12.5` for an integer | refused, naming line and column | — | kept |
+/// | `-5` for a count | refused, naming line and column | — | kept |
 public enum ValueParser {
     public enum Outcome {
         /// The stored bytes (nil: NULL). Valid until the scratch slot is reused.
@@ -33,11 +34,14 @@ public enum ValueParser {
             return .suppressed(trimmed)
         }
         switch kind {
-        case .integer, .decimal:
+        case .integer, .decimal, .count:
             let fraction = kind == .decimal
             if isCanonical(trimmed, allowFraction: fraction) { return .value(trimmed) }
             guard let canonical = canonicalNumber(trimmed, allowFraction: fraction) else {
                 return .invalid(fraction ? "invalid number" : "invalid integer")
+            }
+            if kind == .count && canonical.first == 45 {
+                return .invalid("negative count")
             }
             return .value(scratch.store(slot, canonical))
         case .date:

@@ -46,7 +46,7 @@ struct RevisionsCommand {
 
     func run(context: Context) throws {
         if let source = args.positionals.first, context.registry.source(source) == nil {
-            throw UsageError("unknown source '\(source)'")
+            throw UsageError("unknown source '\(source)'" + Suggestion.clause(source, among: context.registry.ids))
         }
         let out = context.out
         let period = try args.value("period").map(PeriodArgument.firstDay)
@@ -77,7 +77,7 @@ struct DiffCommand {
     }
 
     func run(context: Context) throws {
-        guard context.registry.source(args.positionals[0]) != nil else { throw UsageError("unknown source '\(args.positionals[0])'") }
+        guard context.registry.source(args.positionals[0]) != nil else { throw UsageError("unknown source '\(args.positionals[0])'" + Suggestion.clause(args.positionals[0], among: context.registry.ids)) }
         let out = context.out
         let period = try PeriodArgument.firstDay(args.positionals[1])
         func revision(_ name: String) throws -> Int64? {

@@ -1,0 +1,60 @@
+import Foundation
+import TestSupport
+import XCTest
+
+/// The command line as a new user meets it: every command explains itself (`COMMAND --help`,
+/// `help COMMAND`), a typo gets the nearest command, option or source suggested with the
+/// command's usage line, and options every command shares work before the command word too.
+final class CommandLineHelpTests: XCTestCase {
+    static let commands = ["demo", "refresh", "backfill", "load", "sources", "runs", "status", "revisions", "diff", "show", "rollback",
+                           "inspect", "migrate", "db", "config"]
+
+    func testEveryCommandExplainsItselfBothWays() throws {
+        for command in Self.commands {
+            let viaFlag = try Run.pipeline([command, "--help"])
+            XCTAssertEqual(viaFlag.status, 0, "\(command) --help: \(viaFlag.stderr)")
+            XCTAssertTrue(viaFlag.stdout.hasPrefix("usage: pipeline \(command)"), viaFlag.stdout)
+            XCTAssertEqual(try Run.pipeline(["help", command]).stdout, viaFlag.stdout, "help \(command)")
+        }
+        // Every option a command's usage line names is explained on a line of its own.
+        for command in Self.commands {
+            let help = try Run.pipeline([command, "--help"]).stdout
+            let usage = help.prefix { $0 != "\n" }
+            let options = usage.split(separator: " ").map { $0.trimmingCharacters(in: CharacterSet(charactersIn: "[]")) }.filter { $0.hasPrefix("--") && $0.count > 2 }
+            for option in options {
+                XCTAssertTrue(help.split(separator: "\n").dropFirst().contains { $0.trimmingCharacters(in: .whitespaces).hasPrefix(option) || $0.contains(", \(option)") },
+                              "\(command): \(option) is explained")
+            }
+        }
+        let refresh = try Run.pipeline(["refresh", "--help"]).stdout
+        XCTAssertTrue(refresh.contains("--due                  only sources whose next edition may be out"), refresh)
+    }
+
+    func testATypoGetsTheNearestCommandOptionOrSourceSuggested() throws {
+        let command = try Run.pipeline(["refesh"])
+        XCTAssertEqual(command.status, 64)
+        XCTAssertTrue(command.stderr.hasPrefix("error: unknown command 'refesh' (did you mean 'refresh'?)\nusage: pipeline COMMAND"), command.stderr)
+
+        let option = try Run.pipeline(["load", "list-sizes", "x.csv", "--perod", "2025-10"])
+        XCTAssertEqual(option.status, 64)
+        XCTAssertEqual(option.stderrLines, ["error: unknown option --perod (did you mean '--period'?)",
+                                             "usage: pipeline load SOURCE FILE... [--period YYYY-MM-DD] [--published YYYY-MM-DD] [--dry-run] [--wait-lock] [--database-url URL]",
+                                             "(pipeline load --help explains every option)"])
+
+        let h = try Harness()
+        let source = try h.pipeline("revisions", "list-size")
+        XCTAssertEqual(source.status, 64)
+        XCTAssertTrue(source.stderr.hasPrefix("error: unknown source 'list-size' (did you mean 'list-sizes'?)"), source.stderr)
+        // Far from everything: no guess.
+        XCTAssertFalse(try Run.pipeline(["zzzzzzzz"]).stderr.contains("did you mean"))
+    }
+
+    func testSharedOptionsAreAcceptedBeforeTheCommand() throws {
+        let h = try Harness()
+        h.extraEnvironment["DATABASE_URL"] = ""
+        let result = try Run.program(Run.pipelinePath, ["--database-url", h.database.url, "revisions", "--json"],
+                                     environment: ["PIPELINE_CACHE_DIR": h.cache.path], removingEnvironment: ["DATABASE_URL"])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        XCTAssertEqual(try h.database.value("SELECT to_regclass('etl.revisions') IS NOT NULL"), "t", "the named database was used")
+    }
+}
