@@ -16,6 +16,8 @@ public struct LoadJob {
     public var published: CalendarDate?
     public var dryRun = false
     public var waitLock = false
+    /// Load editions that fail their quality gate (the breach is recorded).
+    public var acceptAnomalies = false
 
     public init(source: String, files: [String]) {
         self.source = source
@@ -46,7 +48,7 @@ public struct LoadJob {
                 let cache = DownloadCache(root: settings.cacheDirectory)
                 cache.removeStalePartials()
                 loader.spillDirectory = cache.scratchDirectory
-                let options = LoadOptions(dryRun: dryRun, published: published, isCancelled: { Signals.cancelled })
+                let options = LoadOptions(dryRun: dryRun, published: published, acceptAnomalies: acceptAnomalies, isCancelled: { Signals.cancelled })
                 var inputs = files.map { LocalFile(path: $0) }
                 if let url {
                     inputs.append(try fetchByHand(url, source: source, settings: settings, log: context.log))

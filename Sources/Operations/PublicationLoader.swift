@@ -301,7 +301,7 @@ final class PublicationLoader {
                 }
             }
             let made = try reading.mapper(header: header, source: name, period: try self.period(for: reading, given: period, published: published, file: name))
-            if !reading.periodIsExternal { rowPeriods = reading.layout.periodsInFile }
+            if !reading.periodIsExternal && reading.layout.periodsInFile != .several { rowPeriods = reading.layout.periodsInFile }
             let newAssembler = SegmentAssembler(spec: made.spec, source: name)
             mapper = made
             assembler = newAssembler

@@ -14,6 +14,8 @@ public struct RefreshJob {
     public var period: String?
     public var dryRun = false
     public var waitLock = false
+    /// Load editions that fail their quality gate.
+    public var acceptAnomalies = false
 
     public init() {}
 
@@ -45,6 +47,7 @@ public struct RefreshJob {
             }
             let downloader = try NetworkSetup.downloader(settings, hosts: Set(work.flatMap(\.hosts)), log: context.log)
             let refresher = Refresher(session: session, downloader: downloader, settings: settings, context: context)
+            refresher.acceptAnomalies = acceptAnomalies
             var tally = RunTally()
             for source in work {
                 let asked = try period.map { text -> ReportingPeriod in
@@ -74,6 +77,8 @@ public struct BackfillJob {
     public var to: String
     public var dryRun = false
     public var force = false
+    /// Load editions that fail their quality gate.
+    public var acceptAnomalies = false
     public var waitLock = false
 
     public init(source: String, from: String, to: String) {
@@ -96,6 +101,7 @@ public struct BackfillJob {
         return try session.run {
             let downloader = try NetworkSetup.downloader(settings, hosts: Set(source.hosts), log: context.log)
             let refresher = Refresher(session: session, downloader: downloader, settings: settings, context: context)
+            refresher.acceptAnomalies = acceptAnomalies
             var tally = RunTally()
             for outcome in try refresher.backfill(source: source, range: from...to, dryRun: dryRun, force: force) {
                 tally.add(outcome)

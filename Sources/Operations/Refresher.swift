@@ -13,6 +13,8 @@ final class Refresher {
     let context: Context
     var log: Log { context.log }
     var out: Output { context.out }
+    /// Load editions that fail their quality gate (`--accept-anomalies`).
+    var acceptAnomalies = false
 
     init(session: WarehouseSession, downloader: Downloader, settings: Settings, context: Context) {
         self.session = session
@@ -167,7 +169,7 @@ final class Refresher {
         defer { progress?.finish() }
         let loader = PublicationLoader(warehouse: session.warehouse, source: source, fingerprints: nil,
                                        zipLimits: settings.zipLimits, csvLimits: settings.csvLimits, progress: progress)
-        let options = LoadOptions(force: force, published: publication.published, isCancelled: { Signals.cancelled })
+        let options = LoadOptions(force: force, published: publication.published, acceptAnomalies: acceptAnomalies, isCancelled: { Signals.cancelled })
         loader.log = log
         loader.spillDirectory = downloader.cache.scratchDirectory
         let result = try loader.load(files, period: nil, editionPeriod: publication.edition.period, options: options)

@@ -36,6 +36,7 @@ enum Report {
             case (.knownFile, _):
                 out.line("\(prefix) unchanged (the same file was loaded before); nothing written")
             }
+            if let gate = scope.gate { out.line("  quality gate: \(PrintableText.escaped(gate))") }
         }
         if dryRun { out.line("dry run: nothing was written") }
     }
@@ -47,7 +48,7 @@ enum Report {
                 ("stage", .string("load")), ("dataset", .string(scope.dataset)), ("period", .string(scope.period.label)),
                 ("status", .string(scope.status.rawValue)), ("revision", scope.revision.map { .int(Int($0)) } ?? .null),
                 ("rows", .int(scope.rows)), ("added", .int(scope.added)), ("changed", .int(scope.changed)),
-                ("removed", .int(scope.removed)), ("unchanged", .int(scope.unchanged)),
+                ("removed", .int(scope.removed)), ("unchanged", .int(scope.unchanged)), ("gate", .optional(scope.gate)),
             ])
         }
         log.info("load.summary", "", [

@@ -31,7 +31,10 @@ public struct Appointments: SourceDeclaration {
         dimensions: ["hcp_type", "appt_mode", "national_category", "time_between_book_and_appt", "appt_status"].map { .init($0) },
         measures: [.init("count", .count)],
         attributes: ["practice_name", "supplier", "pcn", "pcn_name", "sub_icb", "sub_icb_name"].map { .init($0) },
-        hierarchy: HierarchyFill(from: "practice-map", columns: ["icb", "region"], match: .latestOnOrBefore))
+        hierarchy: HierarchyFill(from: "practice-map", columns: ["icb", "region"], match: .latestOnOrBefore),
+        // Appointments swing with the seasons (August to September is about +20 %, December
+        // about -20 %): only a change of half or more, or a tenth of practices gone, is refused.
+        gate: QualityGate(maxOrganisationDrop: 0.10, maxTotalChange: 0.50))
 
     public var datasets: [DatasetSpec] { [Self.practiceLevel] }
 

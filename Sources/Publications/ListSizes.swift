@@ -36,7 +36,10 @@ public struct ListSizes: SourceDeclaration {
             id: id, source: "list-sizes", title: title, table: "list_sizes", periodKind: .month,
             dimensions: [.init("sex"), .init("age")], measures: [.init("patients", .count)],
             attributes: [.init("sub_icb"), .init("ons_code"), .init("postcode"), .init("org_type")],
-            hierarchy: HierarchyFill(from: "practice-map", columns: ["pcn", "icb", "region"], match: .latestOnOrBefore))
+            hierarchy: HierarchyFill(from: "practice-map", columns: ["pcn", "icb", "region"], match: .latestOnOrBefore),
+            // England's list size moves by well under 1 % a month and practices close a few at a
+            // time: a file with a twentieth fewer organisations or a tenth fewer patients is broken.
+            gate: QualityGate(maxOrganisationDrop: 0.05, maxTotalChange: 0.10))
     }
 
     public static let all = counts("list-sizes-all", "Practice totals (gp-reg-pat-prac-all)")

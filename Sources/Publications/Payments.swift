@@ -33,7 +33,10 @@ public struct Payments: SourceDeclaration {
                      "open_date", "close_date", "contract_type", "dispensing", "practice_type", "rurality", "atypical",
                      "patient_data_quarter"].map { .init($0) },
         suppressionTokens: ["N/A", "NA", "-", "*"],
-        hierarchy: HierarchyFill(from: "practice-map", columns: ["icb"], match: .latestOnOrBefore))
+        hierarchy: HierarchyFill(from: "practice-map", columns: ["icb"], match: .latestOnOrBefore),
+        // The total paid to practices grows a few per cent a year; a quarter more or less, or a
+        // twentieth of practices gone, is a broken or partial file.
+        gate: QualityGate(maxOrganisationDrop: 0.05, maxTotalChange: 0.25))
 
     public var datasets: [DatasetSpec] { [Self.practices] }
 

@@ -25,39 +25,50 @@ enum CommandHelp {
             \(warehouse)
             """,
         "refresh": """
-            usage: pipeline refresh [SOURCE...] [--due] [--period P] [--dry-run] [--mirror URL] [--cache-dir DIR] [--wait-lock]
+            usage: pipeline refresh [SOURCE...] [--due] [--period P] [--dry-run] [--accept-anomalies] [--mirror URL] [--cache-dir DIR] [--wait-lock]
             Finds each source's newest edition (or P's), fetches what changed and loads it as one revision per dataset and period.
               SOURCE...              source ids (default: every source); `pipeline sources` lists them
               --due                  only sources whose next edition may be out (safe to run hourly from cron)
               --period P             that period's edition instead of the newest
               --dry-run              say what would be fetched and loaded; fetch and write nothing
+              --accept-anomalies     load an edition that fails its dataset's quality gate (the breach is recorded)
             \(lock)
             \(fetching)
             \(warehouse)
             \(periods)
             """,
         "backfill": """
-            usage: pipeline backfill SOURCE --from PERIOD --to PERIOD [--dry-run] [--force] [--mirror URL] [--wait-lock]
+            usage: pipeline backfill SOURCE --from PERIOD --to PERIOD [--dry-run] [--force] [--accept-anomalies] [--mirror URL] [--wait-lock]
             Loads every edition of SOURCE in a range, oldest first; a failure stops it and a re-run resumes.
               --from P, --to P       the range, inclusive
               --dry-run              list the editions; fetch and write nothing
               --force                reload editions whose bytes were loaded before
+              --accept-anomalies     load editions that fail their dataset's quality gate (the breach is recorded)
             \(lock)
             \(fetching)
             \(warehouse)
             \(periods)
             """,
         "load": """
-            usage: pipeline load SOURCE FILE... [--period YYYY-MM-DD] [--published YYYY-MM-DD] [--dry-run] [--wait-lock] [--database-url URL]
+            usage: pipeline load SOURCE FILE... [--period YYYY-MM-DD] [--published YYYY-MM-DD] [--dry-run] [--accept-anomalies] [--wait-lock] [--database-url URL]
                    pipeline load SOURCE --url URL
             Loads files (CSV, zip, workbook) as one publication of SOURCE, with the same checks and provenance as a refresh.
               --period P             the period, for files that do not carry it (every row must be in it otherwise)
               --published D          the publication date to record (default: the file's date)
               --url URL              fetch one file by hand from an allowed host, then load it
-              --dry-run              read and check the files; write nothing
+              --dry-run              read and check the files (quality gates included); write nothing
+              --accept-anomalies     load an edition that fails its dataset's quality gate (the breach is recorded)
             \(lock)
             \(warehouse)
             \(periods)
+            """,
+        "check": """
+            usage: pipeline check SOURCE FILE... [--period YYYY-MM-DD] [--published YYYY-MM-DD]
+            Reads the files and runs every check a load runs against the warehouse, the quality gates included
+            (organisations and measure totals against the comparable edition), then writes nothing.
+              --period P             the period, for files that do not carry it
+              --published D          the publication date to assume
+            \(warehouse)
             """,
         "sources": "usage: pipeline sources [--json]\nEach source: newest period loaded, last check, next due, overdue.\n  --json                 JSON Lines\n\(warehouse)",
         "runs": "usage: pipeline runs [--limit N] [--json]\nThe run log, newest first.\n  --limit N              at most N runs\n  --json                 JSON Lines\n\(warehouse)",

@@ -19,6 +19,7 @@ enum Program {
           backfill SOURCE --from P --to P [--dry-run] [--force]         every edition in a range, oldest first
           load SOURCE FILE... [--period P] [--published D] [--dry-run]  load files as one publication
           load SOURCE --url URL                                         fetch one file by hand, then load it
+          check SOURCE FILE...                                          every check of a load (quality gates included); writes nothing
           sources [--json]                                              each source: newest period, last check, next due, overdue
           runs [--limit N] [--json]                                     the run log, newest first
           status                                                        lock holder, failing and overdue sources (exit 3 if any)
@@ -107,6 +108,9 @@ enum Program {
             case "refresh": return try RefreshCommand(rest).run(context: context)
             case "backfill": return try BackfillCommand(rest).run(context: context)
             case "load": try LoadCommand(rest).run(context: context)
+            // Reads the files and runs every check a load runs (quality gates included) against
+            // the warehouse, then rolls back: a load's --dry-run under the name operators look for.
+            case "check": try LoadCommand(rest + ["--dry-run"]).run(context: context)
             case "sources": try SourcesCommand(rest).run(context: context)
             case "runs": try RunsCommand(rest).run(context: context)
             case "status": return try StatusCommand(rest).run(context: context)

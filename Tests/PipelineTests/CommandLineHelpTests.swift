@@ -7,7 +7,7 @@ import XCTest
 /// command's usage line, and options every command shares work before the command word too.
 final class CommandLineHelpTests: XCTestCase {
     static let commands = ["demo", "refresh", "backfill", "load", "sources", "runs", "status", "revisions", "diff", "show", "rollback",
-                           "inspect", "migrate", "db", "config"]
+                           "inspect", "migrate", "db", "config", "check"]
 
     func testEveryCommandExplainsItselfBothWays() throws {
         for command in Self.commands {
@@ -38,7 +38,7 @@ final class CommandLineHelpTests: XCTestCase {
         let option = try Run.pipeline(["load", "list-sizes", "x.csv", "--perod", "2025-10"])
         XCTAssertEqual(option.status, 64)
         XCTAssertEqual(option.stderrLines, ["error: unknown option --perod (did you mean '--period'?)",
-                                             "usage: pipeline load SOURCE FILE... [--period YYYY-MM-DD] [--published YYYY-MM-DD] [--dry-run] [--wait-lock] [--database-url URL]",
+                                             "usage: pipeline load SOURCE FILE... [--period YYYY-MM-DD] [--published YYYY-MM-DD] [--dry-run] [--accept-anomalies] [--wait-lock] [--database-url URL]",
                                              "(pipeline load --help explains every option)"])
 
         let h = try Harness()

@@ -12,7 +12,15 @@ public enum Migrations {
 
     public static let all: [Migration] = ShippedMigrations.all + [
         Migration(version: 7, name: "declared schema: the checksum of what the source declarations generated", sql: declaredSchemaState),
+        Migration(version: 8, name: "revision totals: what each edition of a gated dataset held, and its quality gate's verdict", sql: revisionTotals),
     ]
+
+    /// Organisations, rows and each numeric measure's total per revision, so the next edition's
+    /// quality gate compares with figures kept, not recomputed from the segments.
+    static let revisionTotals = """
+        ALTER TABLE etl.revisions ADD COLUMN totals jsonb;
+        COMMENT ON COLUMN etl.revisions.totals IS 'For datasets with a quality gate: {"organisations", "rows", "sums": {measure: total}, "gate": verdict}';
+        """
 
     /// One row: the checksum of the schema last generated from the declarations, so a command
     /// whose declarations did not change skips the work.

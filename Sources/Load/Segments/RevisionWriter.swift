@@ -52,6 +52,9 @@ public struct ScopeOutcome: Sendable, Equatable {
     public var changed: Int
     public var removed: Int
     public var unchanged: Int
+    /// The quality gate's verdict for a new revision of a gated dataset (`passed against …`,
+    /// `accepted: …`, `no comparable edition`); nil when the dataset has no gate or nothing was written.
+    public var gate: String? = nil
 }
 
 /// Options for one publication load.
@@ -66,9 +69,12 @@ public struct LoadOptions: Sendable {
     public var actor: String
     /// Checked between segments; when it returns true the load stops and rolls back.
     public var isCancelled: @Sendable () -> Bool
+    /// Load an edition that fails its dataset's quality gate (the breach is still recorded).
+    public var acceptAnomalies: Bool
 
     public init(dryRun: Bool = false, force: Bool = false, published: CalendarDate? = nil, actor: String = Actor.description,
-                isCancelled: @escaping @Sendable () -> Bool = { false }) {
+                acceptAnomalies: Bool = false, isCancelled: @escaping @Sendable () -> Bool = { false }) {
+        self.acceptAnomalies = acceptAnomalies
         self.dryRun = dryRun
         self.force = force
         self.published = published
@@ -131,6 +137,8 @@ public final class RevisionWriter {
         var alignedRows = 0
         /// Organisations whose new segment has different keys (or key order) than the current one.
         var misaligned: [String] = []
+        /// What the edition holds, for a gated dataset.
+        var totals = EditionTotals()
 
         init(spec: DatasetSpec, period: ReportingPeriod, scopeID: Int, currentStep: Int, currentRevision: Int64?,
              currentPublished: CalendarDate?, current: [String: CurrentSegment], revision: Int64, published: CalendarDate) {
@@ -181,6 +189,7 @@ public final class RevisionWriter {
         scope.seen[segment.org] = input
         scope.inputs.insert(input)
         scope.rows += segment.rowCount
+        if segment.spec.gate != nil { scope.totals.add(segment) }
         if let current = scope.current[segment.org] {
             if current.hash == Hash128(segment.hash) {
                 scope.unchangedRows += segment.rowCount
@@ -358,8 +367,9 @@ public final class RevisionWriter {
         }
 
         let contributing = scope.inputs.sorted()
+        outcome.gate = try checkGate(scope, file: inputs[contributing[0]].name)
         try insertRevision(scope: scope, fileID: fileIDs[contributing[0]]!, contributing: contributing,
-                           added: added, changed: changed, removed: removed, unchanged: unchanged)
+                           added: added, changed: changed, removed: removed, unchanged: unchanged, gate: outcome.gate)
         if scope.becomesCurrent {
             let closed = scope.aligned + scope.misaligned + removedOrgs
             if !closed.isEmpty {
@@ -383,17 +393,51 @@ public final class RevisionWriter {
     }
 
     private func insertRevision(scope: ScopeState, fileID: Int64, contributing: [Int],
-                                added: Int, changed: Int, removed: Int, unchanged: Int) throws {
+                                added: Int, changed: Int, removed: Int, unchanged: Int, gate: String?) throws {
         let spec = scope.spec
+        let totals: String? = spec.gate == nil ? nil : JSONText.Value.object([
+            ("organisations", .int(scope.totals.organisations)), ("rows", .int(scope.totals.rows)),
+            ("sums", .object(scope.totals.sums.sorted { $0.key < $1.key }.map { ($0.key, .double($0.value)) })),
+            ("gate", .optional(gate)),
+        ]).text
         try connection.execute("""
             INSERT INTO etl.revisions (revision_id, scope_id, source, dataset, period, file_id, inputs, header, published, loaded_by, run_id,
-                                       rows, added, changed, removed, unchanged)
+                                       rows, added, changed, removed, unchanged, totals)
             VALUES ($1::bigint, $2::int, $3, $4, $5::date, $6::bigint, $7::text[], $8::text[], $9::date, $10, $11::bigint,
-                    $12::int, $13::int, $14::int, $15::int, $16::int)
+                    $12::int, $13::int, $14::int, $15::int, $16::int, $17::jsonb)
             """, [String(scope.revision), String(scope.scopeID), spec.source, spec.id, scope.period.start.iso, String(fileID),
                   PGArray.literal(contributing.map { inputs[$0].name }), PGArray.literal(inputs[contributing[0]].header),
                   scope.published.iso, options.actor, warehouse.runID.map { String($0) },
-                  String(scope.rows), String(added), String(changed), String(removed), String(unchanged)])
+                  String(scope.rows), String(added), String(changed), String(removed), String(unchanged), totals])
+    }
+
+    /// The dataset's quality gate for this edition, against the same period's current edition
+    /// or else the current edition of the period just before (nothing further back is
+    /// comparable). Throws, naming the file and every breach, unless `acceptAnomalies`.
+    private func checkGate(_ scope: ScopeState, file: String) throws -> String? {
+        guard let gate = scope.spec.gate else { return nil }
+        let row = try connection.execute("""
+            SELECT r.totals::text, r.revision_id, s.period::text FROM etl.scopes s JOIN etl.revisions r ON r.revision_id = s.current_revision
+            WHERE s.dataset = $1 AND s.period <= $2::date
+            ORDER BY s.period DESC LIMIT 1
+            """, [scope.spec.id, scope.period.start.iso])
+        guard row.rowCount == 1, let text = row.string(0, 0), let period = row.string(0, 2).flatMap(CalendarDate.init(iso:)),
+              let json = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any] else {
+            return "no comparable edition"
+        }
+        let before = ReportingPeriod(kind: scope.spec.periodKind, start: period)
+        guard before == scope.period || before.next == scope.period else { return "no comparable edition" }
+        let baseline = EditionTotals(organisations: json["organisations"] as? Int ?? 0, rows: json["rows"] as? Int ?? 0,
+                                     sums: (json["sums"] as? [String: Any] ?? [:]).compactMapValues { ($0 as? NSNumber)?.doubleValue })
+        let label = before == scope.period ? "the current \(before.label) edition (revision \(row.string(0, 1) ?? "?"))"
+            : "\(before.label) (revision \(row.string(0, 1) ?? "?"))"
+        let breaches = scope.totals.breaches(of: gate, against: baseline)
+        if breaches.isEmpty { return "passed against \(label)" }
+        let finding = "\(scope.spec.id) \(scope.period.label) against \(label): " + breaches.joined(separator: "; ")
+        guard options.acceptAnomalies else {
+            throw LoadError(.refused, "\(file): quality gate: \(finding); nothing was loaded (--accept-anomalies loads it anyway)")
+        }
+        return "accepted: " + finding
     }
 
     /// Moves the scope's current pointer to `revision` at `step` and logs the step.

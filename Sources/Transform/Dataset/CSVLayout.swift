@@ -26,6 +26,8 @@ public struct CSVLayout: Sendable {
         /// One per file, the page's own or an earlier one (a zip restating earlier months in a
         /// file each, as Appointments in General Practice does). Never a later one.
         case oneRestated
+        /// Several by design (a quarter's months, a cumulative year to date): not checked.
+        case several
     }
 
     /// A column: the spellings it has had, and whether a file may lack it.

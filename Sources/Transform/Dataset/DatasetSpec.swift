@@ -21,11 +21,13 @@ public struct DatasetSpec: Sendable, Equatable {
     public let suppressionTokens: Set<String>
     /// Organisation hierarchy (PCN, ICB, …) the files lack, filled from another dataset.
     public let hierarchy: HierarchyFill?
+    /// What an edition must pass against the comparable one before it becomes current.
+    public let gate: QualityGate?
 
     public init(
         id: String, source: String, title: String, table: String, periodKind: ReportingPeriod.Kind,
         dimensions: [Field], measures: [Field], attributes: [Field] = [], suppressionTokens: Set<String> = [],
-        hierarchy: HierarchyFill? = nil
+        hierarchy: HierarchyFill? = nil, gate: QualityGate? = nil
     ) {
         self.id = id
         self.source = source
@@ -37,6 +39,7 @@ public struct DatasetSpec: Sendable, Equatable {
         self.attributes = attributes
         self.suppressionTokens = suppressionTokens
         self.hierarchy = hierarchy
+        self.gate = gate
     }
 
     /// A stored column: its SQL name and how values are checked and kept.

@@ -81,3 +81,31 @@ public struct ColumnBuffer: Sendable {
         bytes.withUnsafeBytes { hasher.update($0) }
     }
 }
+
+extension ColumnBuffer {
+    /// The sum of the column's values read as canonical decimal numbers (`-12.5`; NULL adds
+    /// nothing), for quality gates. Linear, no allocation.
+    public func numericSum() -> Double {
+        var total = 0.0
+        bytes.withUnsafeBufferPointer { b in
+            var start = 0
+            for row in 0..<ends.count {
+                let end = Int(ends[row])
+                defer { start = end }
+                if nulls[row] != 0 || end == start { continue }
+                var i = start, negative = false
+                if b[i] == 45 { negative = true; i += 1 }
+                var whole = 0.0, fraction = 0.0, scale = 1.0, inFraction = false
+                while i < end {
+                    let c = b[i]
+                    if c == 46 { inFraction = true } else if c >= 48 && c <= 57 {
+                        if inFraction { scale /= 10; fraction += Double(c - 48) * scale } else { whole = whole * 10 + Double(c - 48) }
+                    }
+                    i += 1
+                }
+                total += negative ? -(whole + fraction) : whole + fraction
+            }
+        }
+        return total
+    }
+}

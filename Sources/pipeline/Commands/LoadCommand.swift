@@ -7,7 +7,7 @@ import Transform
 /// `pipeline load SOURCE FILE... [--period YYYY-MM-DD] [--published YYYY-MM-DD] [--dry-run]`:
 /// loads files (plain CSV or zips of CSVs) as one publication of SOURCE.
 struct LoadCommand {
-    static let usage = "usage: pipeline load SOURCE FILE... [--period YYYY-MM-DD] [--published YYYY-MM-DD] [--dry-run] [--wait-lock] [--database-url URL]"
+    static let usage = "usage: pipeline load SOURCE FILE... [--period YYYY-MM-DD] [--published YYYY-MM-DD] [--dry-run] [--accept-anomalies] [--wait-lock] [--database-url URL]"
 
     let args: Arguments
     let sourceID: String
@@ -18,7 +18,7 @@ struct LoadCommand {
 
     init(_ argv: [String]) throws {
         args = try Arguments(argv, options: CommonOptions.warehouse.union(CommonOptions.network).union(["period", "published", "url"]),
-                             flags: CommonOptions.warehouseFlags.union(["dry-run"]))
+                             flags: CommonOptions.warehouseFlags.union(["dry-run", "accept-anomalies"]))
         guard args.positionals.count >= 2 || (args.positionals.count == 1 && args.value("url") != nil) else {
             throw UsageError(Self.usage)
         }
@@ -41,6 +41,7 @@ struct LoadCommand {
         job.published = published
         job.dryRun = dryRun
         job.waitLock = args.flag("wait-lock")
+        job.acceptAnomalies = args.flag("accept-anomalies")
         try job.run(context: context, settings: context.settings(flags: args.optionValues))
     }
 }
