@@ -89,6 +89,11 @@ public final class PGConnection {
         return "\(s(PQuser(conn)))@\(s(PQhost(conn))):\(s(PQport(conn)))/\(s(PQdb(conn)))"
     }
 
+    /// The port this connection dialled (a socket file's number, for a Unix socket).
+    public var dialledPort: Int? {
+        PQport(conn).flatMap { Int(String(cString: $0)) }
+    }
+
     /// The server's version number, e.g. 150018.
     public var serverVersion: Int { Int(PQserverVersion(conn)) }
 

@@ -19,6 +19,25 @@ public final class Warehouse {
         self.registry = registry
     }
 
+    // MARK: the server
+
+    /// True on a hot standby (read-only; a loader must write to the primary).
+    public func isStandby() throws -> Bool {
+        try connection.execute("SELECT pg_catalog.pg_is_in_recovery()").string(0, 0) == "t"
+    }
+
+    /// The port the server listens on (compared with the one dialled, to see a proxy between).
+    public func serverPort() throws -> Int? {
+        try connection.execute("SELECT pg_catalog.current_setting('port')").string(0, 0).flatMap { Int($0) }
+    }
+
+    /// True when every run recorded is a `demo` run (the warehouse holds the bundled fixtures only).
+    public func holdsDemoRunsOnly() throws -> Bool {
+        try connection.execute("""
+            SELECT EXISTS (SELECT 1 FROM etl.runs WHERE command = 'demo') AND NOT EXISTS (SELECT 1 FROM etl.runs WHERE command <> 'demo')
+            """).string(0, 0) == "t"
+    }
+
     // MARK: schema
 
     /// Creates database `name` through the server's maintenance database when it is missing

@@ -212,6 +212,7 @@ final class PublicationLoader {
                       stopIfKnown: ((_ atEnd: Bool) throws -> Bool)? = nil, result: inout Result) throws -> Int {
         let checkpoint = try writer.checkpoint()
         var inputIndex: Int?
+        progress?.expect(bytes: sizeHint)
         do {
             do {
                 let index = try pass(open(), name: name, logName: logName, entryName: entryName, inArchive: inArchive, period: period,
@@ -226,6 +227,7 @@ final class PublicationLoader {
                 // About 16 MB of rows per bucket (the size is a hint: a zip's declared size is not
                 // trusted for more than this), so memory stays flat whatever the file's size.
                 let buckets = Int(min(max(sizeHint / (16 << 20), 16), 256))
+                progress?.expect(bytes: sizeHint)  // read a second time
                 let index = try pass(open(), name: name, logName: logName, entryName: entryName, inArchive: inArchive, period: period,
                                      published: published, writer: writer, spill: buckets, stopIfKnown: stopIfKnown,
                                      inputIndex: &inputIndex, result: &result)
@@ -319,7 +321,10 @@ final class PublicationLoader {
             }
         }
         defer { if index >= 0 { inputIndex = index } }
-        try ReadAhead(stream).forEachChunk { try tokenizer.feed($0, onRecord) }
+        try ReadAhead(stream).forEachChunk {
+            self.progress?.advance(bytes: $0.count)
+            try tokenizer.feed($0, onRecord)
+        }
         try tokenizer.finish(onRecord)
         guard let assembler else {
             throw TransformError(.empty, file: name, "the file is empty")

@@ -15,6 +15,8 @@ final class Refresher {
     var out: Output { context.out }
     /// Load editions that fail their quality gate (`--accept-anomalies`).
     var acceptAnomalies = false
+    /// During a backfill: which edition of how many is being processed (shown with progress).
+    private var editionOfRun: (Int, Int)?
 
     init(session: WarehouseSession, downloader: Downloader, settings: Settings, context: Context) {
         self.session = session
@@ -78,6 +80,8 @@ final class Refresher {
             let outcome = try checking(source: source.id, dryRun: dryRun) {
                 let publication = try discovery.publication(for: edition)
                 log.info("backfill.edition", "", [("period", .string(edition.period.label)), ("index", .int(index + 1)), ("of", .int(editions.count))])
+                editionOfRun = (index + 1, editions.count)
+                defer { editionOfRun = nil }
                 return (try process(publication, source: source, dryRun: dryRun, force: force), edition.period)
             }
             outcomes.append(outcome)
@@ -116,6 +120,7 @@ final class Refresher {
     /// Fetches an edition's files and loads those the warehouse does not have.
     private func process(_ publication: FoundPublication, source: any SourceDeclaration, dryRun: Bool, force: Bool) throws -> Outcome {
         let label = "\(source.id) \(publication.edition.period.label)"
+        let ofRun = editionOfRun.map { " (edition \($0.0) of \($0.1))" } ?? ""
         log.info("discover.found", dryRun ? "" : "\(label): \(publication.page.title.isEmpty ? publication.edition.slug : publication.page.title), published \(publication.published)",
                  [("period", .string(publication.edition.period.label)), ("page", .string(publication.edition.url)),
                   ("published", .string(publication.published.iso))])
@@ -137,8 +142,8 @@ final class Refresher {
         var unchanged: [String] = []
         for (file, family) in publication.files {
             let dataset = family.datasets.joined(separator: ",")
-            let progress = Progress(label: "fetch \(file.name)")
-            downloader.onProgress = { [progress] bytes in progress?.bytes(bytes) }
+            let progress = Progress(label: "fetch \(file.name)\(ofRun)")
+            downloader.onProgress = { [progress] bytes, total in progress?.bytes(bytes, of: total) }
             let started = Date()
             let fetched = try downloader.fetch(file.url, expect: file.name.lowercased().hasSuffix(".zip") ? .zip : .data, conditional: !force)
             progress?.finish()
@@ -165,7 +170,7 @@ final class Refresher {
             return .nothingNew
         }
         let started = Date()
-        let progress = Progress(label: "load \(label)")
+        let progress = Progress(label: "load \(label)\(ofRun)")
         defer { progress?.finish() }
         let loader = PublicationLoader(warehouse: session.warehouse, source: source, fingerprints: nil,
                                        zipLimits: settings.zipLimits, csvLimits: settings.csvLimits, progress: progress)

@@ -64,8 +64,12 @@ public struct Knob: Sendable {
     public static let connectRetry = Knob(key: "database.connect_retry_seconds", env: "PIPELINE_CONNECT_RETRY", flag: nil, kind: .seconds,
                                    defaultValue: "30", help: "keep retrying a server that refuses connections (starting, restarting) this long, with backoff")
 
+    public static let pooler = Knob(key: "database.pooler", env: "PIPELINE_DB_POOLER", flag: nil, kind: .choice(["refuse", "session"]),
+                             defaultValue: "refuse",
+                             help: "a proxy or pooler between the loader and the server: refuse it, or trust it keeps one server session per client (pgbouncer pool_mode=session, an SSH tunnel)")
+
     public static let all: [Knob] = [
-        databaseURL, postgresDataDir, postgresBinDir, cacheDir, mirror, logFormat, lockTimeout, statementTimeout, connectRetry,
+        databaseURL, postgresDataDir, postgresBinDir, cacheDir, mirror, logFormat, lockTimeout, statementTimeout, connectRetry, pooler,
         zipMaxEntryBytes, zipMaxRatio, zipMaxEntries, csvMaxFieldBytes, csvMaxFields,
         downloadIdleTimeout, downloadMaxSeconds, downloadMaxAttempts, backoffBase, downloadMaxBytes,
     ]

@@ -38,6 +38,7 @@ public final class WarehouseSession {
         }
         warehouse = try Self.connect(conninfo: conninfo, command: command, context: context,
                                      retryFor: settings.seconds(.connectRetry), origin: target.origin)
+        try Self.checkDirect(warehouse, allowPooler: settings.text(.pooler) == "session")
         try warehouse.connection.setTimeouts(lockSeconds: settings.seconds(.lockTimeout), statementSeconds: settings.seconds(.statementTimeout))
         self.writes = writes
         self.log = context.log
@@ -46,12 +47,28 @@ public final class WarehouseSession {
         migrationsApplied = try warehouse.migrate()
         for name in migrationsApplied { context.log.info("migrate.applied", "", [("migration", .string(name))]) }
         guard writes else { return }
+        if try warehouse.isStandby() {
+            throw ConfigError("\(warehouse.connection.target) is a read-only standby (pg_is_in_recovery): readers may use it; point `pipeline \(command)` at the primary")
+        }
         try warehouse.lock(wait: waitLock) { context.log.info("lock.wait", $0) }
         try warehouse.startRun(command: command, arguments: Self.redact(context.argv), versions: [
             "tool": Operations.version, "libpq": LibPQ.versionString, "zlib": Zlib.version,
         ])
         context.log.runID = warehouse.runID
         try warehouse.markAbandonedRuns()
+    }
+
+    /// Refuses a connection that reaches the server through a proxy or pooler (the port dialled
+    /// is not the port the server listens on), unless the operator says it keeps one server
+    /// session per client: the run lock (a session advisory lock) and the session's timeouts
+    /// would otherwise land on whichever server connection a transaction pooler hands out.
+    static func checkDirect(_ warehouse: Warehouse, allowPooler: Bool) throws {
+        guard !allowPooler, let dialled = warehouse.connection.dialledPort, let listening = try warehouse.serverPort(),
+              dialled != listening else { return }
+        throw ConfigError("the warehouse connection goes through a proxy or pooler (dialled port \(dialled), the server listens on \(listening)): "
+                          + "the loader keeps its run lock and settings in one session, which transaction pooling breaks; connect the loader "
+                          + "to the server directly (readers may use the pooler), or set database.pooler=session (PIPELINE_DB_POOLER) "
+                          + "if it keeps one server session per client")
     }
 
     /// Connects, retrying with backoff (0.25 s doubling to 5 s) while the server refuses

@@ -44,6 +44,8 @@ final class BackToBackLoadTests: XCTestCase {
                 // 60 practices with one count changed; one whose rows come in another order, with
                 // one count changed; one withdrawn and one new.
                 XCTAssertEqual(republished.stdout, "list-sizes-sya-male \(month.prefix(7)): revision \(revision) is now current (\(practices * ages.count) rows: +\(ages.count) added, ~61 changed, -\(ages.count) removed, =\(practices * ages.count - ages.count - 61) unchanged)\n")
+                XCTAssertTrue(try h.database.value("SELECT totals->>'gate' FROM etl.revisions WHERE revision_id = \(revision)")
+                    .hasPrefix("passed against the current \(month.prefix(7)) edition"))
             }
             let scope = try h.database.value("SELECT scope_id FROM etl.scopes WHERE dataset = 'list-sizes-sya-male' AND period = '\(month)'")
             let scopeSegments = Int(try h.database.value("SELECT count(*) FROM data.list_sizes WHERE scope_id = \(scope)"))!

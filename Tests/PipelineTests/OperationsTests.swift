@@ -220,8 +220,23 @@ final class OperationsTests: PublisherSiteTestCase {
         let command = ([Run.pipelinePath, "load", "list-sizes", another]).map { "'\($0)'" }.joined(separator: " ")
         let onTerminal = try Run.program("script", ["-qec", command, "/dev/null"], environment: h.environment)
         XCTAssertEqual(onTerminal.status, 0, onTerminal.stdout)
-        XCTAssertTrue(onTerminal.stdout.contains("load list-sizes  300 rows ("), onTerminal.stdout)
+        // A bar, per cent and bytes of the file's size, then rows and rows/s.
+        XCTAssertTrue(onTerminal.stdout.contains("load list-sizes  [####################]  100%  22.3 of 22.3 kB  "), onTerminal.stdout)
+        XCTAssertTrue(onTerminal.stdout.contains("  300 rows ("), onTerminal.stdout)
         XCTAssertTrue(onTerminal.stdout.contains(" rows/s)"), onTerminal.stdout)
         XCTAssertTrue(onTerminal.stdout.contains("\r\u{1B}[2K"), "the line is redrawn in place and cleared at the end")
+
+        // A backfill: each download against its Content-Length, each load says which edition of how many.
+        let backfill = ([Run.pipelinePath, "backfill", "list-sizes", "--from", "2025-11", "--to", "2025-12"]).map { "'\($0)'" }.joined(separator: " ")
+        // (A warehouse of its own: next to the 300-practice sample above, a national month would
+        // rightly fail its quality gate.)
+        let fresh = try Harness()
+        fresh.extraEnvironment = h.extraEnvironment
+        let editions = try Run.program("script", ["-qec", backfill, "/dev/null"], environment: fresh.environment)
+        XCTAssertEqual(editions.status, 0, editions.stdout)
+        XCTAssertTrue(editions.stdout.contains("fetch gp-reg-pat-prac-all.csv (edition 1 of 2)  ["), editions.stdout)
+        XCTAssertTrue(editions.stdout.contains(" of 459.8 kB  "), editions.stdout)
+        XCTAssertTrue(editions.stdout.contains("load list-sizes 2025-11 (edition 1 of 2)  [####################]  100%"), editions.stdout)
+        XCTAssertTrue(editions.stdout.contains("load list-sizes 2025-12 (edition 2 of 2)  ["), editions.stdout)
     }
 }

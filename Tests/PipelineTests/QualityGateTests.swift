@@ -37,7 +37,8 @@ final class QualityGateTests: XCTestCase {
         XCTAssertEqual(try h.pipeline("load", "list-sizes", Fixtures.registrations("gp-reg-pat-prac-all_2025-10.csv")).status, 0)
         let second = try h.pipeline("load", "list-sizes", november)
         XCTAssertEqual(second.status, 0, second.stderr)
-        XCTAssertTrue(second.stdout.contains("  quality gate: passed against 2025-10 (revision 1)"), second.stdout)
+        XCTAssertFalse(second.stdout.contains("quality gate"), "a gate passed is not repeated under every load")
+        XCTAssertEqual(try h.database.value("SELECT totals->>'gate' FROM etl.revisions WHERE revision_id = 2"), "passed against 2025-10 (revision 1)")
 
         // December cut short: the first 150 of its 300 organisations.
         let truncated = try h.edited(Fixtures.registrations("gp-reg-pat-prac-all_2025-12.csv"), as: "gp-reg-pat-prac-all.csv", "rows = rows[:151]")
@@ -71,7 +72,7 @@ final class QualityGateTests: XCTestCase {
         let h = try Harness()
         let first = try h.pipeline("load", "list-sizes", Fixtures.registrations("gp-reg-pat-prac-all_2026-03.csv"))
         XCTAssertEqual(first.status, 0, first.stderr)
-        XCTAssertTrue(first.stdout.contains("  quality gate: no comparable edition"), first.stdout)
+        XCTAssertEqual(try h.database.value("SELECT totals->>'gate' FROM etl.revisions"), "no comparable edition")
         let halved = try h.edited(Fixtures.registrations("gp-reg-pat-prac-all_2026-03.csv"), as: "gp-reg-pat-prac-all.csv",
                                   "for r in rows[1:]: r[9] = str(int(r[9]) // 2)")
         let refused = try h.pipeline("load", "list-sizes", halved)

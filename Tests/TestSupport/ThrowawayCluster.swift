@@ -31,6 +31,20 @@ public final class ThrowawayCluster: @unchecked Sendable {
         try start(extraOptions: extraOptions)
     }
 
+    /// A hot standby of `primary`: `pg_basebackup -R` (streaming replication over the
+    /// primary's Unix socket), started read-only on its own socket.
+    public init(standbyOf primary: ThrowawayCluster, port: Int = 57000 + Int.random(in: 0..<999)) throws {
+        bin = primary.bin
+        self.port = port
+        directory = try TemporaryDirectory("standby")
+        try Self.asServerUser(["chown", "-R", "postgres", directory.path], root: true)
+        try Self.asServerUser(["chmod", "755", directory.path], root: true)
+        let backup = try Self.asServerUser([bin + "/pg_basebackup", "-h", primary.directory.path, "-p", String(primary.port), "-U", primary.superuser,
+                                            "-D", dataDirectory, "-R", "-X", "stream", "-c", "fast"])
+        guard backup.status == 0 else { throw TestDatabase.Unavailable(description: "pg_basebackup failed: \(backup.stderr)") }
+        try start(extraOptions: ["-c hot_standby=on"])
+    }
+
     public func start(extraOptions: [String] = []) throws {
         let options = (["-c listen_addresses=", "-p \(port)", "-k \(directory.path)", "-c fsync=off"] + extraOptions).joined(separator: " ")
         // pg_ctl's output goes to a file: the server it leaves running would otherwise hold our

@@ -74,7 +74,8 @@ public final class Downloader: @unchecked Sendable {
     /// Called before each retry (for the run log, as a warning).
     public var onRetry: @Sendable (RetryEvent) -> Void = { _ in }
     /// Called with bytes received so far (for a progress line).
-    public var onProgress: @Sendable (Int64) -> Void = { _ in }
+    /// Bytes received so far, and the whole file's size when the server said it.
+    public var onProgress: @Sendable (Int64, Int64?) -> Void = { _, _ in }
     private let session: URLSession
     private let delegate: TransferDelegate
 
@@ -308,14 +309,14 @@ final class TransferState: @unchecked Sendable {
     let part: URL
     let appendFrom: Int64?
     let maxBytes: Int64
-    let onProgress: @Sendable (Int64) -> Void
+    let onProgress: @Sendable (Int64, Int64?) -> Void
     var transfer = Downloader.Transfer()
     var handle: FileHandle?
     var failure: (any Error)?
     var redirects = 0
     let done = DispatchSemaphore(value: 0)
 
-    init(part: URL, appendFrom: Int64?, maxBytes: Int64, onProgress: @escaping @Sendable (Int64) -> Void) {
+    init(part: URL, appendFrom: Int64?, maxBytes: Int64, onProgress: @escaping @Sendable (Int64, Int64?) -> Void) {
         self.part = part
         self.appendFrom = appendFrom
         self.maxBytes = maxBytes
@@ -435,7 +436,7 @@ final class TransferDelegate: NSObject, URLSessionDataDelegate, @unchecked Senda
             return
         }
         state.transfer.written += Int64(data.count)
-        state.onProgress(state.transfer.written)
+        state.onProgress(state.transfer.written, state.transfer.totalLength)
         if state.transfer.written > state.maxBytes {
             state.failure = ExtractError(.limitExceeded, path: dataTask.originalRequest?.url?.absoluteString ?? "", "the body passed the \(state.maxBytes)-byte cap")
             dataTask.cancel()

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Checks an edition must pass before it becomes current, against the comparable edition
 /// already in the warehouse: the same period's current edition (a republication) or, for a
 /// new period, the current edition of the period just before it. A publication that fails one
@@ -8,10 +10,11 @@
 public struct QualityGate: Sendable, Equatable {
     /// The largest share of organisations an edition may lose (0.05: at most 5 % fewer).
     public let maxOrganisationDrop: Double
-    /// The largest relative change of each numeric measure's total, either way (0.2: ±20 %).
-    public let maxTotalChange: Double
+    /// The largest relative change of each numeric measure's total, either way (0.2: ±20 %);
+    /// nil where totals are not comparable between editions.
+    public let maxTotalChange: Double?
 
-    public init(maxOrganisationDrop: Double, maxTotalChange: Double) {
+    public init(maxOrganisationDrop: Double, maxTotalChange: Double?) {
         self.maxOrganisationDrop = maxOrganisationDrop
         self.maxTotalChange = maxTotalChange
     }
@@ -49,12 +52,13 @@ public struct EditionTotals: Sendable, Equatable {
                            + "(\(Self.percent(change)), limit -\(Self.percent(gate.maxOrganisationDrop, signed: false)))")
             }
         }
+        guard let maxTotalChange = gate.maxTotalChange else { return out }
         for (name, before) in baseline.sums.sorted(by: { $0.key < $1.key }) where before != 0 {
             let now = sums[name] ?? 0
             let change = (now - before) / abs(before)
-            if abs(change) > gate.maxTotalChange {
+            if abs(change) > maxTotalChange {
                 out.append("\(name) totals \(Self.number(now)) where it had \(Self.number(before)) "
-                           + "(\(Self.percent(change)), limit ±\(Self.percent(gate.maxTotalChange, signed: false)))")
+                           + "(\(Self.percent(change)), limit ±\(Self.percent(maxTotalChange, signed: false)))")
             }
         }
         return out
@@ -67,7 +71,10 @@ public struct EditionTotals: Sendable, Equatable {
     }
 
     static func number(_ value: Double) -> String {
-        value == value.rounded() && abs(value) < 1e15 ? grouped(Int(value)) : String(value)
+        guard abs(value) < 1e15 else { return String(value) }
+        if value == value.rounded() { return grouped(Int(value)) }
+        let cents = Int((abs(value) * 100).rounded())
+        return (value < 0 ? "-" : "") + grouped(cents / 100) + "." + String(format: "%02d", cents % 100)
     }
 
     static func grouped(_ n: Int) -> String {

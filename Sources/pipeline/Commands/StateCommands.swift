@@ -94,9 +94,7 @@ struct StatusCommand {
         // The demo loads the bundled fixtures, whose editions are years old by design: calling
         // them overdue would send a newcomer chasing nothing. Overdue is judged once any other
         // command has written to the warehouse.
-        let demoOnly = try warehouse.connection.execute(
-            "SELECT EXISTS (SELECT 1 FROM etl.runs WHERE command = 'demo') AND NOT EXISTS (SELECT 1 FROM etl.runs WHERE command <> 'demo')")
-            .string(0, 0) == "t"
+        let demoOnly = try warehouse.holdsDemoRunsOnly()
         let overdue = demoOnly ? [] : rows.filter { $0.verdict.overdueSince != nil }
         out.line("failing sources: " + (failing.isEmpty ? "none" : ""))
         for row in failing {
