@@ -28,10 +28,7 @@ public struct LoadJob {
         let source = try context.sources([self.source])[0]
         let expected: ReportingPeriod?
         if let period {
-            guard let parsed = ReportingPeriod.parse(period, kind: source.periodKind) else {
-                throw UsageError("--period must look like 2025-10-01 (or 2025-10, 2023-24), not '\(period)'")
-            }
-            expected = parsed
+            expected = try PeriodText.parse(period, kind: source.periodKind, what: "--period")
         } else {
             expected = nil
         }

@@ -50,10 +50,7 @@ public struct RefreshJob {
             refresher.acceptAnomalies = acceptAnomalies
             var tally = RunTally()
             for source in work {
-                let asked = try period.map { text -> ReportingPeriod in
-                    guard let p = ReportingPeriod.parse(text, kind: source.periodKind) else { throw UsageError("--period must look like 2025-10-01 or 2023-24, not '\(text)'") }
-                    return p
-                }
+                let asked = try period.map { try PeriodText.parse($0, kind: source.periodKind, what: "--period") }
                 do {
                     tally.add(try refresher.refresh(source: source, period: asked, dryRun: dryRun))
                 } catch {
@@ -90,10 +87,7 @@ public struct BackfillJob {
     public func run(context: Context, settings: Settings) throws -> RunStatus {
         let source = try context.sources([self.source])[0]
         func period(_ name: String, _ text: String) throws -> ReportingPeriod {
-            guard let p = ReportingPeriod.parse(text, kind: source.periodKind) else {
-                throw UsageError("--\(name) must look like 2025-10 (or 2025-10-01, 2023-24), not '\(text)'")
-            }
-            return p
+            try PeriodText.parse(text, kind: source.periodKind, what: "--\(name)")
         }
         let from = try period("from", self.from), to = try period("to", self.to)
         guard from <= to else { throw UsageError("--from \(from.label) is after --to \(to.label)") }

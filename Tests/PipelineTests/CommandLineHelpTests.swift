@@ -57,4 +57,24 @@ final class CommandLineHelpTests: XCTestCase {
         XCTAssertEqual(result.status, 0, result.stderr)
         XCTAssertEqual(try h.database.value("SELECT to_regclass('etl.revisions') IS NOT NULL"), "t", "the named database was used")
     }
+
+    /// One reading of a period everywhere: `2026/03` is refused alike by load, revisions and
+    /// diff (not read as March 2026 by one and April 2025 by another); `2023/24` is a financial year.
+    func testEveryCommandReadsPeriodsOneWay() throws {
+        let h = try Harness()
+        let refusal = "looks like \(["2026-03 or 2026-03-01 (a month)", "2023-24 or 2023/24 (a financial year)"].joined(separator: ", "))"
+        for arguments in [["load", "list-sizes", Fixtures.registrations("gp-reg-pat-prac-all_2025-10.csv"), "--period", "2026/03"],
+                          ["revisions", "list-sizes", "--period", "2026/03"], ["diff", "list-sizes", "2026/03"], ["show", "list-sizes", "2026/03"],
+                          ["backfill", "list-sizes", "--from", "2026/01", "--to", "2026-03"]] {
+            let result = try h.pipeline(arguments)
+            XCTAssertEqual(result.status, 64, "\(arguments): \(result.stderr)")
+            XCTAssertTrue(result.stderr.contains("not '2026/") && result.stderr.contains(refusal), "\(arguments): \(result.stderr)")
+        }
+        let wrongKind = try h.pipeline("revisions", "qof", "--period", "2023-10")
+        XCTAssertEqual(wrongKind.status, 64)
+        XCTAssertTrue(wrongKind.stderr.hasPrefix("error: '2023-10' is a month, but this source's periods are financial years"), wrongKind.stderr)
+        XCTAssertEqual(try h.pipeline("revisions", "qof", "--period", "2023/24").status, 0)
+        XCTAssertEqual(try h.pipeline("load", "nhs-payments", Fixtures.path("samples/payments/nhspaymentsgp_22-23_first2000.csv"), "--period", "2022/23").status, 0)
+        XCTAssertEqual(try h.database.value("SELECT DISTINCT year FROM api.nhs_payments_practices"), "2022/23")
+    }
 }

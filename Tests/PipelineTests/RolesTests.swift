@@ -1,5 +1,6 @@
 import Foundation
 import Publications
+import Load
 import TestSupport
 import Transform
 import XCTest
@@ -82,6 +83,6 @@ final class RolesTests: PublisherSiteTestCase {
         XCTAssertEqual(try cluster.psql("SELECT has_table_privilege('warehouse_reader', 'api.list_sizes', 'SELECT'), has_table_privilege('warehouse_reader', 'data.list_sizes', 'SELECT')", database: "w"),
                        [["t", "f"]])
         let again = try h.pipeline("migrate")
-        XCTAssertEqual(again.stdout, "schema is up to date (version 7)\n", again.stderr)
+        XCTAssertEqual(again.stdout, "schema is up to date (version \(Migrations.all.last!.version))\n", again.stderr)
     }
 }

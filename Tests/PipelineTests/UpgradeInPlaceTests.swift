@@ -1,4 +1,5 @@
 import Foundation
+import Load
 import TestSupport
 import XCTest
 
@@ -56,8 +57,12 @@ final class UpgradeInPlaceTests: XCTestCase {
         }
         for table in history {
             let copy = "before.etl_\(table.dropFirst(4))"
-            XCTAssertEqual(try db.value("SELECT count(*) FROM ((TABLE \(copy) EXCEPT ALL TABLE \(table)) UNION ALL (TABLE \(table) EXCEPT ALL TABLE \(copy))) d"),
-                           "0", "\(table) is untouched")
+            // The columns the table had (a later migration may add one, e.g. revisions' totals).
+            let columns = try db.value("SELECT string_agg(quote_ident(attname), ', ' ORDER BY attnum) FROM pg_attribute WHERE attrelid = '\(copy)'::regclass AND attnum > 0 AND NOT attisdropped")
+            XCTAssertEqual(try db.value("""
+                SELECT count(*) FROM ((SELECT \(columns) FROM \(copy) EXCEPT ALL SELECT \(columns) FROM \(table))
+                                      UNION ALL (SELECT \(columns) FROM \(table) EXCEPT ALL SELECT \(columns) FROM \(copy))) d
+                """), "0", "\(table) is untouched")
         }
         let after = try db.psql("SELECT c.oid::regclass::text FROM pg_class c WHERE c.relnamespace IN ('data'::regnamespace, 'etl'::regnamespace) AND c.relkind = 'r' ORDER BY 1").map { $0[0] }
         XCTAssertEqual(Set(tables).subtracting(after), [], "no table was dropped")
@@ -65,7 +70,7 @@ final class UpgradeInPlaceTests: XCTestCase {
 
         // The upgraded warehouse goes on loading: the bundled site again is nothing new, and a
         // second migrate does nothing.
-        XCTAssertEqual(try h.pipeline("migrate").stdout, "schema is up to date (version 7)\n")
+        XCTAssertEqual(try h.pipeline("migrate").stdout, "schema is up to date (version \(Migrations.all.last!.version))\n")
         h.extraEnvironment["PIPELINE_MIRROR"] = Fixtures.path("publisher")
         let demo = try h.pipeline("demo")
         XCTAssertEqual(demo.status, 0, demo.stderr)

@@ -49,7 +49,8 @@ struct RevisionsCommand {
             throw UsageError("unknown source '\(source)'" + Suggestion.clause(source, among: context.registry.ids))
         }
         let out = context.out
-        let period = try args.value("period").map(PeriodArgument.firstDay)
+        let kind = args.positionals.first.flatMap { context.registry.source($0)?.periodKind }
+        let period = try args.value("period").map { try PeriodArgument.firstDay($0, kind: kind, what: "--period") }
         let session = try WarehouseSession(context: context, command: "revisions", writes: false, settings: context.settings(flags: args.optionValues))
         let records = try RevisionLog.list(session.warehouse, source: args.positionals.first, period: period, dataset: args.value("dataset"))
         if args.flag("json") {
@@ -79,7 +80,7 @@ struct DiffCommand {
     func run(context: Context) throws {
         guard context.registry.source(args.positionals[0]) != nil else { throw UsageError("unknown source '\(args.positionals[0])'" + Suggestion.clause(args.positionals[0], among: context.registry.ids)) }
         let out = context.out
-        let period = try PeriodArgument.firstDay(args.positionals[1])
+        let period = try PeriodArgument.firstDay(args.positionals[1], kind: context.registry.source(args.positionals[0])?.periodKind, what: "PERIOD")
         func revision(_ name: String) throws -> Int64? {
             guard let text = args.value(name) else { return nil }
             guard let n = Int64(text) else { throw UsageError("--\(name) must be a revision number") }
@@ -183,18 +184,9 @@ struct RollbackCommand {
 /// A period argument as its first day, ISO: `2025-10-01` as is, `2025-10` as the month,
 /// `2023-24` or `2023/24` as the financial year starting 1 April 2023.
 enum PeriodArgument {
-    static func firstDay(_ text: String) throws -> String {
-        if let date = CalendarDate(iso: text) { return date.iso }
-        if let month = ReportingPeriod.parse(text, kind: .month), !text.contains("/"), text.count == 7 {
-            let year = Int(text.prefix(4))!, second = Int(text.suffix(2))!
-            // 2023-24 reads as a financial year (24 is the next year), 2025-10 as a month.
-            if second == (year + 1) % 100, second > 12 || second == 0 {
-                return ReportingPeriod.parse(text, kind: .financialYear)!.start.iso
-            }
-            return month.start.iso
-        }
-        if let year = ReportingPeriod.parse(text, kind: .financialYear) { return year.start.iso }
-        throw UsageError("a period looks like 2025-10-01, 2025-10 or 2023-24, not '\(text)'")
+    /// The first day of the period `text` names (a source's kind when one is named).
+    static func firstDay(_ text: String, kind: ReportingPeriod.Kind? = nil, what: String = "a period") throws -> String {
+        try PeriodText.parse(text, kind: kind, what: what).start.iso
     }
 }
 
@@ -212,9 +204,7 @@ struct ShowCommand {
 
     func run(context: Context) throws {
         let source = try context.sources([args.positionals[0]])[0]
-        guard let period = ReportingPeriod.parse(args.positionals[1], kind: source.periodKind) else {
-            throw UsageError("PERIOD must look like 2025-10 (or 2025-10-01, 2023-24), not '\(args.positionals[1])'")
-        }
+        let period = try PeriodText.parse(args.positionals[1], kind: source.periodKind, what: "PERIOD")
         let asPublished = try args.value("as-published").map { text -> CalendarDate in
             guard let date = CalendarDate(iso: text) else { throw UsageError("--as-published must be YYYY-MM-DD, not '\(text)'") }
             return date
