@@ -21,6 +21,8 @@ public final class Log: @unchecked Sendable {
     public enum Format: String { case text, json }
 
     public let format: Format
+    /// The least severe level written: `info` (default), `warning` or `error`.
+    public var minimumLevel = "info"
     private let output: Output
     private let lock = NSLock()
     private var _runID: Int64?
@@ -71,6 +73,8 @@ public final class Log: @unchecked Sendable {
     }
 
     private func write(_ level: String, _ event: String, _ message: String, _ fields: [(String, JSONText.Value)]) {
+        let order = ["info": 0, "warning": 1, "error": 2]
+        guard order[level, default: 2] >= order[minimumLevel, default: 0] else { return }
         lock.lock()
         defer { lock.unlock() }
         let message = Secrets.redact(message)

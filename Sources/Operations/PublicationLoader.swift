@@ -66,6 +66,8 @@ final class PublicationLoader {
         var files: [FileOutcome]
         var rowsRead: Int
         var bytesRead: Int64
+        /// Wall-clock seconds of the load (set by the caller that timed it), for the run's summary.
+        var seconds: Double = 0
     }
 
     /// Loads `files` as one publication, in one transaction. `period` is what the user asked

@@ -59,6 +59,8 @@ public struct RefreshJob {
                     tally.fail(error)
                 }
             }
+            // For a person at a terminal; cron mail and pipes keep the per-edition lines only.
+            if context.out.isTerminal { Report.summary(tally.loaded, out: context.out) }
             if !dryRun { session.finish(outcome: tally.outcome, counts: tally.counts) }
             return tally.worst
         }
@@ -101,6 +103,8 @@ public struct BackfillJob {
                 tally.add(outcome)
             }
             if dryRun { context.out.line("dry run: nothing was fetched or written") }
+            // For a person at a terminal; cron mail and pipes keep the per-edition lines only.
+            if context.out.isTerminal { Report.summary(tally.loaded, out: context.out) }
             if !dryRun { session.finish(outcome: tally.outcome, counts: tally.counts) }
             return tally.worst
         }

@@ -177,7 +177,8 @@ final class Refresher {
         let options = LoadOptions(force: force, published: publication.published, acceptAnomalies: acceptAnomalies, isCancelled: { Signals.cancelled })
         loader.log = log
         loader.spillDirectory = downloader.cache.scratchDirectory
-        let result = try loader.load(files, period: nil, editionPeriod: publication.edition.period, options: options)
+        var result = try loader.load(files, period: nil, editionPeriod: publication.edition.period, options: options)
+        result.seconds = Date().timeIntervalSince(started)
         progress?.finish()
         Report.print(result, dryRun: false, out: out)
         Report.log(result, log: log, started: started)

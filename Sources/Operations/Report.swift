@@ -43,6 +43,35 @@ enum Report {
         if dryRun { out.line("dry run: nothing was written") }
     }
 
+    /// The table a run over several editions ends with on a terminal (as pgloader's): per
+    /// dataset and period, rows, added, changed, removed and the seconds its publication took,
+    /// then the totals. Nothing when nothing was loaded.
+    static func summary(_ results: [PublicationLoader.Result], out: Output) {
+        let rows = results.flatMap { result in result.scopes.map { (scope: $0, seconds: result.seconds) } }
+        guard !rows.isEmpty else { return }
+        let header = ["dataset", "period", "status", "rows", "added", "changed", "removed", "seconds"]
+        var table = rows.map { r in
+            [r.scope.dataset, r.scope.period.label, r.scope.status.rawValue, String(r.scope.rows), String(r.scope.added), String(r.scope.changed),
+             String(r.scope.removed), String(format: "%.1f", r.seconds)]
+        }
+        table.append(["total", "", "", String(rows.reduce(0) { $0 + $1.scope.rows }), String(rows.reduce(0) { $0 + $1.scope.added }),
+                      String(rows.reduce(0) { $0 + $1.scope.changed }), String(rows.reduce(0) { $0 + $1.scope.removed }),
+                      String(format: "%.1f", results.reduce(0) { $0 + $1.seconds })])
+        let widths = header.indices.map { c in ([header] + table).map { $0[c].count }.max()! }
+        func line(_ cells: [String]) -> String {
+            cells.enumerated().map { c, text in
+                c < 3 ? text.padding(toLength: widths[c], withPad: " ", startingAt: 0)
+                    : String(repeating: " ", count: widths[c] - text.count) + text
+            }.joined(separator: "  ")
+        }
+        out.line("")
+        out.line(line(header))
+        out.line(widths.map { String(repeating: "-", count: $0) }.joined(separator: "  "))
+        for cells in table.dropLast() { out.line(PrintableText.escaped(line(cells))) }
+        out.line(widths.map { String(repeating: "-", count: $0) }.joined(separator: "  "))
+        out.line(line(table.last!))
+    }
+
     /// One `load.done` line per scope (JSON only: the report on stdout says it for people).
     static func log(_ result: PublicationLoader.Result, log: Log, started: Date) {
         for scope in result.scopes {

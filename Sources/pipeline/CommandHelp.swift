@@ -6,6 +6,7 @@ enum CommandHelp {
           --database-url URL     the warehouse (else DATABASE_URL, Config/pipeline.json, PG* variables, the embedded PostgreSQL)
           --config FILE          settings file instead of Config/pipeline.json
           --log-format text|json log lines on stderr as text (default) or JSON Lines
+          --log-level L          the least severe log line written: info (default), warning or error
           --quiet                nothing on stdout
         """
     static let fetching = """

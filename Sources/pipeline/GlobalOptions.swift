@@ -5,6 +5,7 @@ import Operations
 struct GlobalOptions {
     var config: String?
     var logFormat: String?
+    var logLevel: String?
     var quiet = false
     var rest: [String] = []
     private var lifted: [String] = []
@@ -33,6 +34,11 @@ struct GlobalOptions {
             if let v = try value("log-format") {
                 guard Log.Format(rawValue: v) != nil else { throw UsageError("--log-format must be text or json, not '\(v)'") }
                 logFormat = v
+                continue
+            }
+            if let v = try value("log-level") {
+                guard ["info", "warning", "error"].contains(v) else { throw UsageError("--log-level must be info, warning or error, not '\(v)'") }
+                logLevel = v
                 continue
             }
             if arg == "--quiet" { quiet = true; continue }

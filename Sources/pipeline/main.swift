@@ -13,7 +13,7 @@ enum Program {
     static var version: String { Operations.version }
 
     static let usage = """
-        usage: pipeline COMMAND [ARGS] [--config FILE] [--log-format text|json] [--quiet]
+        usage: pipeline COMMAND [ARGS] [--config FILE] [--log-format text|json] [--log-level info|warning|error] [--quiet]
           demo                                                          load every bundled publication offline, then show the revision log
           refresh [SOURCE...] [--due] [--period P] [--dry-run]          find, fetch and load what is new (--due: only sources that may have news)
           backfill SOURCE --from P --to P [--dry-run] [--force]         every edition in a range, oldest first
@@ -67,6 +67,7 @@ enum Program {
             }
             let format = try global.logFormat ?? Settings(configFlag: global.config).text(.logFormat) ?? "text"
             log = Log(format: Log.Format(rawValue: format) ?? .text, output: err)
+            if let level = global.logLevel { log.minimumLevel = level }
         } catch {
             err.line("\(ExitStatus.of(error) == .usage ? "error: " : "")\(error)")
             return ExitStatus.of(error)

@@ -77,4 +77,17 @@ final class CommandLineHelpTests: XCTestCase {
         XCTAssertEqual(try h.pipeline("load", "nhs-payments", Fixtures.path("samples/payments/nhspaymentsgp_22-23_first2000.csv"), "--period", "2022/23").status, 0)
         XCTAssertEqual(try h.database.value("SELECT DISTINCT year FROM api.nhs_payments_practices"), "2022/23")
     }
+
+    func testLogLevelDropsLinesBelowIt() throws {
+        let h = try Harness()
+        let (_, server) = try h.servePublisherSite()
+        defer { _ = server }
+        let arguments = ["backfill", "list-sizes", "--from", "2026-01", "--to", "2026-03", "--dry-run"]
+        let all = try h.pipeline(arguments)
+        XCTAssertTrue(all.stderr.contains("warning: list-sizes: the series page lists no edition for 2026-02"), all.stderr)
+        let errorsOnly = try h.pipeline(arguments + ["--log-level", "error"])
+        XCTAssertEqual(errorsOnly.status, 0, errorsOnly.stderr)
+        XCTAssertEqual(errorsOnly.stderr, "", "warnings and info dropped")
+        XCTAssertEqual(errorsOnly.stdout, all.stdout, "data on stdout is not a log line")
+    }
 }

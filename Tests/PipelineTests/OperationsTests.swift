@@ -238,5 +238,13 @@ final class OperationsTests: PublisherSiteTestCase {
         XCTAssertTrue(editions.stdout.contains(" of 459.8 kB  "), editions.stdout)
         XCTAssertTrue(editions.stdout.contains("load list-sizes 2025-11 (edition 1 of 2)  [####################]  100%"), editions.stdout)
         XCTAssertTrue(editions.stdout.contains("load list-sizes 2025-12 (edition 2 of 2)  ["), editions.stdout)
+        // It ends with a summary table: one line per dataset and period, then the totals.
+        let table = editions.stdout.components(separatedBy: "\r\n").drop { !$0.hasPrefix("dataset ") }
+        XCTAssertEqual(table.first?.split(separator: " ").map(String.init), ["dataset", "period", "status", "rows", "added", "changed", "removed", "seconds"])
+        XCTAssertTrue(table.contains { $0.hasPrefix("list-sizes-all  2025-11  current") }, editions.stdout)
+        XCTAssertTrue(table.contains { $0.hasPrefix("list-sizes-all  2025-12  current") }, editions.stdout)
+        let rowsOf = { (prefix: String) in table.first { $0.hasPrefix(prefix) }.flatMap { $0.split(separator: " ").compactMap { Int($0) }.first } ?? -1 }
+        XCTAssertEqual(rowsOf("total "), rowsOf("list-sizes-all  2025-11") + rowsOf("list-sizes-all  2025-12"), editions.stdout)
+        XCTAssertGreaterThan(rowsOf("total "), 12000)
     }
 }
