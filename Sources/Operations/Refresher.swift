@@ -174,7 +174,8 @@ final class Refresher {
         defer { progress?.finish() }
         let loader = PublicationLoader(warehouse: session.warehouse, source: source, fingerprints: nil,
                                        zipLimits: settings.zipLimits, csvLimits: settings.csvLimits, progress: progress)
-        let options = LoadOptions(force: force, published: publication.published, acceptAnomalies: acceptAnomalies, isCancelled: { Signals.cancelled })
+        var options = LoadOptions(force: force, published: publication.published, acceptAnomalies: acceptAnomalies, isCancelled: { Signals.cancelled })
+        options.keyFacts = publication.page.keyFacts.map { ($0.figure, $0.caption) }
         loader.log = log
         loader.spillDirectory = downloader.cache.scratchDirectory
         var result = try loader.load(files, period: nil, editionPeriod: publication.edition.period, options: options)

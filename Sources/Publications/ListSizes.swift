@@ -31,7 +31,9 @@ public struct ListSizes: SourceDeclaration {
 
     static let extractDateFormats: [NHSDate.Format] = [.dayMonthNameYear, .iso, .dayMonthNameShortYear, .dayMonthNameLongYear]
 
-    static func counts(_ id: String, _ title: String) -> DatasetSpec {
+    /// `statedTotal`: the practice totals file adds up to the page's key fact (63,919,527 for
+    /// October 2025, checked on the real file); the age breakdowns hold ALL rows beside their bands.
+    static func counts(_ id: String, _ title: String, statedTotal: QualityGate.StatedTotal? = nil) -> DatasetSpec {
         DatasetSpec(
             id: id, source: "list-sizes", title: title, table: "list_sizes", periodKind: .month,
             dimensions: [.init("sex"), .init("age")], measures: [.init("patients", .count)],
@@ -39,10 +41,11 @@ public struct ListSizes: SourceDeclaration {
             hierarchy: HierarchyFill(from: "practice-map", columns: ["pcn", "icb", "region"], match: .latestOnOrBefore),
             // England's list size moves by well under 1 % a month and practices close a few at a
             // time: a file with a twentieth fewer organisations or a tenth fewer patients is broken.
-            gate: QualityGate(maxOrganisationDrop: 0.05, maxTotalChange: 0.10))
+            gate: QualityGate(maxOrganisationDrop: 0.05, maxTotalChange: 0.10, statedTotal: statedTotal))
     }
 
-    public static let all = counts("list-sizes-all", "Practice totals (gp-reg-pat-prac-all)")
+    public static let all = counts("list-sizes-all", "Practice totals (gp-reg-pat-prac-all)",
+                                   statedTotal: .init(measure: "patients", caption: "patients registered at gp practices in england"))
     public static let quinary = counts("list-sizes-quin-age", "Five-year age bands (gp-reg-pat-prac-quin-age)")
     public static let singleAgeFemale = counts("list-sizes-sya-female", "Single year of age, female (gp-reg-pat-prac-sing-age-female)")
     public static let singleAgeMale = counts("list-sizes-sya-male", "Single year of age, male (gp-reg-pat-prac-sing-age-male)")

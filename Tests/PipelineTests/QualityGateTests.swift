@@ -80,4 +80,29 @@ final class QualityGateTests: XCTestCase {
         XCTAssertTrue(try XCTUnwrap(refused.stderrLines.last).contains("list-sizes-all 2026-03 against the current 2026-03 edition (revision 1): patients totals "),
                       refused.stderr)
     }
+
+    /// The publication page's key fact is the practice totals file's sum: a file that does not
+    /// add up to what the page states is refused naming both figures.
+    func testThePracticeTotalsReconcileToThePagesKeyFact() throws {
+        let h = try Harness()
+        let (site, server) = try h.servePublisherSite()
+        defer { _ = server }
+        let loaded = try h.pipeline("refresh", "list-sizes", "--period", "2025-10")
+        XCTAssertEqual(loaded.status, 0, loaded.stderr)
+        XCTAssertEqual(try h.database.value("SELECT sum(patients) FROM api.list_sizes WHERE month = '2025-10-01'"), "63919527", "the real file adds up to the real page's figure")
+
+        // November's page states a figure its file does not add up to.
+        let page = site.url.appendingPathComponent("digital.nhs.uk/data-and-information/publications/statistical/patients-registered-at-a-gp-practice/november-2025/index.html")
+        var html = try String(contentsOf: page, encoding: .utf8)
+        let figure = try XCTUnwrap(html.range(of: #"(?<=nhsd-t-heading-xl nhsd-!t-margin-bottom-1">)[0-9,]+"#, options: .regularExpression))
+        let stated = String(html[figure])
+        html.replaceSubrange(figure, with: "60,000,000")
+        try html.write(to: page, atomically: true, encoding: .utf8)
+        let refused = try h.pipeline("refresh", "list-sizes", "--period", "2025-11")
+        XCTAssertEqual(refused.status, 65, refused.stderr)
+        let line = try XCTUnwrap(refused.stderrLines.last)
+        XCTAssertTrue(line.hasPrefix("gp-reg-pat-prac-all.csv: quality gate: list-sizes-all 2025-11 against 2025-10 (revision "), line)
+        XCTAssertTrue(line.contains("patients totals \(stated) where the publication page states 60,000,000 ('Patients registered at GP practices in England"), line)
+        XCTAssertEqual(try h.database.value("SELECT count(*) FROM api.list_sizes WHERE month = '2025-11-01'"), "0")
+    }
 }

@@ -31,13 +31,28 @@ public struct EditionPage: Sendable, Equatable {
     public let files: [PageFile]
     /// The text of a revision notice, when the page carries one.
     public let notice: String?
+    /// The page's key facts (`63,919,527` / `Patients registered at GP practices in England …`),
+    /// which a dataset may reconcile its total to.
+    public let keyFacts: [KeyFact]
 
-    public init(url: String, title: String, published: CalendarDate?, files: [PageFile], notice: String?) {
+    public init(url: String, title: String, published: CalendarDate?, files: [PageFile], notice: String?, keyFacts: [KeyFact] = []) {
         self.url = url
         self.title = title
         self.published = published
         self.files = files
         self.notice = notice
+        self.keyFacts = keyFacts
+    }
+}
+
+/// A key fact of an edition page: its figure as written and the caption under it.
+public struct KeyFact: Sendable, Equatable {
+    public let figure: String
+    public let caption: String
+
+    public init(figure: String, caption: String) {
+        self.figure = figure
+        self.caption = caption
     }
 }
 
@@ -133,6 +148,7 @@ public enum PublicationPages {
         guard let base = URL(string: pageURL) else { throw ExtractError(.discovery, path: pageURL, "not a URL") }
         let tokens = HTMLScanner.tokens(html)
         var title = "", published: CalendarDate?, notice: String?
+        var keyFacts: [KeyFact] = [], keyFactsDepth = 0, figure: String?
         var files: [PageFile] = []
         var seen = Set<String>()
         var capture: String?   // which element's text is being collected
@@ -148,12 +164,22 @@ public enum PublicationPages {
                 capture = "date"; text = ""; afterPublicationLabel = false
             case .start("dt", _):
                 capture = "dt"; text = ""
+            case .start("p", _) where keyFactsDepth > 0:
+                if token.hasClass("nhsd-t-heading-xl") { capture = "figure"; text = "" }
+                else if figure != nil { capture = "caption"; text = "" }
+            case .end("p") where capture == "figure":
+                figure = text.trimmingCharacters(in: .whitespacesAndNewlines); capture = nil
+            case .end("p") where capture == "caption":
+                keyFacts.append(KeyFact(figure: figure!, caption: text.split(whereSeparator: \.isWhitespace).joined(separator: " ")))
+                figure = nil; capture = nil
             case .start("div", let attributes):
+                if attributes["id"] == "key-facts" { keyFactsDepth = 1 } else if keyFactsDepth > 0 { keyFactsDepth += 1 }
                 if attributes["data-uipath"] == "ps.publication.resources-attachments" { resourcesDepth = 1 }
                 else if resourcesDepth > 0 { resourcesDepth += 1 }
                 if token.hasClass("nhsd-m-emphasis-box") { noticeDepth = 1; text = ""; capture = "notice" }
                 else if noticeDepth > 0 { noticeDepth += 1 }
             case .end("div"):
+                if keyFactsDepth > 0 { keyFactsDepth -= 1 }
                 if resourcesDepth > 0 { resourcesDepth -= 1 }
                 if noticeDepth > 0 {
                     noticeDepth -= 1
@@ -185,7 +211,7 @@ public enum PublicationPages {
         guard !files.isEmpty else {
             throw ExtractError(.discovery, path: pageURL, "the edition page links no files (page moved or redesigned?)")
         }
-        return EditionPage(url: pageURL, title: title, published: published, files: files, notice: notice)
+        return EditionPage(url: pageURL, title: title, published: published, files: files, notice: notice, keyFacts: keyFacts)
     }
 
     /// `9 April 2026`, `Published: 9 April 2026`, `13 Nov 2025`, `8 Sept 2020`.

@@ -14,9 +14,25 @@ public struct QualityGate: Sendable, Equatable {
     /// nil where totals are not comparable between editions.
     public let maxTotalChange: Double?
 
-    public init(maxOrganisationDrop: Double, maxTotalChange: Double?) {
+    /// A total the publication page states (a key fact) that the edition must add up to exactly.
+    public let statedTotal: StatedTotal?
+
+    public init(maxOrganisationDrop: Double, maxTotalChange: Double?, statedTotal: StatedTotal? = nil) {
         self.maxOrganisationDrop = maxOrganisationDrop
         self.maxTotalChange = maxTotalChange
+        self.statedTotal = statedTotal
+    }
+
+    /// The page's key fact whose caption contains `caption` (case-insensitively) is the total
+    /// of `measure` over every row of the edition.
+    public struct StatedTotal: Sendable, Equatable {
+        public let measure: String
+        public let caption: String
+
+        public init(measure: String, caption: String) {
+            self.measure = measure
+            self.caption = caption
+        }
     }
 }
 
@@ -62,6 +78,17 @@ public struct EditionTotals: Sendable, Equatable {
             }
         }
         return out
+    }
+
+    /// A breach when the page states a whole-number total for the gated measure (a key fact
+    /// whose caption matches) and the edition does not add up to it; nil otherwise.
+    public func breach(of stated: QualityGate.StatedTotal, facts: [(figure: String, caption: String)]) -> String? {
+        guard let fact = facts.first(where: { $0.caption.lowercased().contains(stated.caption.lowercased()) }) else { return nil }
+        let digits = fact.figure.filter { $0 != "," }
+        guard !digits.isEmpty, digits.allSatisfy(\.isNumber), let figure = Double(digits) else { return nil }
+        let total = sums[stated.measure] ?? 0
+        guard total != figure else { return nil }
+        return "\(stated.measure) totals \(Self.number(total)) where the publication page states \(fact.figure) ('\(fact.caption)')"
     }
 
     static func percent(_ fraction: Double, signed: Bool = true) -> String {
