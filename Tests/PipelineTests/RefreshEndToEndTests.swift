@@ -40,8 +40,20 @@ final class RefreshEndToEndTests: PublisherSiteTestCase {
         // The publisher replaces the March file in place (same URL): one practice corrected.
         let file = site.url.path + marchFile
         var text = try String(contentsOfFile: file, encoding: .utf8)
+        let before = try XCTUnwrap(text.range(of: #"(?<=A81001,TS18 1HU,ALL,ALL,)[0-9]+"#, options: .regularExpression))
+        let oldCount = Int(text[before])!
         text = text.replacingOccurrences(of: "A81001,TS18 1HU,ALL,ALL,", with: "A81001,TS18 1HU,ALL,ALL,1")
         try text.write(toFile: file, atomically: true, encoding: .utf8)
+        // The page's key fact (the file's total, which the load reconciles to) is corrected with it.
+        let page = site.url.appendingPathComponent("digital.nhs.uk/data-and-information/publications/statistical/patients-registered-at-a-gp-practice/march-2026/index.html")
+        var html = try String(contentsOf: page, encoding: .utf8)
+        let figure = try XCTUnwrap(html.range(of: #"(?<=nhsd-t-heading-xl nhsd-!t-margin-bottom-1">)[0-9,]+"#, options: .regularExpression))
+        let total = Int(html[figure].filter { $0 != "," })! + Int("1\(oldCount)")! - oldCount
+        let formatter = NumberFormatter()
+        formatter.numberStyle = .decimal
+        formatter.locale = Locale(identifier: "en_GB")
+        html.replaceSubrange(figure, with: formatter.string(from: NSNumber(value: total))!)
+        try html.write(to: page, atomically: true, encoding: .utf8)
         let result = try h.pipeline("refresh", "list-sizes")
         XCTAssertEqual(result.status, 0, result.stderr)
         XCTAssertEqual(result.stdout, "list-sizes-all 2026-03: revision 2 is now current (6169 rows: +0 added, ~1 changed, -0 removed, =6168 unchanged)\n")
