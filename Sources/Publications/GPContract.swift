@@ -1,0 +1,194 @@
+import Foundation
+import Transform
+
+/// GP Contract Services (NHS England, "[MI] GP Contract Services – England, yyyy-yy"): one page
+/// per financial year, files added as each service's quarter or season ends (nhs-formats-2.md §1).
+///
+/// Every service file is the CQRS long shape, one row per practice × ACH_DATE × IND_CODE ×
+/// MEASURE: `QUALITY_SERVICE,PRACTICE_CODE,PRACTICE_NAME,ACH_DATE,IND_CODE,MEASURE,MEASURE_TYPE,VALUE`
+/// (the vaccination files may lack MEASURE_TYPE, as NCDes does). Traps handled:
+/// - ACH_DATE is `30/04/2023` in Q1 2023-24 and ISO in other quarters: both are read, any other
+///   style is refused naming file, line and column.
+/// - VALUE is `*` when suppressed: NULL with the token kept in `value_raw`.
+/// - Practice names hold commas (`"LODGE,HIGHFIELD & REDBOURN"`): a real CSV parser reads them.
+/// - The year's zip is cumulative and re-issued under new hash paths, its name's spaces turned
+///   to underscores: the rows carry their month, so each month is its own revision scope and a
+///   restated quarter whose rows did not change writes nothing.
+/// - Corrected files are re-issued as `… .csv v2`: the name still belongs to its family, and its
+///   months become a new revision of the same scopes (added/changed/removed counted). An archive
+///   holding both versions is read at its newest only.
+///
+/// Each service is its own dataset (one revision scope per service and ACH_DATE), so the Core
+/// file and a vaccination file for the same month never replace each other's rows; all share
+/// one table behind `api.gp_contract_values`. The period is the ACH_DATE itself (a snapshot
+/// period), so the API's `date` is the date as published. The files carry no geography: the
+/// practice directory behind `api.gp_contract_practices` takes PCN, sub-ICB, ICB and region from
+/// ODS (else the list-sizes practice map), as `api.practices` has them.
+public struct GPContract: SourceDeclaration {
+    public let id = "gp-contract"
+    public let title = "GP Contract Services"
+    public let listing = EditionListing.digitalNHSSeries(
+        url: "https://digital.nhs.uk/data-and-information/publications/statistical/gp-contract-services",
+        editionSlugs: ["{yyyy}-{yy}", "england-{yyyy}-{yy}"])
+    public let periodKind = ReportingPeriod.Kind.financialYear
+    /// Core GP Contract is quarterly: a year's page exists from its first quarter's files
+    /// (about four months in) and is overdue when it has not appeared within five.
+    public let cadence = Cadence(every: "quarter", expectedAfterDays: 130, publishedWithinDays: 160)
+    public let hosts = ["digital.nhs.uk", "files.digital.nhs.uk"]
+
+    public init() {}
+
+    /// A service published on the page: its dataset id suffix and the file-name prefixes
+    /// (compared case-insensitively, `_` read as a space) its CSVs start with.
+    struct Service {
+        let slug: String
+        let title: String
+        let prefixes: [String]
+    }
+
+    /// The services the 2025-26 page lists (nhs-formats-2.md §1). Files of a service not listed
+    /// here match no family and are left alone (the dry run names them), never misread.
+    static let services: [Service] = [
+        .init(slug: "core", title: "Core GP Contract", prefixes: ["Core GP Contract"]),
+        .init(slug: "childhood-influenza", title: "Childhood seasonal influenza", prefixes: ["Childhood seasonal influenza", "Childhood influenza"]),
+        .init(slug: "seasonal-influenza", title: "Seasonal influenza", prefixes: ["Seasonal influenza"]),
+        .init(slug: "mmr", title: "MMR", prefixes: ["MMR"]),
+        .init(slug: "pcv-hib-menc", title: "PCV Hib/MenC", prefixes: ["PCV Hib MenC", "PCV Hib/MenC", "PCV"]),
+        .init(slug: "pneumococcal", title: "Pneumococcal polysaccharide", prefixes: ["Pneumococcal polysaccharide", "Pneumococcal"]),
+        .init(slug: "rsv", title: "RSV (75+ and in pregnancy)", prefixes: ["RSV"]),
+        .init(slug: "6-in-1", title: "6-in-1", prefixes: ["6-in-1", "6 in 1"]),
+        .init(slug: "hepb", title: "HepB", prefixes: ["HepB"]),
+        .init(slug: "hpv", title: "HPV", prefixes: ["HPV"]),
+        .init(slug: "menacwy", title: "MenACWY", prefixes: ["MenACWY"]),
+        .init(slug: "menb", title: "MenB", prefixes: ["MenB"]),
+        .init(slug: "rotavirus", title: "Rotavirus", prefixes: ["Rotavirus"]),
+    ]
+
+    /// Globs for a name prefix: the CSV, its `… .csv v2` re-issue, and the underscored spelling.
+    static func globs(_ prefix: String, extensions: [String] = [".csv", ".csv v*"]) -> [String] {
+        let spellings = Set([prefix, prefix.replacingOccurrences(of: " ", with: "_")]).sorted()
+        return spellings.flatMap { name in extensions.map { name + "*" + $0 } }
+    }
+
+    public var files: [FileFamily] {
+        [
+            FileFamily("Core GP Contract year zip (cumulative)", match: Self.globs("Core GP Contract", extensions: [".zip"]),
+                       datasets: [Self.values[0].id]),
+        ] + Self.services.enumerated().map { index, service in
+            FileFamily("\(service.title) CSV", match: service.prefixes.flatMap { Self.globs($0) }, datasets: [Self.values[index].id])
+        }
+    }
+
+    /// One dataset per service, one table for all.
+    static let values: [DatasetSpec] = services.map { service in
+        DatasetSpec(
+            id: "gp-contract-\(service.slug)", source: "gp-contract", title: "\(service.title): values per practice, ACH_DATE, indicator and measure",
+            table: "gp_contract_values", periodKind: .snapshot,
+            dimensions: [.init("indicator"), .init("measure")],
+            measures: [.init("value", .integer), .init("measure_type")],
+            attributes: [.init("quality_service"), .init("practice_name")],
+            suppressionTokens: ["*"])
+    }
+
+    public var datasets: [DatasetSpec] { Self.values }
+
+    public var apiObjects: [APIObject] {
+        [
+            APIObject(
+                "gp_contract_values",
+                comment: "GP Contract Services values per practice, ACH_DATE, indicator and measure (Core GP Contract Qn yyyy-yy.csv "
+                    + "and the vaccination programme files on the same page), the current edition of each date (a quarter restated by "
+                    + "a later zip or a v2 re-issue is the later one)",
+                rows: .current(datasets: Self.values.map(\.id)),
+                columns: [
+                    APIColumn("date", .period, "ACH_DATE as published (ISO): the last day of the month (or season) the value is for"),
+                    APIColumn("practice", .org, "Practice ODS code (PRACTICE_CODE)"),
+                    APIColumn("practice_name", .field("practice_name"), "Practice name as published (PRACTICE_NAME)"),
+                    APIColumn("quality_service", .field("quality_service"), "The service as published (QUALITY_SERVICE: Core GP Contract 2023-24, …)"),
+                    APIColumn("indicator", .field("indicator"), "Indicator code as published (IND_CODE: CCDCMI37, CGPCMI01, …)"),
+                    APIColumn("measure", .field("measure"), "What the value counts, as published (MEASURE: Numerator, Denominator, COUNT, PCA Count (Rule 3: …))"),
+                    APIColumn("measure_type", .field("measure_type"),
+                              "MEASURE_TYPE as published (Numerator, Denominator, COUNT, PCA); NULL in files without that column"),
+                    APIColumn("value", .field("value"), "Number of patients (or events) counted; NULL when suppressed (value_raw holds the token)"),
+                    APIColumn("value_raw", .field("value_raw"), "The suppression token (*) when value is NULL because of one; NULL otherwise"),
+                    APIColumn("revision", .revision, "The revision whose file this value was read from"),
+                ],
+                filters: ["date", "practice", "indicator", "quality_service", "measure"],
+                key: ["date", "practice", "quality_service", "indicator", "measure"]),
+        ]
+    }
+
+    typealias C = CSVLayout.Column
+
+    /// Every service file: columns by name; ACH_DATE in either style the publisher has used.
+    static let layout = CSVLayout(
+        org: C("PRACTICE_CODE", "ORG_CODE"), period: .column(C("ACH_DATE"), formats: [.slashed, .iso]),
+        dimensions: [C("IND_CODE"), C("MEASURE")],
+        measures: [C("VALUE"), C("MEASURE_TYPE", required: false)],
+        attributes: [C("QUALITY_SERVICE"), C("PRACTICE_NAME")])
+
+    // MARK: file names
+
+    /// The name without a re-issue suffix, and the re-issue number (1 for the original):
+    /// `Core GP Contract Q1 2025-26.csv v2` → (`Core GP Contract Q1 2025-26.csv`, 2);
+    /// `… Q1 2025-26 v2.csv` and `…_v2.csv` likewise.
+    static func version(of entryName: String) -> (name: String, version: Int) {
+        let base = Self.baseName(entryName)
+        let lower = base.lowercased()
+        // `.csv v2` (the suffix after the extension, as the 2025-26 page names re-issues).
+        if let range = lower.range(of: ".csv v", options: .backwards),
+           let number = Int(lower[range.upperBound...]), number > 0 {
+            return (String(base[..<range.lowerBound]) + ".csv", number)
+        }
+        // ` v2.csv`, `_v2.csv`, `-v2.csv`.
+        if lower.hasSuffix(".csv") {
+            let stem = lower.dropLast(4)
+            if let v = stem.lastIndex(where: { $0 == "v" }), v > stem.startIndex,
+               let number = Int(stem[stem.index(after: v)...]), number > 0,
+               [" ", "_", "-"].contains(stem[stem.index(before: v)]) {
+                let cut = base.index(base.startIndex, offsetBy: stem.distance(from: stem.startIndex, to: stem.index(before: v)))
+                return (String(base[..<cut]) + ".csv", number)
+            }
+        }
+        return (base, 1)
+    }
+
+    /// A CSV, possibly re-issued (`.csv v2`), that is not a macOS resource fork.
+    static func isServiceCSV(_ entryName: String) -> Bool {
+        let name = entryName.lowercased()
+        return !name.hasPrefix("__macosx/") && !name.contains("/._") && Self.version(of: entryName).name.lowercased().hasSuffix(".csv")
+    }
+
+    /// The service a file belongs to, from its name's prefix.
+    static func service(of entryName: String) -> Int? {
+        let name = Self.baseName(entryName).replacingOccurrences(of: "_", with: " ").lowercased()
+        return Self.services.firstIndex { service in service.prefixes.contains { name.hasPrefix($0.lowercased()) } }
+    }
+
+    public func wants(entryName: String) -> Bool {
+        Self.isServiceCSV(entryName) && Self.service(of: entryName) != nil
+    }
+
+    /// Of an original and its re-issues in one archive, the newest only: both hold the same
+    /// practices and months, and the re-issue is the correction.
+    public func select(entries: [String]) -> [String] {
+        let wanted = entries.filter(wants)
+        var newest: [String: (entry: String, version: Int)] = [:]
+        for entry in wanted {
+            let (name, version) = Self.version(of: entry)
+            let key = name.lowercased()
+            if let seen = newest[key], seen.version >= version { continue }
+            newest[key] = (entry, version)
+        }
+        let kept = Set(newest.values.map(\.entry))
+        return wanted.filter(kept.contains)
+    }
+
+    public func recognise(fileName: String, firstRecord: [String]) throws -> FileReading {
+        guard let index = Self.service(of: fileName) else {
+            throw TransformError(.unsupported, file: fileName,
+                                 "not a GP Contract Services file this loader knows (expected Core GP Contract, a vaccination programme or CGPCMI01 Unpaid Carers)")
+        }
+        return FileReading(spec: Self.values[index], layout: Self.layout)
+    }
+}

@@ -1,0 +1,203 @@
+import Foundation
+import TestSupport
+import XCTest
+
+/// GP Contract Services found, fetched and loaded from the saved publisher pages (Fixtures/publisher,
+/// served on 127.0.0.1), reconciled with Python's reading of the same files.
+final class GPContractSourceTests: PublisherSiteTestCase {
+    let series = "digital.nhs.uk/data-and-information/publications/statistical/gp-contract-services"
+
+    override func setUpWithError() throws {
+        try super.setUpWithError()
+        h.extraEnvironment["PIPELINE_NOW"] = "2026-11-21T06:00:00Z"
+    }
+
+    /// A file of the saved site by name: its path on disk and its URL as a page links it.
+    func siteFile(_ name: String) throws -> (path: String, url: String) {
+        let root = site.url.appendingPathComponent("files.digital.nhs.uk")
+        for a in try FileManager.default.contentsOfDirectory(atPath: root.path) {
+            for b in (try? FileManager.default.contentsOfDirectory(atPath: root.appendingPathComponent(a).path)) ?? [] {
+                let path = root.appendingPathComponent(a).appendingPathComponent(b).appendingPathComponent(name).path
+                if FileManager.default.fileExists(atPath: path) {
+                    let encoded = name.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed)!
+                    return (path, "https://files.digital.nhs.uk/\(a)/\(b)/\(encoded)")
+                }
+            }
+        }
+        throw XCTSkip("no \(name) in the saved site")
+    }
+
+    /// Replaces one linked file by another on an edition page (the publisher swapping a file).
+    func relink(_ edition: String, from old: String, to new: String) throws {
+        let page = site.url.appendingPathComponent("\(series)/\(edition)/index.html")
+        let html = try String(contentsOf: page, encoding: .utf8)
+        let (from, to) = (try siteFile(old).url, try siteFile(new).url)
+        XCTAssertTrue(html.contains(from), "\(edition) links \(old)")
+        try html.replacingOccurrences(of: from, with: to).write(to: page, atomically: true, encoding: .utf8)
+    }
+
+    /// Every value of the service files given (CSVs, `.csv v2` re-issues and zips of them) as
+    /// Python reads them: one line per row, dates in ISO, `*` kept as the raw token.
+    func pythonRows(_ paths: [String]) throws -> [String] {
+        let script = """
+            import csv, io, sys, zipfile
+            out = []
+            def take(stream):
+                for r in csv.DictReader(io.TextIOWrapper(stream, encoding='utf-8', newline='')):
+                    d = r['ACH_DATE']
+                    if '/' in d: d = d[6:10] + '-' + d[3:5] + '-' + d[0:2]
+                    v = r['VALUE']
+                    out.append('|'.join([d, r['PRACTICE_CODE'], r['PRACTICE_NAME'], r['QUALITY_SERVICE'], r['IND_CODE'], r['MEASURE'],
+                                         r.get('MEASURE_TYPE', ''), '' if v == '*' else v, v if v == '*' else '']))
+            for path in sys.argv[1:]:
+                if path.endswith('.zip'):
+                    z = zipfile.ZipFile(path)
+                    for name in z.namelist():
+                        if name.endswith('.csv'): take(z.open(name))
+                else:
+                    take(open(path, 'rb'))
+            print('\\n'.join(sorted(out)))
+            """
+        let result = try Run.program("python3", ["-c", script] + paths)
+        XCTAssertEqual(result.status, 0, result.stderr)
+        return result.stdout.split(separator: "\n").map(String.init)
+    }
+
+    func servedRows(_ condition: String = "true") throws -> [String] {
+        try h.database.psql("""
+            SELECT concat_ws('|', date, practice, practice_name, quality_service, indicator, measure, coalesce(measure_type, ''),
+                             coalesce(value::text, ''), coalesce(value_raw, ''))
+            FROM api.gp_contract_values WHERE \(condition)
+            """).map { $0.joined() }.sorted()
+    }
+
+    func testBackfillLoadsEveryServiceFileAndServesExactlyWhatPythonReads() throws {
+        let result = try h.pipeline("backfill", "gp-contract", "--from", "2023-24", "--to", "2025-26")
+        XCTAssertEqual(result.status, 0, result.stderr)
+        // Each service and ACH_DATE is its own scope: Core's six months of 2023-24 (Q1 with
+        // dd/mm/yyyy dates, Q2 with ISO), the flu season, and 2025-26's Q1 re-issue.
+        XCTAssertEqual(try h.database.psql("SELECT dataset || ' ' || period FROM etl.revision_log WHERE status = 'current' ORDER BY 1").map { $0.joined() }, [
+            "gp-contract-core 2023-04-30", "gp-contract-core 2023-05-31", "gp-contract-core 2023-06-30",
+            "gp-contract-core 2023-07-31", "gp-contract-core 2023-08-31", "gp-contract-core 2023-09-30",
+            "gp-contract-core 2025-04-30", "gp-contract-core 2025-05-31", "gp-contract-core 2025-06-30",
+            "gp-contract-seasonal-influenza 2024-03-31",
+        ])
+        let files = try ["Core_GP_Contract_2324_csv_files.zip", "Seasonal influenza 2023-24.csv", "Core GP Contract Q1 2025-26.csv v2"].map { try siteFile($0).path }
+        let expected = try pythonRows(files)
+        XCTAssertEqual(expected.count, 600 + 744 + 32 + 744)
+        let served = try servedRows()
+        XCTAssertEqual(served.count, expected.count)
+        XCTAssertEqual(Set(served).symmetricDifference(expected).sorted().prefix(5), [], "every row as Python reads it")
+        // Suppressed cells: NULL with the token kept; names with commas whole; no MEASURE_TYPE in the flu file.
+        XCTAssertEqual(try h.database.value("SELECT count(*) FROM api.gp_contract_values WHERE value IS NULL AND value_raw = '*'"),
+                       String(expected.filter { $0.hasSuffix("|*") }.count))
+        XCTAssertEqual(try h.database.value("SELECT count(*) FROM api.gp_contract_values WHERE value IS NULL AND value_raw IS NULL"), "0")
+        XCTAssertEqual(try h.database.value("SELECT DISTINCT practice_name FROM api.gp_contract_values WHERE practice = 'B85009'"),
+                       "NORTH ROAD SUITE,RAVENSTHORPE HEALTH CTR")
+        XCTAssertEqual(try h.database.value("SELECT count(*) FROM api.gp_contract_values WHERE quality_service = 'Seasonal Influenza 2023-24' AND measure_type IS NOT NULL"), "0")
+        // Re-issued in place? No: a second backfill finds every file known.
+        let again = try h.pipeline("backfill", "gp-contract", "--from", "2023-24", "--to", "2025-26")
+        XCTAssertEqual(again.status, 0, again.stderr)
+        XCTAssertEqual(again.lines.filter { $0.contains("nothing new") }.count, 2, again.stdout)
+    }
+
+    func testTheCumulativeZipReissuedWithQ2RestatesQ1WithoutWritingIt() throws {
+        // First the year's zip as first issued (Q1 only, spaces in its name).
+        try relink("2023-24", from: "Core_GP_Contract_2324_csv_files.zip", to: "Core GP Contract_2324 csv files.zip")
+        let first = try h.pipeline("refresh", "gp-contract", "--period", "2023-24")
+        XCTAssertEqual(first.status, 0, first.stderr)
+        XCTAssertEqual(first.lines.filter { $0.contains("is now current") }.count, 4, first.stdout)  // three months and the flu season
+        XCTAssertEqual(try h.database.value("SELECT to_char(max(published), 'YYYY-MM-DD') FROM etl.revisions"), "2023-11-09")
+
+        // Then the re-issue under a new path and name, Q1 unchanged inside it and Q2 added.
+        try relink("2023-24", from: "Core GP Contract_2324 csv files.zip", to: "Core_GP_Contract_2324_csv_files.zip")
+        let second = try h.pipeline("refresh", "gp-contract", "--period", "2023-24")
+        XCTAssertEqual(second.status, 0, second.stderr)
+        let revisions = try h.database.psql("SELECT revision_id FROM etl.revisions WHERE period >= '2023-07-01' AND period < '2024-01-01' ORDER BY period").map { $0[0] }
+        XCTAssertEqual(second.lines.filter { $0.hasPrefix("gp-contract") }, [
+            "gp-contract-core 2023-04-30: unchanged (217 rows identical to the current revision); nothing written",
+            "gp-contract-core 2023-05-31: unchanged (197 rows identical to the current revision); nothing written",
+            "gp-contract-core 2023-06-30: unchanged (186 rows identical to the current revision); nothing written",
+            "gp-contract-core 2023-07-31: revision \(revisions[0]) is now current (248 rows: +248 added, ~0 changed, -0 removed, =0 unchanged)",
+            "gp-contract-core 2023-08-31: revision \(revisions[1]) is now current (248 rows: +248 added, ~0 changed, -0 removed, =0 unchanged)",
+            "gp-contract-core 2023-09-30: revision \(revisions[2]) is now current (248 rows: +248 added, ~0 changed, -0 removed, =0 unchanged)",
+        ], second.stdout)
+        XCTAssertEqual(try h.database.value("SELECT count(*) FROM etl.revisions"), "7")
+        XCTAssertEqual(try servedRows("date < '2024-01-01' AND indicator NOT LIKE 'SFL%'"), try pythonRows([try siteFile("Core_GP_Contract_2324_csv_files.zip").path]))
+    }
+
+    func testAV2ReissueIsOneRevisionOfTheMonthItCorrectsCountedExactly() throws {
+        try relink("2025-26", from: "Core GP Contract Q1 2025-26.csv v2", to: "Core GP Contract Q1 2025-26.csv")
+        let first = try h.pipeline("refresh", "gp-contract")
+        XCTAssertEqual(first.status, 0, first.stderr)
+        XCTAssertEqual(first.lines.filter { $0.contains("is now current") }.count, 3, first.stdout)
+        let v1 = try pythonRows([try siteFile("Core GP Contract Q1 2025-26.csv").path])
+        XCTAssertEqual(try servedRows(), v1)
+
+        // 22 July 2025: the page links the v2 instead; April's CGPCMI01 counts were double counted.
+        try relink("2025-26", from: "Core GP Contract Q1 2025-26.csv", to: "Core GP Contract Q1 2025-26.csv v2")
+        let second = try h.pipeline("refresh", "gp-contract")
+        XCTAssertEqual(second.status, 0, second.stderr)
+        let revision = try h.database.value("SELECT max(revision_id) FROM etl.revisions")
+        XCTAssertEqual(second.lines.filter { $0.hasPrefix("gp-contract") }, [
+            "gp-contract-core 2025-04-30: revision \(revision) is now current (248 rows: +0 added, ~8 changed, -0 removed, =240 unchanged)",
+            "gp-contract-core 2025-05-31: unchanged (248 rows identical to the current revision); nothing written",
+            "gp-contract-core 2025-06-30: unchanged (248 rows identical to the current revision); nothing written",
+        ], second.stdout)
+        XCTAssertEqual(try h.database.value("SELECT count(*) FROM etl.revisions"), "4", "one new revision, April's")
+        XCTAssertEqual(try h.database.value("SELECT file FROM etl.revision_log WHERE status = 'current' AND period = '2025-04-30'"),
+                       "Core GP Contract Q1 2025-26.csv v2")
+        XCTAssertEqual(try h.database.value("SELECT status FROM etl.revision_log WHERE period = '2025-04-30' AND file = 'Core GP Contract Q1 2025-26.csv'"),
+                       "superseded")
+        // What changed, as the API tells it: the eight April CGPCMI01 counts, halved.
+        XCTAssertEqual(try h.database.psql("SELECT change, count(*), sum(value) FROM api.gp_contract_values_changes('2025-04-30') GROUP BY change ORDER BY change").map { $0.joined(separator: " ") },
+                       ["added 8 \(try h.database.value("SELECT sum(value) FROM api.gp_contract_values WHERE date = '2025-04-30' AND indicator = 'CGPCMI01'"))",
+                        "removed 8 \(2 * Int(try h.database.value("SELECT sum(value) FROM api.gp_contract_values WHERE date = '2025-04-30' AND indicator = 'CGPCMI01'"))!)"])
+        XCTAssertEqual(try h.database.value("SELECT count(*) FROM api.gp_contract_values_changes('2025-04-30') WHERE indicator <> 'CGPCMI01'"), "0")
+        XCTAssertEqual(try servedRows(), try pythonRows([try siteFile("Core GP Contract Q1 2025-26.csv v2").path]))
+    }
+
+    /// Rewrites one entry of a zip (or a CSV) of the served site with Python `edit` over `lines`.
+    func editServed(_ name: String, entry: String? = nil, _ edit: String) throws {
+        let path = try siteFile(name).path
+        let script = """
+            import sys, zipfile, io, os
+            path, entry = sys.argv[1], sys.argv[2]
+            def change(data):
+                lines = data.decode('utf-8').split('\\n')
+                \(edit)
+                return '\\n'.join(lines).encode('utf-8')
+            if entry:
+                with zipfile.ZipFile(path) as a, zipfile.ZipFile(path + '.new', 'w', zipfile.ZIP_DEFLATED) as z:
+                    for n in a.namelist():
+                        z.writestr(n, change(a.read(n)) if n == entry else a.read(n))
+                os.replace(path + '.new', path)
+            else:
+                data = open(path, 'rb').read()
+                open(path, 'wb').write(change(data))
+            """
+        let result = try Run.program("python3", ["-c", script, path, entry ?? ""])
+        XCTAssertEqual(result.status, 0, result.stderr)
+    }
+
+    func testARenamedColumnOrADateInANewStyleIsRefusedAndNothingOfThePublicationIsVisible() throws {
+        // A date style the publisher has not used, deep in Q2: Q1 (read first, from the same zip) is not served either.
+        try editServed("Core_GP_Contract_2324_csv_files.zip", entry: "Core GP Contract Q2 2023-24.csv",
+                       "import re; lines[400] = re.sub(r'20\\d\\d-\\d\\d-\\d\\d', '31-Aug-2023', lines[400], count=1)")
+        let dated = try h.pipeline("refresh", "gp-contract", "--period", "2023-24")
+        XCTAssertEqual(dated.status, 65, dated.stderr)
+        XCTAssertEqual(dated.stderrLines.last,
+                       "Core_GP_Contract_2324_csv_files.zip:Core GP Contract Q2 2023-24.csv:401:4: invalid date '31-Aug-2023' in ACH_DATE")
+        XCTAssertEqual(try h.database.value("SELECT count(*) FROM etl.revisions"), "0")
+        XCTAssertEqual(try h.database.value("SELECT count(*) FROM api.gp_contract_values"), "0")
+
+        // A renamed column in the v2 re-issue.
+        try editServed("Core GP Contract Q1 2025-26.csv v2", "lines[0] = lines[0].replace('MEASURE_TYPE,VALUE', 'MEASURE_TYPE,VALUES')")
+        let renamed = try h.pipeline("refresh", "gp-contract", "--period", "2025-26")
+        XCTAssertEqual(renamed.status, 65, renamed.stderr)
+        XCTAssertEqual(renamed.stderrLines.last,
+                       "Core GP Contract Q1 2025-26.csv v2:1: header does not match gp-contract-core: missing VALUE; unexpected 'VALUES'")
+        XCTAssertEqual(try h.database.value("SELECT count(*) FROM etl.revisions"), "0")
+        XCTAssertEqual(try h.database.value("SELECT count(*) FROM api.gp_contract_values"), "0")
+    }
+}
