@@ -76,7 +76,9 @@ public struct GPContract: SourceDeclaration {
                        datasets: [Self.values[0].id]),
         ] + Self.services.enumerated().map { index, service in
             FileFamily("\(service.title) CSV", match: service.prefixes.flatMap { Self.globs($0) }, datasets: [Self.values[index].id])
-        }
+        } + [
+            FileFamily("CGPCMI01 Unpaid Carers CSV", match: Self.globs(Self.carersPrefix), datasets: [Self.carers.id]),
+        ]
     }
 
     /// One dataset per service, one table for all.
@@ -90,7 +92,23 @@ public struct GPContract: SourceDeclaration {
             suppressionTokens: ["*"])
     }
 
-    public var datasets: [DatasetSpec] { Self.values }
+    /// `CGPCMI01 Unpaid Carers Qn yyyy-yy.csv` (from 2025-26): patients recorded as unpaid
+    /// carers by sex, by age band and by ethnic group, on practice rows and sub-ICB rows. No
+    /// published header was found (nhs-formats-2.md, open item 1): the spellings below are the
+    /// modelled ones plus the CQRS/ODS names such a file would use; anything else is refused
+    /// naming the columns, so the real header is noticed on its first load.
+    static let carersPrefix = "CGPCMI01 Unpaid Carers"
+
+    static let carers = DatasetSpec(
+        id: "gp-contract-carers", source: "gp-contract",
+        title: "CGPCMI01 Unpaid Carers: patients recorded as unpaid carers by sex, age band and ethnicity, per practice and sub-ICB",
+        table: "gp_contract_carers", periodKind: .snapshot,
+        dimensions: [.init("sex"), .init("age"), .init("ethnicity")],
+        measures: [.init("value", .integer)],
+        attributes: [.init("org_type"), .init("org_name"), .init("sub_icb"), .init("sub_icb_name"), .init("indicator"), .init("quality_service")],
+        suppressionTokens: ["*"])
+
+    public var datasets: [DatasetSpec] { Self.values + [Self.carers] }
 
     public var apiObjects: [APIObject] {
         [
@@ -115,6 +133,151 @@ public struct GPContract: SourceDeclaration {
                 ],
                 filters: ["date", "practice", "indicator", "quality_service", "measure"],
                 key: ["date", "practice", "quality_service", "indicator", "measure"]),
+            APIObject(
+                "gp_contract_carers",
+                comment: "Patients recorded as unpaid carers (indicator CGPCMI01) per practice and per sub-ICB location, by sex, by age band "
+                    + "and by ethnic group, each breakdown on its own rows with the others All (GP Contract Services, "
+                    + "CGPCMI01 Unpaid Carers Qn yyyy-yy.csv), the current edition of each date",
+                rows: .current(datasets: [Self.carers.id]),
+                columns: [
+                    APIColumn("date", .period, "ACH_DATE as published (ISO): the last day of the month the count is for"),
+                    APIColumn("org_type", .field("org_type"), "Practice or Sub ICB, as published: which level the row counts"),
+                    APIColumn("org", .org, "The practice's ODS code on practice rows, the sub-ICB location's code on sub-ICB rows"),
+                    APIColumn("org_name", .field("org_name"), "The practice's or sub-ICB location's name as published"),
+                    APIColumn("sub_icb", .field("sub_icb"), "Sub-ICB location code as published (the practice's, or the row's own)"),
+                    APIColumn("sub_icb_name", .field("sub_icb_name"), "Sub-ICB location name as published"),
+                    APIColumn("quality_service", .field("quality_service"), "The service as published (QUALITY_SERVICE: Core GP Contract 2025-26)"),
+                    APIColumn("indicator", .field("indicator"), "Indicator code as published (IND_CODE: CGPCMI01)"),
+                    APIColumn("sex", .field("sex"), "Sex as published (Female, Male; All on the age and ethnicity rows)"),
+                    APIColumn("age", .field("age"), "Age band as published (0-17, 18-64, 65+; All on the sex and ethnicity rows)"),
+                    APIColumn("ethnicity", .field("ethnicity"), "Ethnic group as published (White, Asian, …; All on the sex and age rows)"),
+                    APIColumn("value", .field("value"), "Patients recorded as unpaid carers; NULL when suppressed (value_raw holds the token)"),
+                    APIColumn("value_raw", .field("value_raw"), "The suppression token (*) when value is NULL because of one; NULL otherwise"),
+                    APIColumn("revision", .revision, "The revision whose file this count was read from"),
+                ],
+                filters: ["date", "sub_icb", "indicator", "quality_service", "sex", "age", "ethnicity"],
+                key: ["date", "org", "sex", "age", "ethnicity"]),
+            APIObject(
+                "gp_contract_indicators",
+                comment: "GP Contract Services indicators per service year, from the values published (no indicator metadata file is "
+                    + "published): the measures each indicator has, the dates it covers and how many practices the newest date has",
+                rows: .derived(table: "gp_contract_indicator_list"),
+                columns: [
+                    APIColumn("snapshot", .field("snapshot"), "The newest ACH_DATE with values for the indicator (the state this row describes)"),
+                    APIColumn("indicator", .field("indicator"), "Indicator code as published (IND_CODE)"),
+                    APIColumn("quality_service", .field("quality_service"), "The service as published (QUALITY_SERVICE: Core GP Contract 2023-24, …)"),
+                    APIColumn("measures", .field("measures"), "The indicator's MEASURE texts at the newest date, in order, joined by '; ' (rule codes included)"),
+                    APIColumn("first_date", .field("first_date"), "The first ACH_DATE with values for the indicator"),
+                    APIColumn("dates", .field("dates"), "How many ACH_DATEs have values for the indicator"),
+                    APIColumn("practices", .field("practices"), "Practices with a value for the indicator at the newest date"),
+                    APIColumn("revision", .field("revision"), "The newest revision the row was computed from"),
+                ],
+                filters: ["indicator", "quality_service"],
+                key: ["quality_service", "indicator"],
+                search: .init(code: "indicator", name: "measures",
+                              comment: "Indicators whose code is q or whose measures contain q (a rule code such as FRAILASSDEC_DAT), case-insensitive")),
+            APIObject(
+                "gp_contract_practices",
+                comment: "Every practice GP Contract Services publishes values for, with its newest published name and the PCN, sub-ICB, "
+                    + "ICB and region the practice directory (ODS, else the list-sizes practice map) gives: the files carry no geography",
+                rows: .query("""
+                    SELECT p.practice, p.practice_name, d.pcn, d.pcn_name, d.sub_icb, d.icb, d.region, d.origin, p.first_date, p.snapshot, p.revision
+                    FROM data.gp_contract_practice_list p
+                    LEFT JOIN data.practice_directory d ON d.ods_code = p.practice
+                    """),
+                columns: [
+                    APIColumn("practice", .field("practice"), "Practice ODS code (PRACTICE_CODE)"),
+                    APIColumn("practice_name", .field("practice_name"), "Practice name as published at its newest date (PRACTICE_NAME)"),
+                    APIColumn("pcn", .field("pcn"), "Current PCN code from the practice directory (ODS); NULL when the practice has none or is not in it"),
+                    APIColumn("pcn_name", .field("pcn_name"), "Current PCN name from the practice directory"),
+                    APIColumn("sub_icb", .field("sub_icb"), "Sub-ICB location code from the practice directory; NULL when the practice is not in it"),
+                    APIColumn("icb", .field("icb"), "ICB code from the practice directory; NULL when the practice is not in it"),
+                    APIColumn("region", .field("region"), "NHS England region code from the practice directory; NULL when the practice is not in it"),
+                    APIColumn("geography_origin", .field("origin"), "Where the geography comes from: ods or practice-map; NULL when the practice is in neither"),
+                    APIColumn("first_date", .field("first_date"), "The first ACH_DATE GP Contract Services has values for the practice"),
+                    APIColumn("snapshot", .field("snapshot"), "The newest ACH_DATE GP Contract Services has values for the practice"),
+                    APIColumn("revision", .field("revision"), "The revision of the newest GP Contract Services file the practice is in"),
+                ],
+                filters: ["practice", "pcn", "sub_icb", "icb", "region"],
+                key: ["practice"],
+                search: .init(code: "practice", name: "practice_name",
+                              comment: "Practices whose ODS code is q or whose published name contains q (case-insensitive)")),
+        ]
+    }
+
+    /// The indicators seen on one date (all services), recomputed when a service's date
+    /// changes: the indicator list is then rebuilt from these few rows, not from the values.
+    static let indicatorDatesRefresh = [
+        "DELETE FROM data.gp_contract_indicator_dates WHERE date = $1::date",
+        """
+        INSERT INTO data.gp_contract_indicator_dates (date, quality_service, indicator, measures, practices, revision)
+        SELECT v.period, v.quality_service, u.indicator, string_agg(DISTINCT u.measure, '; ' ORDER BY u.measure),
+               count(DISTINCT v.org), max(v.revision_id)
+        FROM data.gp_contract_values v
+        CROSS JOIN LATERAL unnest(v.indicator, v.measure) AS u(indicator, measure)
+        WHERE v.valid_to IS NULL AND v.period = $1::date
+        GROUP BY v.period, v.quality_service, u.indicator
+        """,
+        "DELETE FROM data.gp_contract_indicator_list",
+        """
+        INSERT INTO data.gp_contract_indicator_list (quality_service, indicator, snapshot, measures, first_date, dates, practices, revision)
+        SELECT DISTINCT ON (quality_service, indicator) quality_service, indicator, date, measures,
+               min(date) OVER w, count(*) OVER w, practices, max(revision) OVER w
+        FROM data.gp_contract_indicator_dates
+        WINDOW w AS (PARTITION BY quality_service, indicator)
+        ORDER BY quality_service, indicator, date DESC
+        """,
+    ]
+
+    /// Every practice with current values, its newest name, first and newest dates.
+    static let practiceListRebuild = [
+        "DELETE FROM data.gp_contract_practice_list",
+        """
+        INSERT INTO data.gp_contract_practice_list (practice, practice_name, first_date, snapshot, revision)
+        SELECT DISTINCT ON (v.org) v.org, v.practice_name, min(v.period) OVER (PARTITION BY v.org), v.period, v.revision_id
+        FROM data.gp_contract_values v
+        WHERE v.valid_to IS NULL
+        ORDER BY v.org, v.period DESC, v.revision_id DESC
+        """,
+    ]
+
+    public var derivedTables: [DerivedTable] {
+        let refreshes = Self.values.map { DerivedTable.Refresh(after: .activated(dataset: $0.id), Self.indicatorDatesRefresh + Self.practiceListRebuild) }
+        return [
+            DerivedTable(
+                "gp_contract_indicator_dates",
+                comment: "GP Contract Services indicators seen per ACH_DATE and service, with their measures (behind api.gp_contract_indicators)",
+                definition: """
+                    CREATE TABLE data.gp_contract_indicator_dates (
+                        date date NOT NULL, quality_service text NOT NULL, indicator text NOT NULL, measures text NOT NULL,
+                        practices integer NOT NULL, revision bigint NOT NULL,
+                        PRIMARY KEY (date, quality_service, indicator)
+                    );
+                    """,
+                refreshes: refreshes),
+            DerivedTable(
+                "gp_contract_indicator_list",
+                comment: "GP Contract Services indicators per service, from the values published (behind api.gp_contract_indicators)",
+                definition: """
+                    CREATE TABLE data.gp_contract_indicator_list (
+                        quality_service text NOT NULL, indicator text NOT NULL, snapshot date NOT NULL, measures text NOT NULL,
+                        first_date date NOT NULL, dates integer NOT NULL, practices integer NOT NULL, revision bigint NOT NULL,
+                        PRIMARY KEY (quality_service, indicator)
+                    );
+                    CREATE INDEX gp_contract_indicator_list_indicator ON data.gp_contract_indicator_list (indicator);
+                    CREATE INDEX gp_contract_indicator_list_measures ON data.gp_contract_indicator_list USING gin (measures ext.gin_trgm_ops);
+                    """,
+                refreshes: []),
+            DerivedTable(
+                "gp_contract_practice_list",
+                comment: "Practices GP Contract Services publishes values for (behind api.gp_contract_practices)",
+                definition: """
+                    CREATE TABLE data.gp_contract_practice_list (
+                        practice text PRIMARY KEY, practice_name text, first_date date NOT NULL, snapshot date NOT NULL, revision bigint NOT NULL
+                    );
+                    CREATE INDEX gp_contract_practice_list_name ON data.gp_contract_practice_list USING gin (practice_name ext.gin_trgm_ops);
+                    """,
+                refreshes: []),
         ]
     }
 
@@ -126,6 +289,19 @@ public struct GPContract: SourceDeclaration {
         dimensions: [C("IND_CODE"), C("MEASURE")],
         measures: [C("VALUE"), C("MEASURE_TYPE", required: false)],
         attributes: [C("QUALITY_SERVICE"), C("PRACTICE_NAME")])
+
+    /// The carers file: practice and sub-ICB rows, one row per breakdown cell.
+    static let carersLayout = CSVLayout(
+        org: C("ORG_CODE", "PRACTICE_CODE"), period: .column(C("ACH_DATE"), formats: [.slashed, .iso]),
+        dimensions: [C("SEX", "GENDER"), C("AGE_BAND", "AGE", "AGE_GROUP"), C("ETHNICITY", "ETHNIC_GROUP", "ETHNIC_CATEGORY")],
+        measures: [C("VALUE")],
+        attributes: [C("ORG_TYPE", "ORG_LEVEL"), C("ORG_NAME", "PRACTICE_NAME"),
+                     C("SUB_ICB_CODE", "SUB_ICB_LOCATION_CODE", "SUB_ICB_ODS_CODE"), C("SUB_ICB_NAME", "SUB_ICB_LOCATION_NAME"),
+                     C("IND_CODE"), C("QUALITY_SERVICE")])
+
+    static func isCarers(_ entryName: String) -> Bool {
+        Self.baseName(entryName).replacingOccurrences(of: "_", with: " ").lowercased().hasPrefix(Self.carersPrefix.lowercased())
+    }
 
     // MARK: file names
 
@@ -166,7 +342,7 @@ public struct GPContract: SourceDeclaration {
     }
 
     public func wants(entryName: String) -> Bool {
-        Self.isServiceCSV(entryName) && Self.service(of: entryName) != nil
+        Self.isServiceCSV(entryName) && (Self.service(of: entryName) != nil || Self.isCarers(entryName))
     }
 
     /// Of an original and its re-issues in one archive, the newest only: both hold the same
@@ -185,6 +361,7 @@ public struct GPContract: SourceDeclaration {
     }
 
     public func recognise(fileName: String, firstRecord: [String]) throws -> FileReading {
+        if Self.isCarers(fileName) { return FileReading(spec: Self.carers, layout: Self.carersLayout) }
         guard let index = Self.service(of: fileName) else {
             throw TransformError(.unsupported, file: fileName,
                                  "not a GP Contract Services file this loader knows (expected Core GP Contract, a vaccination programme or CGPCMI01 Unpaid Carers)")

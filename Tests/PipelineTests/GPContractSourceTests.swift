@@ -71,12 +71,38 @@ final class GPContractSourceTests: PublisherSiteTestCase {
             """).map { $0.joined() }.sorted()
     }
 
+    /// The carers file as Python reads it: one line per row.
+    func pythonCarers(_ path: String) throws -> [String] {
+        let script = """
+            import csv, sys
+            out = []
+            for r in csv.DictReader(open(sys.argv[1], encoding='utf-8', newline='')):
+                v = r['VALUE']
+                out.append('|'.join([r['ACH_DATE'], r['ORG_TYPE'], r['ORG_CODE'], r['ORG_NAME'], r['SUB_ICB_CODE'], r['SUB_ICB_NAME'],
+                                     r['QUALITY_SERVICE'], r['IND_CODE'], r['SEX'], r['AGE_BAND'], r['ETHNICITY'],
+                                     '' if v == '*' else v, v if v == '*' else '']))
+            print('\\n'.join(sorted(out)))
+            """
+        let result = try Run.program("python3", ["-c", script, path])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        return result.stdout.split(separator: "\n").map(String.init)
+    }
+
+    func servedCarers() throws -> [String] {
+        try h.database.psql("""
+            SELECT concat_ws('|', date, org_type, org, org_name, sub_icb, sub_icb_name, quality_service, indicator, sex, age, ethnicity,
+                             coalesce(value::text, ''), coalesce(value_raw, ''))
+            FROM api.gp_contract_carers
+            """).map { $0.joined() }.sorted()
+    }
+
     func testBackfillLoadsEveryServiceFileAndServesExactlyWhatPythonReads() throws {
         let result = try h.pipeline("backfill", "gp-contract", "--from", "2023-24", "--to", "2025-26")
         XCTAssertEqual(result.status, 0, result.stderr)
         // Each service and ACH_DATE is its own scope: Core's six months of 2023-24 (Q1 with
         // dd/mm/yyyy dates, Q2 with ISO), the flu season, and 2025-26's Q1 re-issue.
         XCTAssertEqual(try h.database.psql("SELECT dataset || ' ' || period FROM etl.revision_log WHERE status = 'current' ORDER BY 1").map { $0.joined() }, [
+            "gp-contract-carers 2025-04-30", "gp-contract-carers 2025-05-31", "gp-contract-carers 2025-06-30",
             "gp-contract-core 2023-04-30", "gp-contract-core 2023-05-31", "gp-contract-core 2023-06-30",
             "gp-contract-core 2023-07-31", "gp-contract-core 2023-08-31", "gp-contract-core 2023-09-30",
             "gp-contract-core 2025-04-30", "gp-contract-core 2025-05-31", "gp-contract-core 2025-06-30",
@@ -95,6 +121,33 @@ final class GPContractSourceTests: PublisherSiteTestCase {
         XCTAssertEqual(try h.database.value("SELECT DISTINCT practice_name FROM api.gp_contract_values WHERE practice = 'B85009'"),
                        "NORTH ROAD SUITE,RAVENSTHORPE HEALTH CTR")
         XCTAssertEqual(try h.database.value("SELECT count(*) FROM api.gp_contract_values WHERE quality_service = 'Seasonal Influenza 2023-24' AND measure_type IS NOT NULL"), "0")
+        // The carers file: practice and sub-ICB rows by sex, age band and ethnicity, suppressed cells NULL.
+        let carers = try pythonCarers(try siteFile("CGPCMI01 Unpaid Carers Q1 2025-26.csv v2").path)
+        XCTAssertEqual(try servedCarers(), carers)
+        XCTAssertEqual(try h.database.value("SELECT count(*) FROM api.gp_contract_carers WHERE value IS NULL AND value_raw = '*'"),
+                       String(carers.filter { $0.hasSuffix("|*") }.count))
+        XCTAssertEqual(try h.database.value("SELECT count(DISTINCT org) FROM api.gp_contract_carers WHERE sub_icb = '16C' AND org_type = 'Practice'"), "6")
+
+        // Indicators: one row per service year and indicator, with its measures and dates.
+        XCTAssertEqual(try h.database.psql("SELECT quality_service, count(*), max(dates), to_char(max(snapshot), 'YYYY-MM-DD') FROM api.gp_contract_indicators GROUP BY 1 ORDER BY 1").map { $0.joined(separator: " ") }, [
+            "Core GP Contract 2023-24 16 6 2023-09-30", "Core GP Contract 2025-26 16 3 2025-06-30", "Seasonal Influenza 2023-24 2 1 2024-03-31",
+        ])
+        XCTAssertEqual(try h.database.value("SELECT measures FROM api.gp_contract_indicators WHERE indicator = 'CCDCMI37' AND quality_service = 'Core GP Contract 2023-24'"),
+                       "Denominator; Numerator; PCA Count (Rule 3: EXPDISSCR_DAT, EXPCONSCRLAT_DAT)")
+        XCTAssertEqual(try h.database.value("SELECT string_agg(indicator, ',' ORDER BY indicator) FROM api.search_gp_contract_indicators('frailassdec')"), "CCDCMI30,CCDCMI30")
+        XCTAssertEqual(try h.database.value("SELECT practices FROM api.gp_contract_indicators WHERE indicator = 'CGPCMI01' AND quality_service = 'Core GP Contract 2023-24'"), "8")
+
+        // Practices: every practice published, geography from the practice directory (none loaded: NULL).
+        XCTAssertEqual(try h.database.value("SELECT count(*) FROM api.gp_contract_practices"), "9")
+        XCTAssertEqual(try h.database.value("SELECT practice_name || ' ' || snapshot || ' ' || first_date FROM api.gp_contract_practices WHERE practice = 'A81009'"),
+                       "VILLAGE MEDICAL CENTRE 2023-05-31 2023-04-30")
+        XCTAssertEqual(try h.database.value("SELECT count(*) FROM api.gp_contract_practices WHERE icb IS NOT NULL"), "0")
+        let ods = try h.pipeline("refresh", "ods")
+        XCTAssertEqual(ods.status, 0, ods.stderr)
+        XCTAssertEqual(try h.database.psql("SELECT practice, sub_icb, geography_origin FROM api.gp_contract_practices WHERE practice IN ('A81001', 'A89015', 'B85009') ORDER BY 1").map { $0.joined(separator: " ") },
+                       ["A81001 16C ods", "A89015 00P ods", "B85009 X2C4Y ods"], "the sub-ICB ODS gives, as the carers file has it")
+        XCTAssertEqual(try h.database.value("SELECT string_agg(practice, ',') FROM api.search_gp_contract_practices('fulwell')"), "A89015")
+
         // Re-issued in place? No: a second backfill finds every file known.
         let again = try h.pipeline("backfill", "gp-contract", "--from", "2023-24", "--to", "2025-26")
         XCTAssertEqual(again.status, 0, again.stderr)
@@ -128,24 +181,32 @@ final class GPContractSourceTests: PublisherSiteTestCase {
 
     func testAV2ReissueIsOneRevisionOfTheMonthItCorrectsCountedExactly() throws {
         try relink("2025-26", from: "Core GP Contract Q1 2025-26.csv v2", to: "Core GP Contract Q1 2025-26.csv")
+        try relink("2025-26", from: "CGPCMI01 Unpaid Carers Q1 2025-26.csv v2", to: "CGPCMI01 Unpaid Carers Q1 2025-26.csv")
         let first = try h.pipeline("refresh", "gp-contract")
         XCTAssertEqual(first.status, 0, first.stderr)
-        XCTAssertEqual(first.lines.filter { $0.contains("is now current") }.count, 3, first.stdout)
+        XCTAssertEqual(first.lines.filter { $0.contains("is now current") }.count, 6, first.stdout)
         let v1 = try pythonRows([try siteFile("Core GP Contract Q1 2025-26.csv").path])
         XCTAssertEqual(try servedRows(), v1)
 
         // 22 July 2025: the page links the v2 instead; April's CGPCMI01 counts were double counted.
         try relink("2025-26", from: "Core GP Contract Q1 2025-26.csv", to: "Core GP Contract Q1 2025-26.csv v2")
+        try relink("2025-26", from: "CGPCMI01 Unpaid Carers Q1 2025-26.csv", to: "CGPCMI01 Unpaid Carers Q1 2025-26.csv v2")
         let second = try h.pipeline("refresh", "gp-contract")
         XCTAssertEqual(second.status, 0, second.stderr)
-        let revision = try h.database.value("SELECT max(revision_id) FROM etl.revisions")
+        func revision(_ dataset: String) throws -> String {
+            try h.database.value("SELECT max(revision_id) FROM etl.revisions WHERE dataset = '\(dataset)'")
+        }
+        // Every practice row of April's carers file moved but the four suppressed cells; all 35 sub-ICB rows moved.
         XCTAssertEqual(second.lines.filter { $0.hasPrefix("gp-contract") }, [
-            "gp-contract-core 2025-04-30: revision \(revision) is now current (248 rows: +0 added, ~8 changed, -0 removed, =240 unchanged)",
+            "gp-contract-carers 2025-04-30: revision \(try revision("gp-contract-carers")) is now current (131 rows: +0 added, ~127 changed, -0 removed, =4 unchanged)",
+            "gp-contract-carers 2025-05-31: unchanged (131 rows identical to the current revision); nothing written",
+            "gp-contract-carers 2025-06-30: unchanged (131 rows identical to the current revision); nothing written",
+            "gp-contract-core 2025-04-30: revision \(try revision("gp-contract-core")) is now current (248 rows: +0 added, ~8 changed, -0 removed, =240 unchanged)",
             "gp-contract-core 2025-05-31: unchanged (248 rows identical to the current revision); nothing written",
             "gp-contract-core 2025-06-30: unchanged (248 rows identical to the current revision); nothing written",
         ], second.stdout)
-        XCTAssertEqual(try h.database.value("SELECT count(*) FROM etl.revisions"), "4", "one new revision, April's")
-        XCTAssertEqual(try h.database.value("SELECT file FROM etl.revision_log WHERE status = 'current' AND period = '2025-04-30'"),
+        XCTAssertEqual(try h.database.value("SELECT count(*) FROM etl.revisions"), "8", "two new revisions, April's of each file")
+        XCTAssertEqual(try h.database.value("SELECT file FROM etl.revision_log WHERE status = 'current' AND period = '2025-04-30' AND dataset = 'gp-contract-core'"),
                        "Core GP Contract Q1 2025-26.csv v2")
         XCTAssertEqual(try h.database.value("SELECT status FROM etl.revision_log WHERE period = '2025-04-30' AND file = 'Core GP Contract Q1 2025-26.csv'"),
                        "superseded")
@@ -155,6 +216,7 @@ final class GPContractSourceTests: PublisherSiteTestCase {
                         "removed 8 \(2 * Int(try h.database.value("SELECT sum(value) FROM api.gp_contract_values WHERE date = '2025-04-30' AND indicator = 'CGPCMI01'"))!)"])
         XCTAssertEqual(try h.database.value("SELECT count(*) FROM api.gp_contract_values_changes('2025-04-30') WHERE indicator <> 'CGPCMI01'"), "0")
         XCTAssertEqual(try servedRows(), try pythonRows([try siteFile("Core GP Contract Q1 2025-26.csv v2").path]))
+        XCTAssertEqual(try servedCarers(), try pythonCarers(try siteFile("CGPCMI01 Unpaid Carers Q1 2025-26.csv v2").path))
     }
 
     /// Rewrites one entry of a zip (or a CSV) of the served site with Python `edit` over `lines`.
