@@ -31,9 +31,11 @@ public struct GPContract: SourceDeclaration {
         url: "https://digital.nhs.uk/data-and-information/publications/statistical/gp-contract-services",
         editionSlugs: ["{yyyy}-{yy}", "england-{yyyy}-{yy}"])
     public let periodKind = ReportingPeriod.Kind.financialYear
-    /// Core GP Contract is quarterly: a year's page exists from its first quarter's files
-    /// (about four months in) and is overdue when it has not appeared within five.
-    public let cadence = Cadence(every: "quarter", expectedAfterDays: 130, publishedWithinDays: 160)
+    /// Core GP Contract is quarterly: a year's page appears with its first quarter's files
+    /// (Q1 2025-26 in July) and later quarters are added to the same page, which the daily
+    /// recheck of the newest edition picks up. A re-issue on an older year's page once a newer
+    /// page exists needs `backfill` (refresh reads the newest edition only).
+    public let cadence = Cadence(every: "quarter", expectedAfterDays: 90, publishedWithinDays: 130)
     public let hosts = ["digital.nhs.uk", "files.digital.nhs.uk"]
 
     public init() {}
