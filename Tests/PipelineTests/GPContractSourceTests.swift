@@ -262,4 +262,44 @@ final class GPContractSourceTests: PublisherSiteTestCase {
         XCTAssertEqual(try h.database.value("SELECT count(*) FROM etl.revisions"), "0")
         XCTAssertEqual(try h.database.value("SELECT count(*) FROM api.gp_contract_values"), "0")
     }
+
+    func testAReissueWithDuplicatedRowsIsRefusedAsSuchAndBothVersionsOnOnePageAreRefusedNamingBoth() throws {
+        // 24 October 2025: a v1 released "duplicate data for one practice and one sub ICB". Such
+        // a file is refused, naming both lines; nothing of the edition is served.
+        try editServed("CGPCMI01 Unpaid Carers Q1 2025-26.csv v2", "lines.insert(3, lines[2])")
+        let duplicated = try h.pipeline("refresh", "gp-contract")
+        XCTAssertEqual(duplicated.status, 65, duplicated.stderr)
+        XCTAssertEqual(duplicated.stderrLines.last,
+                       "CGPCMI01 Unpaid Carers Q1 2025-26.csv v2:4: duplicate key A81001/Female/All/All (first on line 3)")
+        XCTAssertEqual(try h.database.value("SELECT count(*) FROM etl.revisions"), "0")
+
+        // A page linking an original and its v2 side by side: both give the same practices and
+        // months, so the load is refused naming both files rather than guessing.
+        let page = site.url.appendingPathComponent("\(series)/2025-26/index.html")
+        let html = try String(contentsOf: page, encoding: .utf8)
+        let v2 = try siteFile("Core GP Contract Q1 2025-26.csv v2").url, v1 = try siteFile("Core GP Contract Q1 2025-26.csv").url
+        try html.replacingOccurrences(of: "href=\"\(v2)\"", with: "href=\"\(v1)\">v1</a> <a href=\"\(v2)\"").write(to: page, atomically: true, encoding: .utf8)
+        let both = try h.pipeline("refresh", "gp-contract")
+        XCTAssertEqual(both.status, 65, both.stderr)
+        XCTAssertTrue(both.stderrLines.last?.hasSuffix("for 2025-04-30 is also in Core GP Contract Q1 2025-26.csv") == true, both.stderr)
+        XCTAssertEqual(try h.database.value("SELECT count(*) FROM api.gp_contract_values"), "0")
+    }
+
+    func testAnArchiveHoldingAFileAndItsReissueIsReadAtTheReissueOnly() throws {
+        let zip = h.scratch.url.appendingPathComponent("Core GP Contract 2025-26 csv files.zip").path
+        let script = """
+            import sys, zipfile
+            with zipfile.ZipFile(sys.argv[3], 'w', zipfile.ZIP_DEFLATED) as z:
+                z.write(sys.argv[1], 'Core GP Contract Q1 2025-26.csv')
+                z.write(sys.argv[2], 'Core GP Contract Q1 2025-26 v2.csv')
+            """
+        let made = try Run.program("python3", ["-c", script, try siteFile("Core GP Contract Q1 2025-26.csv").path,
+                                               try siteFile("Core GP Contract Q1 2025-26.csv v2").path, zip])
+        XCTAssertEqual(made.status, 0, made.stderr)
+        let loaded = try h.pipeline("load", "gp-contract", zip)
+        XCTAssertEqual(loaded.status, 0, loaded.stderr)
+        XCTAssertEqual(try h.database.value("SELECT string_agg(DISTINCT array_to_string(inputs, ','), ';') FROM etl.revisions"),
+                       "Core GP Contract 2025-26 csv files.zip:Core GP Contract Q1 2025-26 v2.csv")
+        XCTAssertEqual(try servedRows(), try pythonRows([try siteFile("Core GP Contract Q1 2025-26.csv v2").path]))
+    }
 }
