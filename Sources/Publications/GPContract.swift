@@ -16,7 +16,10 @@ import Transform
 ///   restated quarter whose rows did not change writes nothing.
 /// - Corrected files are re-issued as `… .csv v2`: the name still belongs to its family, and its
 ///   months become a new revision of the same scopes (added/changed/removed counted). An archive
-///   holding both versions is read at its newest only.
+///   holding both versions is read at its newest only; a page linking both (not seen: the
+///   2025-26 page's notices speak of new files) is refused naming both, not guessed at.
+/// - The 24 Oct 2025 v1 held "duplicate data for one practice and one sub ICB": a file with a
+///   key twice is refused naming both lines, and its v2 loads as usual.
 ///
 /// Each service is its own dataset (one revision scope per service and ACH_DATE), so the Core
 /// file and a vaccination file for the same month never replace each other's rows; all share
@@ -168,8 +171,9 @@ public struct GPContract: SourceDeclaration {
                 columns: [
                     APIColumn("snapshot", .field("snapshot"), "The newest ACH_DATE with values for the indicator (the state this row describes)"),
                     APIColumn("indicator", .field("indicator"), "Indicator code as published (IND_CODE)"),
-                    APIColumn("quality_service", .field("quality_service"), "The service as published (QUALITY_SERVICE: Core GP Contract 2023-24, …)"),
-                    APIColumn("measures", .field("measures"), "The indicator's MEASURE texts at the newest date, in order, joined by '; ' (rule codes included)"),
+                    APIColumn("quality_service", .field("quality_service"),
+                              "The service as published (QUALITY_SERVICE: Core GP Contract 2023-24, …); empty when a file left it blank"),
+                    APIColumn("measures", .field("measures"), "The indicator's MEASURE texts at the newest date, sorted and joined by '; ' (PCA rule codes included)"),
                     APIColumn("first_date", .field("first_date"), "The first ACH_DATE with values for the indicator"),
                     APIColumn("dates", .field("dates"), "How many ACH_DATEs have values for the indicator"),
                     APIColumn("practices", .field("practices"), "Practices with a value for the indicator at the newest date"),
@@ -214,12 +218,12 @@ public struct GPContract: SourceDeclaration {
         "DELETE FROM data.gp_contract_indicator_dates WHERE date = $1::date",
         """
         INSERT INTO data.gp_contract_indicator_dates (date, quality_service, indicator, measures, practices, revision)
-        SELECT v.period, v.quality_service, u.indicator, string_agg(DISTINCT u.measure, '; ' ORDER BY u.measure),
+        SELECT v.period, coalesce(v.quality_service, ''), u.indicator, string_agg(DISTINCT u.measure, '; ' ORDER BY u.measure),
                count(DISTINCT v.org), max(v.revision_id)
         FROM data.gp_contract_values v
         CROSS JOIN LATERAL unnest(v.indicator, v.measure) AS u(indicator, measure)
         WHERE v.valid_to IS NULL AND v.period = $1::date
-        GROUP BY v.period, v.quality_service, u.indicator
+        GROUP BY v.period, coalesce(v.quality_service, ''), u.indicator
         """,
         "DELETE FROM data.gp_contract_indicator_list",
         """
