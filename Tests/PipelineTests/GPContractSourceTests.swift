@@ -215,6 +215,10 @@ final class GPContractSourceTests: PublisherSiteTestCase {
                        ["added 8 \(try h.database.value("SELECT sum(value) FROM api.gp_contract_values WHERE date = '2025-04-30' AND indicator = 'CGPCMI01'"))",
                         "removed 8 \(2 * Int(try h.database.value("SELECT sum(value) FROM api.gp_contract_values WHERE date = '2025-04-30' AND indicator = 'CGPCMI01'"))!)"])
         XCTAssertEqual(try h.database.value("SELECT count(*) FROM api.gp_contract_values_changes('2025-04-30') WHERE indicator <> 'CGPCMI01'"), "0")
+        let diff = try h.pipeline("diff", "gp-contract", "2025-04-30", "--dataset", "gp-contract-core", "--json")
+        XCTAssertEqual(diff.status, 0, diff.stderr)
+        XCTAssertEqual(diff.lines.count, 8, "one line per changed count:\n\(diff.stdout)")
+        XCTAssertTrue(diff.lines.allSatisfy { $0.contains("CGPCMI01") }, diff.stdout)
         XCTAssertEqual(try servedRows(), try pythonRows([try siteFile("Core GP Contract Q1 2025-26.csv v2").path]))
         XCTAssertEqual(try servedCarers(), try pythonCarers(try siteFile("CGPCMI01 Unpaid Carers Q1 2025-26.csv v2").path))
     }
