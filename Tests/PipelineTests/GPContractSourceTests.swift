@@ -215,6 +215,10 @@ final class GPContractSourceTests: PublisherSiteTestCase {
                        ["added 8 \(try h.database.value("SELECT sum(value) FROM api.gp_contract_values WHERE date = '2025-04-30' AND indicator = 'CGPCMI01'"))",
                         "removed 8 \(2 * Int(try h.database.value("SELECT sum(value) FROM api.gp_contract_values WHERE date = '2025-04-30' AND indicator = 'CGPCMI01'"))!)"])
         XCTAssertEqual(try h.database.value("SELECT count(*) FROM api.gp_contract_values_changes('2025-04-30') WHERE indicator <> 'CGPCMI01'"), "0")
+        let show = try h.pipeline("show", "gp-contract", "2025-04-30", "--practice", "a81001", "--as-published", "2025-07-11")
+        XCTAssertEqual(show.status, 0, show.stderr)
+        XCTAssertEqual(show.lines.filter { $0.hasPrefix("api.") }, ["api.gp_contract_values: 31 rows for 2025-04-30 as published on 2025-07-11",
+                                                                      "api.gp_contract_carers: 12 rows for 2025-04-30 as published on 2025-07-11"])
         let diff = try h.pipeline("diff", "gp-contract", "2025-04-30", "--dataset", "gp-contract-core", "--json")
         XCTAssertEqual(diff.status, 0, diff.stderr)
         XCTAssertEqual(diff.lines.count, 8, "one line per changed count:\n\(diff.stdout)")
