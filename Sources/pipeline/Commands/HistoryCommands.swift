@@ -213,6 +213,16 @@ struct ShowCommand {
         let objects = APIRows.objects(of: source)
         guard !objects.isEmpty else { throw UsageError("\(source.id) has no api object with a period and an organisation to show") }
         for object in objects {
+            // Read PERIOD as the object's own datasets count periods: a source listed by
+            // financial year may store dated rows (GP Contract Services' ACH_DATE).
+            var period = period
+            if case .current(let datasets) = object.rows, let kind = source.datasets.first(where: { datasets.contains($0.id) })?.periodKind,
+               kind != source.periodKind {
+                guard let own = ReportingPeriod.parse(args.positionals[1], kind: kind) else {
+                    throw UsageError("PERIOD for \(object.name) must be a date (2025-04-30), not '\(args.positionals[1])'")
+                }
+                period = own
+            }
             let table = try APIRows.read(session.warehouse, object: object, period: period.start, org: args.value("practice")?.uppercased(), asPublished: asPublished)
             if args.flag("json") {
                 for row in table.rows {
