@@ -291,20 +291,30 @@ public struct GPContract: SourceDeclaration {
     typealias C = CSVLayout.Column
 
     /// Every service file: columns by name; ACH_DATE in either style the publisher has used.
-    static let layout = CSVLayout(
-        org: C("PRACTICE_CODE", "ORG_CODE"), period: .column(C("ACH_DATE"), formats: [.slashed, .iso]),
-        dimensions: [C("IND_CODE"), C("MEASURE")],
-        measures: [C("VALUE"), C("MEASURE_TYPE", required: false)],
-        attributes: [C("QUALITY_SERVICE"), C("PRACTICE_NAME")])
+    /// A quarterly file holds its three month-ends (a cumulative zip, the year to date): several
+    /// periods per file by design.
+    static let layout: CSVLayout = {
+        var layout = CSVLayout(
+            org: C("PRACTICE_CODE", "ORG_CODE"), period: .column(C("ACH_DATE"), formats: [.slashed, .iso]),
+            dimensions: [C("IND_CODE"), C("MEASURE")],
+            measures: [C("VALUE"), C("MEASURE_TYPE", required: false)],
+            attributes: [C("QUALITY_SERVICE"), C("PRACTICE_NAME")])
+        layout.periodsInFile = .several
+        return layout
+    }()
 
     /// The carers file: practice and sub-ICB rows, one row per breakdown cell.
-    static let carersLayout = CSVLayout(
-        org: C("ORG_CODE", "PRACTICE_CODE"), period: .column(C("ACH_DATE"), formats: [.slashed, .iso]),
-        dimensions: [C("SEX", "GENDER"), C("AGE_BAND", "AGE", "AGE_GROUP"), C("ETHNICITY", "ETHNIC_GROUP", "ETHNIC_CATEGORY")],
-        measures: [C("VALUE")],
-        attributes: [C("ORG_TYPE", "ORG_LEVEL"), C("ORG_NAME", "PRACTICE_NAME"),
-                     C("SUB_ICB_CODE", "SUB_ICB_LOCATION_CODE", "SUB_ICB_ODS_CODE"), C("SUB_ICB_NAME", "SUB_ICB_LOCATION_NAME"),
-                     C("IND_CODE"), C("QUALITY_SERVICE")])
+    static let carersLayout: CSVLayout = {
+        var layout = CSVLayout(
+            org: C("ORG_CODE", "PRACTICE_CODE"), period: .column(C("ACH_DATE"), formats: [.slashed, .iso]),
+            dimensions: [C("SEX", "GENDER"), C("AGE_BAND", "AGE", "AGE_GROUP"), C("ETHNICITY", "ETHNIC_GROUP", "ETHNIC_CATEGORY")],
+            measures: [C("VALUE")],
+            attributes: [C("ORG_TYPE", "ORG_LEVEL"), C("ORG_NAME", "PRACTICE_NAME"),
+                         C("SUB_ICB_CODE", "SUB_ICB_LOCATION_CODE", "SUB_ICB_ODS_CODE"), C("SUB_ICB_NAME", "SUB_ICB_LOCATION_NAME"),
+                         C("IND_CODE"), C("QUALITY_SERVICE")])
+        layout.periodsInFile = .several
+        return layout
+    }()
 
     static func isCarers(_ entryName: String) -> Bool {
         Self.baseName(entryName).replacingOccurrences(of: "_", with: " ").lowercased().hasPrefix(Self.carersPrefix.lowercased())

@@ -49,7 +49,7 @@ struct RevisionsCommand {
             throw UsageError("unknown source '\(source)'" + Suggestion.clause(source, among: context.registry.ids))
         }
         let out = context.out
-        let kind = args.positionals.first.flatMap { context.registry.source($0)?.periodKind }
+        let kind = PeriodArgument.kind(context.registry, source: args.positionals.first, dataset: args.value("dataset"))
         let period = try args.value("period").map { try PeriodArgument.firstDay($0, kind: kind, what: "--period") }
         let session = try WarehouseSession(context: context, command: "revisions", writes: false, settings: context.settings(flags: args.optionValues))
         let records = try RevisionLog.list(session.warehouse, source: args.positionals.first, period: period, dataset: args.value("dataset"))
@@ -80,7 +80,8 @@ struct DiffCommand {
     func run(context: Context) throws {
         guard context.registry.source(args.positionals[0]) != nil else { throw UsageError("unknown source '\(args.positionals[0])'" + Suggestion.clause(args.positionals[0], among: context.registry.ids)) }
         let out = context.out
-        let period = try PeriodArgument.firstDay(args.positionals[1], kind: context.registry.source(args.positionals[0])?.periodKind, what: "PERIOD")
+        let period = try PeriodArgument.firstDay(args.positionals[1], kind: PeriodArgument.kind(context.registry, source: args.positionals[0], dataset: args.value("dataset")),
+                                                 what: "PERIOD")
         func revision(_ name: String) throws -> Int64? {
             guard let text = args.value(name) else { return nil }
             guard let n = Int64(text) else { throw UsageError("--\(name) must be a revision number") }
@@ -184,6 +185,16 @@ struct RollbackCommand {
 /// A period argument as its first day, ISO: `2025-10-01` as is, `2025-10` as the month,
 /// `2023-24` or `2023/24` as the financial year starting 1 April 2023.
 enum PeriodArgument {
+    /// The kind periods are stored in: the dataset's when one is named, else the one all the
+    /// source's datasets share, else none (the text's own form decides: GP Contract Services
+    /// lists financial years but stores achievement dates).
+    static func kind(_ registry: SourceRegistry, source: String?, dataset: String?) -> ReportingPeriod.Kind? {
+        if let dataset, let spec = registry.dataset(dataset) { return spec.periodKind }
+        guard let source = source.flatMap(registry.source) else { return nil }
+        let kinds = Set(source.datasets.map(\.periodKind))
+        return kinds.count == 1 ? kinds.first : nil
+    }
+
     /// The first day of the period `text` names (a source's kind when one is named).
     static func firstDay(_ text: String, kind: ReportingPeriod.Kind? = nil, what: String = "a period") throws -> String {
         try PeriodText.parse(text, kind: kind, what: what).start.iso
