@@ -118,13 +118,13 @@ def build(samples_root, m):
                          m.zip_single("NCDesOctober24.csv", october, ZIP_TIME)),
             m.Attachment("NCDesSeptember24_v2.zip", "Network Contract DES, September 2024, revised (CSV)",
                          m.zip_single("NCDesSeptember24.csv", september_v2, ZIP_TIME)),
+            m.Attachment("NCD_metadata_2024-25.csv", "Network Contract DES metadata, 2024-25", metadata),
         ], notice=("September 2024 revised",
                    "EHCH01 was zero-filled from April to September 2024. The September 2024 file has been "
                    "re-issued with the corrected values.", "12 December 2024")),
         edition("england-september-2024", "September", 2024, (2024, 11, 14), 30, [
             m.Attachment("NCDesSeptember24.zip", "Network Contract DES, September 2024 (CSV)",
                          m.zip_single("NCDesSeptember24.csv", september, ZIP_TIME)),
-            m.Attachment("NCD_metadata_2024-25.csv", "Network Contract DES metadata, 2024-25", metadata),
         ]),
         edition("england-march-2023", "March", 2023, (2023, 5, 11), 31, [
             m.Attachment("NCDesMarch23.csv", "Network Contract DES, March 2023 (CSV)", march),
@@ -133,9 +133,9 @@ def build(samples_root, m):
 
     readme = f"""## MI Network Contract DES (NCDes) — `mirror_pcn_des` plug-in
 
-Series `{PATH}`, three monthly editions (the newest first): October 2024 (`NCDesOctober24.zip`, and
-`NCDesSeptember24_v2.zip` re-issuing September), September 2024 (`NCDesSeptember24.zip` and the
-2024-25 metadata `NCD_metadata_2024-25.csv`) and March 2023 (`NCDesMarch23.csv`, unzipped).
+Series `{PATH}`, three monthly editions (the newest first): October 2024 (`NCDesOctober24.zip`,
+`NCDesSeptember24_v2.zip` re-issuing September, and the 2024-25 metadata `NCD_metadata_2024-25.csv`),
+September 2024 (`NCDesSeptember24.zip`) and March 2023 (`NCDesMarch23.csv`, unzipped).
 
 - **Real:** `NCD_metadata_2024-25.csv` is NHS England's own 2024-25 mid-year `NCD_metadata.csv`
   (NHSDigital/ncdes, byte-exact; see `../shared/samples/pcn-des/PROVENANCE.md`): 302 rows, 66
