@@ -9,13 +9,22 @@ import Transform
 /// `dd/mm/yyyy` (the month's end), VALUE `*` when suppressed (NULL, the token kept). The month
 /// comes from each row's ACH_DATE, so a month republished later is a revision of that month.
 ///
+/// `NCDes<Month><yy>_By_Ruleset.zip` holds the same rows split into one CSV per ruleset, named
+/// `NCDes<Month><yy>_<Ruleset>.csv` (ruleset names have spaces and `&`): its own dataset, giving
+/// the month's indicator-to-ruleset assignment, and the month's rows when the single file was
+/// not loaded. A practice is in every ruleset's file, and the loader keeps an organisation's
+/// rows of one scope in one file, so this dataset is keyed by indicator (each is in one
+/// ruleset's file), the practice a dimension.
+///
 /// The files carry no PCN, ICB or ruleset. `HierarchyFill` cannot give the PCN: it copies a
 /// segment-level column of the newest map for the organisation, while ODS memberships are rows
 /// inside a segment with start and end dates (and a practice may have moved PCN since). So the
 /// API rows are a derived table (`pcn_des_values`), rebuilt per month when the month changes,
 /// and updated in place when the memberships, the practice map or the indicator metadata change:
 /// the PCN is the ODS membership in force on the achievement date (`pcn_status` says why it is
-/// NULL), the ICB comes from the practice map (HierarchyFill), the ruleset from the metadata.
+/// NULL), the ICB from the practice map of the month or the newest before it (HierarchyFill's
+/// rule, in SQL because the by-ruleset rows are not keyed by practice), the ruleset from the
+/// month's by-ruleset zip, else the metadata.
 public struct PcnDes: SourceDeclaration {
     public let id = "pcn-des"
     public let title = "Network Contract DES (MI), NCDes"
@@ -30,7 +39,8 @@ public struct PcnDes: SourceDeclaration {
     // Order matters: a file belongs to the first family whose glob it fits.
     public let files = [
         FileFamily("indicator metadata", match: ["NCD*metadata*.csv", "NCD*metadata*.zip"], datasets: ["pcn-des-indicators"]),
-        FileFamily("monthly achievement", match: ["NCDes*.csv", "NCDes*.zip"], datasets: ["pcn-des"]),
+        FileFamily("monthly achievement by ruleset", match: ["NCDes*_By_Ruleset*.zip"], datasets: ["pcn-des-by-ruleset"]),
+        FileFamily("monthly achievement", match: ["NCDes*.csv", "NCDes*.zip"], datasets: ["pcn-des", "pcn-des-by-ruleset"]),
     ]
 
     public init() {}
@@ -40,8 +50,18 @@ public struct PcnDes: SourceDeclaration {
         table: "pcn_des", periodKind: .month,
         dimensions: [.init("indicator"), .init("measure")], measures: [.init("value", .decimal)],
         attributes: [.init("practice_name"), .init("quality_service"), .init("ach_date")],
-        suppressionTokens: ["*"],
-        hierarchy: HierarchyFill(from: "practice-map", columns: ["icb"], match: .latestOnOrBefore))
+        suppressionTokens: ["*"])
+
+    /// The same rows split into one CSV per ruleset (`NCDes<Month><yy>_<Ruleset>.csv` in
+    /// `NCDes<Month><yy>_By_Ruleset.zip`), the ruleset (a name with spaces and `&`) from the
+    /// entry's name. Its own scope: it gives each month's published indicator-to-ruleset
+    /// assignment, and the month's rows when the single file was not loaded.
+    public static let byRuleset = DatasetSpec(
+        id: "pcn-des-by-ruleset", source: "pcn-des", title: "Achievement per practice, ruleset, indicator and measure (NCDes<Month><yy>_By_Ruleset.zip)",
+        table: "pcn_des_by_ruleset", periodKind: .month,
+        dimensions: [.init("practice"), .init("measure")], measures: [.init("value", .decimal), .init("practice_name")],
+        attributes: [.init("ruleset"), .init("quality_service"), .init("ach_date")],
+        suppressionTokens: ["*"])
 
     public static let indicators = DatasetSpec(
         id: "pcn-des-indicators", source: "pcn-des", title: "Indicators, their rulesets and measures per service year (NCD metadata)",
@@ -49,7 +69,7 @@ public struct PcnDes: SourceDeclaration {
         dimensions: [.init("measure")], measures: [.init("measure_type"), .init("measure_description")],
         attributes: [.init("ruleset"), .init("description"), .init("indicator_type"), .init("quality_service"), .init("service_year")])
 
-    public var datasets: [DatasetSpec] { [Self.achievement, Self.indicators] }
+    public var datasets: [DatasetSpec] { [Self.achievement, Self.byRuleset, Self.indicators] }
 
     public var apiObjects: [APIObject] {
         [
@@ -71,15 +91,18 @@ public struct PcnDes: SourceDeclaration {
                                   + "not in ODS memberships (no loaded membership file lists the practice) or ODS not loaded"),
                     APIColumn("icb", .field("icb"), "ICB code, from the practice map of the month (or the newest before it); NULL when none is loaded"),
                     APIColumn("ruleset", .field("ruleset"),
-                              "The indicator's ruleset (Access, Cancer, SMRs & Medicines Optimisation, …) from the NCD metadata of the service year "
-                                  + "(else the nearest loaded year); NULL when no metadata lists the indicator"),
+                              "The indicator's ruleset (Access, Cancer, SMRs & Medicines Optimisation, …): as the month's by-ruleset zip files it, "
+                                  + "else from the NCD metadata of the service year (else the nearest loaded year); NULL when neither lists the indicator"),
                     APIColumn("indicator", .field("indicator"), "Indicator code as published (IND_CODE: CAN04, SMR01A, …)"),
                     APIColumn("measure", .field("measure"), "Measure as published (Numerator, Denominator, an exclusion or PCA code, MI Count, …)"),
                     APIColumn("value", .field("value"), "The value (a count); NULL when suppressed"),
                     APIColumn("value_raw", .field("value_raw"), "The suppression token (*) when value is NULL because of one"),
                     APIColumn("quality_service", .field("quality_service"), "Quality service as published (QUALITY_SERVICE, e.g. NCD2425)"),
+                    APIColumn("dataset", .field("dataset"),
+                              "Which file the month is served from: pcn-des (NCDes<Month><yy>.csv) or, when that was not loaded, "
+                                  + "pcn-des-by-ruleset (NCDes<Month><yy>_By_Ruleset.zip)"),
                     APIColumn("revision", .field("revision"), "The revision whose file this value was read from (etl.revision_log)"),
-                    APIColumn("line", .field("line"), "The line of that file the value was read from"),
+                    APIColumn("line", .field("line"), "The line of that file (for the by-ruleset zip, of the ruleset's CSV in it) the value was read from"),
                 ],
                 filters: ["date", "practice", "pcn", "icb", "ruleset", "indicator"],
                 key: ["date", "practice", "indicator", "measure"]),
@@ -139,17 +162,49 @@ public struct PcnDes: SourceDeclaration {
         """
     }
 
-    /// For each `(period, indicator)` of `pairs` (SQL), the ruleset: from the metadata of the
-    /// month's service year, else the nearest earlier year's, else the nearest later one's.
+    /// For each `(period, indicator)` of `pairs` (SQL), the ruleset: the one the month's
+    /// by-ruleset zip filed it under, else the metadata of the month's service year, else the
+    /// nearest earlier year's, else the nearest later one's.
     static func rulesetOf(_ pairs: String) -> String {
         """
-        SELECT p.period, p.indicator, (
-            SELECT i.ruleset FROM data.pcn_des_indicators i
-            WHERE i.valid_to IS NULL AND i.org = p.indicator
-            ORDER BY i.period > \(financialYear("p.period")), abs(i.period - \(financialYear("p.period"))), i.period
-            LIMIT 1
+        SELECT p.period, p.indicator, coalesce(
+            (SELECT r.ruleset FROM data.pcn_des_month_rulesets r WHERE r.period = p.period AND r.indicator = p.indicator),
+            (SELECT i.ruleset FROM data.pcn_des_indicators i
+             WHERE i.valid_to IS NULL AND i.org = p.indicator
+             ORDER BY i.period > \(financialYear("p.period")), abs(i.period - \(financialYear("p.period"))), i.period
+             LIMIT 1)
         ) AS ruleset
         FROM (\(pairs)) p
+        """
+    }
+
+    /// The current rows of month `$1` the API serves, in one shape: the single file's when the
+    /// month has one, else the by-ruleset zip's (the same rows split by ruleset).
+    static let servedRows = """
+        SELECT 'pcn-des' AS dataset, s.period, s.org AS practice, s.ach_date, s.quality_service, s.revision_id,
+               u.indicator, u.measure, u.value, u.value_raw, s.practice_name, u.line
+        FROM data.pcn_des s
+        CROSS JOIN LATERAL unnest(s.indicator, s.measure, s.value, s.value_raw, s.line) AS u(indicator, measure, value, value_raw, line)
+        WHERE s.valid_to IS NULL AND s.period = $1::date
+        UNION ALL
+        SELECT 'pcn-des-by-ruleset', b.period, u.practice, b.ach_date, b.quality_service, b.revision_id,
+               b.org, u.measure, u.value, u.value_raw, u.practice_name, u.line
+        FROM data.pcn_des_by_ruleset b
+        CROSS JOIN LATERAL unnest(b.practice, b.measure, b.value, b.value_raw, b.practice_name, b.line)
+            AS u(practice, measure, value, value_raw, practice_name, line)
+        WHERE b.valid_to IS NULL AND b.period = $1::date
+          AND NOT EXISTS (SELECT 1 FROM data.pcn_des s WHERE s.valid_to IS NULL AND s.period = $1::date)
+        """
+
+    /// For each `(practice, period)` of `pairs` (SQL), the ICB of the newest practice map on or
+    /// before the month (as `HierarchyFill(match: .latestOnOrBefore)` does for other sources).
+    static func icbOf(_ pairs: String) -> String {
+        """
+        SELECT d.practice, d.period, (
+            SELECT h.icb FROM data.practice_map h WHERE h.valid_to IS NULL AND h.org = d.practice AND h.period <= d.period
+            ORDER BY h.period DESC LIMIT 1
+        ) AS icb
+        FROM (\(pairs)) d
         """
     }
 
@@ -157,22 +212,31 @@ public struct PcnDes: SourceDeclaration {
     static let monthRebuild: [String] = [
         "DELETE FROM data.pcn_des_values WHERE period = $1::date",
         """
-        WITH segments AS (
-            SELECT s.*, \(achievementDate("s.ach_date")) AS ach FROM data.pcn_des s WHERE s.valid_to IS NULL AND s.period = $1::date
-        ), pcns AS (\(pcnOnDate("SELECT org, period, ach FROM segments"))),
-        published AS (
-            SELECT s.period, s.org, s.ach, s.practice_name, s.quality_service, s.icb, s.revision_id, u.*
-            FROM segments s
-            CROSS JOIN LATERAL unnest(s.indicator, s.measure, s.value, s.value_raw, s.line) AS u(indicator, measure, value, value_raw, line)
-        ), rulesets AS (\(rulesetOf("SELECT DISTINCT period, indicator FROM published")))
+        WITH served AS (\(servedRows)),
+        practices AS (SELECT DISTINCT practice, period, \(achievementDate("ach_date")) AS ach FROM served),
+        pcns AS (\(pcnOnDate("SELECT practice AS org, period, ach FROM practices"))),
+        icbs AS (\(icbOf("SELECT practice, period FROM practices"))),
+        rulesets AS (\(rulesetOf("SELECT DISTINCT period, indicator FROM served")))
         INSERT INTO data.pcn_des_values
             (period, achievement_date, practice, practice_name, pcn, pcn_name, pcn_status, icb, ruleset, indicator, measure, value, value_raw,
-             quality_service, revision, line)
-        SELECT r.period, r.ach, r.org, r.practice_name, p.pcn, p.pcn_name, p.status, r.icb, q.ruleset, r.indicator, r.measure, r.value, r.value_raw,
-               r.quality_service, r.revision_id, r.line
-        FROM published r
-        JOIN pcns p ON p.org = r.org AND p.period = r.period
+             quality_service, dataset, revision, line)
+        SELECT r.period, d.ach, r.practice, r.practice_name, p.pcn, p.pcn_name, p.status, i.icb, q.ruleset, r.indicator, r.measure, r.value,
+               r.value_raw, r.quality_service, r.dataset, r.revision_id, r.line
+        FROM served r
+        JOIN practices d ON d.practice = r.practice AND d.period = r.period
+        JOIN pcns p ON p.org = r.practice AND p.period = r.period
+        JOIN icbs i ON i.practice = r.practice AND i.period = r.period
         LEFT JOIN rulesets q ON q.period = r.period AND q.indicator = r.indicator
+        """,
+    ]
+
+    /// The indicator-to-ruleset assignment of month `$1` as its by-ruleset zip files it.
+    static let monthRulesetsRebuild: [String] = [
+        "DELETE FROM data.pcn_des_month_rulesets WHERE period = $1::date",
+        """
+        INSERT INTO data.pcn_des_month_rulesets (period, indicator, ruleset)
+        SELECT b.period, b.org, b.ruleset FROM data.pcn_des_by_ruleset b
+        WHERE b.valid_to IS NULL AND b.period = $1::date AND b.ruleset IS NOT NULL
         """,
     ]
 
@@ -191,15 +255,26 @@ public struct PcnDes: SourceDeclaration {
         WHERE v.period = q.period AND v.indicator = q.indicator AND v.ruleset IS DISTINCT FROM q.ruleset
         """
 
-    /// The ICBs of months a new practice map may serve (from `$1`), as the segments now have them.
+    /// The ICBs of the months a new practice map (of month `$1`) may serve, written only where they differ.
     static let icbUpdate = """
-        UPDATE data.pcn_des_values v SET icb = s.icb
-        FROM data.pcn_des s
-        WHERE s.valid_to IS NULL AND s.period >= $1::date AND v.period = s.period AND v.practice = s.org AND v.icb IS DISTINCT FROM s.icb
+        UPDATE data.pcn_des_values v SET icb = x.icb
+        FROM (\(icbOf("SELECT DISTINCT practice, period FROM data.pcn_des_values WHERE period >= $1::date"))) x
+        WHERE v.practice = x.practice AND v.period = x.period AND v.icb IS DISTINCT FROM x.icb
         """
 
     public var derivedTables: [DerivedTable] {
         [
+            // Declared first: its refresh runs before the month's rows are rebuilt from it.
+            DerivedTable(
+                "pcn_des_month_rulesets",
+                comment: "Each month's indicator-to-ruleset assignment as its NCDes by-ruleset zip files it",
+                definition: """
+                    CREATE TABLE data.pcn_des_month_rulesets (
+                        period date NOT NULL, indicator text NOT NULL, ruleset text NOT NULL,
+                        PRIMARY KEY (period, indicator)
+                    );
+                    """,
+                refreshes: [.init(after: .activated(dataset: Self.byRuleset.id), Self.monthRulesetsRebuild)]),
             DerivedTable(
                 "pcn_des_values",
                 comment: "Current NCDes values, one per published row, with PCN on the achievement date, ICB and ruleset (behind api.pcn_des)",
@@ -208,7 +283,7 @@ public struct PcnDes: SourceDeclaration {
                         period date NOT NULL, achievement_date date NOT NULL, practice text NOT NULL, practice_name text,
                         pcn text, pcn_name text, pcn_status text NOT NULL, icb text, ruleset text,
                         indicator text NOT NULL, measure text NOT NULL, value numeric, value_raw text, quality_service text,
-                        revision bigint NOT NULL, line integer NOT NULL,
+                        dataset text NOT NULL, revision bigint NOT NULL, line integer NOT NULL,
                         PRIMARY KEY (practice, period, indicator, measure)
                     );
                     CREATE INDEX pcn_des_values_date ON data.pcn_des_values (achievement_date);
@@ -220,7 +295,8 @@ public struct PcnDes: SourceDeclaration {
                     """,
                 refreshes: [
                     .init(after: .activated(dataset: Self.achievement.id), Self.monthRebuild),
-                    .init(after: .hierarchyChanged(dataset: Self.achievement.id), [Self.icbUpdate]),
+                    .init(after: .activated(dataset: Self.byRuleset.id), Self.monthRebuild),
+                    .init(after: .activated(dataset: ListSizes.map.id), [Self.icbUpdate]),
                     .init(after: .activated(dataset: Ods.members.id), [Self.pcnUpdate]),
                     .init(after: .activated(dataset: Self.indicators.id), [Self.rulesetUpdate]),
                 ]),
@@ -235,6 +311,26 @@ public struct PcnDes: SourceDeclaration {
         org: C("PRACTICE_CODE"), period: .column(C("ACH_DATE"), formats: [.slashed, .iso]),
         dimensions: [C("IND_CODE"), C("MEASURE")], measures: [C("VALUE")],
         attributes: [C("PRACTICE_NAME"), C("QUALITY_SERVICE"), C("ACH_DATE")])
+
+    /// A by-ruleset entry: the ruleset is the name's part after the month
+    /// (`NCDesSeptember24_SMRs & Medicines Optimisation.csv`), constant for the file.
+    static func byRulesetLayout(_ ruleset: String) -> CSVLayout {
+        CSVLayout(
+            org: C("IND_CODE"), key: .code, period: .column(C("ACH_DATE"), formats: [.slashed, .iso]),
+            dimensions: [C("PRACTICE_CODE"), C("MEASURE")], measures: [C("VALUE"), C("PRACTICE_NAME")],
+            attributes: [C("RULESET", absent: ruleset), C("QUALITY_SERVICE"), C("ACH_DATE")])
+    }
+
+    /// The ruleset an entry name gives (`NCDes<Month><yy>_<Ruleset>.csv`), nil for the single
+    /// file (`NCDesSeptember24.csv`, or a re-issue `NCDesSeptember24_v2.csv`).
+    static func ruleset(fromName name: String) -> String? {
+        let stem = baseName(name).hasSuffix(".csv") || baseName(name).hasSuffix(".CSV") ? String(baseName(name).dropLast(4)) : baseName(name)
+        guard stem.lowercased().hasPrefix("ncdes"), let underscore = stem.firstIndex(of: "_") else { return nil }
+        let rest = String(stem[stem.index(after: underscore)...])
+        let lower = rest.lowercased()
+        if rest.isEmpty || lower == "by_ruleset" || lower.hasPrefix("v") && lower.dropFirst().allSatisfy(\.isNumber) { return nil }
+        return rest
+    }
 
     /// The metadata names INDICATOR_ID twice (columns 5 and 10, same values); the second is
     /// renamed so the header can be read by name, and left unread.
@@ -262,6 +358,12 @@ public struct PcnDes: SourceDeclaration {
         return name.hasPrefix("ncd") && name.contains("metadata")
     }
 
+    /// A ruleset's CSV may hold the header only (a ruleset none of whose indicators has rows
+    /// that month); the single monthly file may not.
+    public func mayBeEmpty(entryName: String) -> Bool {
+        Self.ruleset(fromName: entryName) != nil
+    }
+
     public func recognise(fileName: String, firstRecord: [String]) throws -> FileReading {
         let header = Set(firstRecord.map(CSVLayout.normalize))
         if Self.isMetadata(fileName) || header.contains("INDICATOR_ID") && header.contains("RULESET") {
@@ -274,6 +376,9 @@ public struct PcnDes: SourceDeclaration {
         guard header.contains("PRACTICE_CODE") && header.contains("IND_CODE") || Self.baseName(fileName).lowercased().hasPrefix("ncdes") else {
             throw TransformError(.unsupported, file: fileName,
                                  "not a Network Contract DES file this loader knows (expected NCDes<Month><yy>.csv or the NCD metadata)")
+        }
+        if let ruleset = Self.ruleset(fromName: fileName) {
+            return FileReading(spec: Self.byRuleset, layout: Self.byRulesetLayout(ruleset))
         }
         return FileReading(spec: Self.achievement, layout: Self.achievementLayout)
     }

@@ -23,26 +23,37 @@ final class PcnDesSourceTests: PublisherSiteTestCase {
         return try XCTUnwrap(found.first).path
     }
 
-    /// Python's reading of NCDes files (`path` or `path:member` of a zip; for a month in several,
-    /// the last wins), with the PCN each practice had on the achievement date according to the
-    /// ODS membership file and the ruleset the metadata gives: one line per published row.
+    /// Python's reading of NCDes files (a CSV, a zip of one, or a by-ruleset zip whose entries'
+    /// names give the ruleset; for a month in several, the last wins, and a month's single file
+    /// wins over its by-ruleset zip), with the PCN each practice had on the achievement date
+    /// according to the ODS membership file, and the ruleset the month's by-ruleset zip files the
+    /// indicator under, else the one the metadata gives: one line per published row.
     func python(files: [String], memberships: String? = nil, metadata: String? = nil) throws -> [String] {
         let script = """
             import csv, io, json, sys, zipfile
             args = json.loads(sys.argv[1])
-            months = {}
-            for spec in args['files']:
-                if spec.endswith('.zip') or '.zip:' in spec:
-                    path, member = spec.split('.zip:') if '.zip:' in spec else (spec[:-4], None)
-                    z = zipfile.ZipFile(path + '.zip')
-                    text = io.TextIOWrapper(z.open(member or z.namelist()[0]), encoding='utf-8', newline='')
-                else:
-                    text = open(spec, encoding='utf-8', newline='')
-                seen = {}
+            single, by_ruleset, filed = {}, {}, {}
+            def read(text, into, ruleset=None):
                 for r in csv.DictReader(text):
                     d, m, y = r['ACH_DATE'].split('/')
-                    seen.setdefault(y + '-' + m, []).append((y + '-' + m + '-' + d, r))
-                months.update(seen)
+                    into.setdefault(y + '-' + m, []).append((y + '-' + m + '-' + d, r))
+                    if ruleset: filed[(y + '-' + m, r['IND_CODE'])] = ruleset
+            for spec in args['files']:
+                seen = {}
+                if spec.endswith('_By_Ruleset.zip'):
+                    z = zipfile.ZipFile(spec)
+                    for name in z.namelist():
+                        ruleset = name[:-4].split('_', 1)[1]
+                        read(io.TextIOWrapper(z.open(name), encoding='utf-8', newline=''), seen, ruleset)
+                    by_ruleset.update(seen)
+                    continue
+                if spec.endswith('.zip'):
+                    z = zipfile.ZipFile(spec)
+                    read(io.TextIOWrapper(z.open(z.namelist()[0]), encoding='utf-8', newline=''), seen)
+                else:
+                    read(open(spec, encoding='utf-8', newline=''), seen)
+                single.update(seen)
+            months = dict(by_ruleset, **single)
             members = []
             if args.get('memberships'):
                 for f in csv.reader(open(args['memberships'], encoding='utf-8', newline='')):
@@ -66,7 +77,7 @@ final class PcnDesSourceTests: PublisherSiteTestCase {
                     value, raw = (r['VALUE'], '') if r['VALUE'] != '*' else ('', '*')
                     code, status = pcn(r['PRACTICE_CODE'], date)
                     print('|'.join([date, r['PRACTICE_CODE'], r['IND_CODE'], r['MEASURE'], value, raw, code, status,
-                                    rulesets.get(r['IND_CODE'], '')]))
+                                    filed.get((month, r['IND_CODE']), rulesets.get(r['IND_CODE'], ''))]))
             """
         var json: [String: Any] = ["files": files]
         if let memberships { json["memberships"] = memberships }
@@ -246,6 +257,34 @@ final class PcnDesSourceTests: PublisherSiteTestCase {
                        "neither the re-issued September nor the metadata of the same edition")
         XCTAssertEqual(try h.database.value("SELECT count(*) FROM api.pcn_des"), "0")
         XCTAssertEqual(try h.database.value("SELECT count(*) FROM api.pcn_des_indicators"), "0")
+    }
+
+    /// The by-ruleset zip: one CSV per ruleset (names with spaces and `&`, one with no rows),
+    /// the month's rows when the single file is missing, and the ruleset each indicator is filed
+    /// under when it is not (the single file wins for the rows whichever loads first).
+    func testTheByRulesetZipGivesRulesetsAndTheMonthWhenTheSingleFileIsMissing() throws {
+        let august = try siteFile("NCDesAugust24_By_Ruleset.zip")
+        let loaded = try h.pipeline("load", "pcn-des", august)
+        XCTAssertEqual(loaded.stdout, "pcn-des-by-ruleset 2024-08: revision 1 is now current (187 rows: +187 added, ~0 changed, -0 removed, =0 unchanged)\n", loaded.stderr)
+        XCTAssertTrue(loaded.stderr.contains("NCDesAugust24_Proactive Care.csv: no rows to load; left out"), loaded.stderr)
+        XCTAssertEqual(try h.revisions("pcn-des").first?["inputs"] as? [String], [
+            "Access", "Cancer", "Enhanced Health in Care Homes", "Environmental Sustainability", "SMRs & Medicines Optimisation",
+            "Tackling Health Inequalities", "Vaccination & Immunisation",
+        ].map { "NCDesAugust24_By_Ruleset.zip:NCDesAugust24_\($0).csv" })
+        XCTAssertEqual(try served(), try python(files: [august]))
+        XCTAssertEqual(try h.database.value("SELECT string_agg(DISTINCT dataset, ',') FROM api.pcn_des"), "pcn-des-by-ruleset")
+        XCTAssertEqual(try h.database.value("SELECT count(*) FROM api.pcn_des WHERE ruleset = 'SMRs & Medicines Optimisation'"), "22")
+
+        // September: both files; the single file's rows are served, with the zip's rulesets.
+        let septemberByRuleset = try siteFile("NCDesSeptember24_By_Ruleset.zip"), september = try siteFile("NCDesSeptember24.zip")
+        for file in [septemberByRuleset, september] { XCTAssertEqual(try h.pipeline("load", "pcn-des", file).status, 0) }
+        XCTAssertEqual(try served(), try python(files: [august, septemberByRuleset, september]))
+        XCTAssertEqual(try h.database.psql("SELECT DISTINCT date, dataset FROM api.pcn_des ORDER BY 1"),
+                       [["2024-08-31", "pcn-des-by-ruleset"], ["2024-09-30", "pcn-des"]])
+        XCTAssertEqual(try h.database.value("SELECT count(*) FROM api.pcn_des WHERE ruleset IS NULL"), "0", "no metadata loaded: the zip's rulesets")
+        let metadata = try siteFile("NCD_metadata_2024-25.csv")
+        XCTAssertEqual(try h.pipeline("load", "pcn-des", metadata).status, 0)
+        XCTAssertEqual(try served(), try python(files: [august, septemberByRuleset, september], metadata: metadata))
     }
 
     /// NHS England's real 2024-25 metadata: INDICATOR_ID twice in the header, 66 indicators in

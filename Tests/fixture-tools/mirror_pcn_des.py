@@ -11,6 +11,8 @@ import csv
 import hashlib
 import io
 
+import publisher_data as pdata  # the main script puts this folder on sys.path
+
 TITLE = "MI Network Contract DES"
 PATH = "/data-and-information/publications/statistical/mi-network-contract-des"
 HEADER = ["PRACTICE_CODE", "PRACTICE_NAME", "QUALITY_SERVICE", "ACH_DATE", "IND_CODE", "MEASURE", "VALUE"]
@@ -78,6 +80,24 @@ def month_rows(ach_date, service, fix_ehch=False):
     return rows
 
 
+def rulesets_of(metadata):
+    """Indicator -> ruleset, from the real metadata (INDICATOR_ID is named twice: the first)."""
+    rows = csv.reader(io.StringIO(metadata.decode("utf-8")))
+    header = next(rows)
+    ind, rule = header.index("INDICATOR_ID"), header.index("Ruleset")
+    return {r[ind]: r[rule] for r in rows}
+
+
+def by_ruleset_zip(stem, rows, rulesets, empty=()):
+    """NCDes<Month><yy>_By_Ruleset.zip: one CSV per ruleset, named after it (spaces and & kept)."""
+    groups = {}
+    for r in rows:
+        groups.setdefault(rulesets[r[4]], []).append(r)
+    for name in empty:
+        groups.setdefault(name, [])
+    return pdata.zip_members([(f"{stem}_{name}.csv", csv_bytes(groups[name])) for name in sorted(groups)], ZIP_TIME)
+
+
 def csv_bytes(rows):
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
@@ -88,6 +108,8 @@ def csv_bytes(rows):
 
 def build(samples_root, m):
     metadata = (samples_root / "pcn-des" / "NCD_metadata_2024-25_midyear.csv").read_bytes()
+    rulesets = rulesets_of(metadata)
+    august = month_rows("31/08/2024", "NCD2425")
     march = csv_bytes(month_rows("31/03/2023", "NCD2223"))
     september = csv_bytes(month_rows("30/09/2024", "NCD2425"))
     september_v2 = csv_bytes(month_rows("30/09/2024", "NCD2425", fix_ehch=True))
@@ -125,6 +147,12 @@ def build(samples_root, m):
         edition("england-september-2024", "September", 2024, (2024, 11, 14), 30, [
             m.Attachment("NCDesSeptember24.zip", "Network Contract DES, September 2024 (CSV)",
                          m.zip_single("NCDesSeptember24.csv", september, ZIP_TIME)),
+            m.Attachment("NCDesSeptember24_By_Ruleset.zip", "Network Contract DES, September 2024, by ruleset (CSV)",
+                         by_ruleset_zip("NCDesSeptember24", month_rows("30/09/2024", "NCD2425"), rulesets)),
+        ]),
+        edition("england-august-2024", "August", 2024, (2024, 10, 10), 31, [
+            m.Attachment("NCDesAugust24_By_Ruleset.zip", "Network Contract DES, August 2024, by ruleset (CSV)",
+                         by_ruleset_zip("NCDesAugust24", august, rulesets, empty=["Proactive Care"])),
         ]),
         edition("england-march-2023", "March", 2023, (2023, 5, 11), 31, [
             m.Attachment("NCDesMarch23.csv", "Network Contract DES, March 2023 (CSV)", march),
@@ -133,9 +161,10 @@ def build(samples_root, m):
 
     readme = f"""## MI Network Contract DES (NCDes) — `mirror_pcn_des` plug-in
 
-Series `{PATH}`, three monthly editions (the newest first): October 2024 (`NCDesOctober24.zip`,
+Series `{PATH}`, four monthly editions (the newest first): October 2024 (`NCDesOctober24.zip`,
 `NCDesSeptember24_v2.zip` re-issuing September, and the 2024-25 metadata `NCD_metadata_2024-25.csv`),
-September 2024 (`NCDesSeptember24.zip`) and March 2023 (`NCDesMarch23.csv`, unzipped).
+September 2024 (`NCDesSeptember24.zip` and `NCDesSeptember24_By_Ruleset.zip`), August 2024 (only
+`NCDesAugust24_By_Ruleset.zip`) and March 2023 (`NCDesMarch23.csv`, unzipped).
 
 - **Real:** `NCD_metadata_2024-25.csv` is NHS England's own 2024-25 mid-year `NCD_metadata.csv`
   (NHSDigital/ncdes, byte-exact; see `../shared/samples/pcn-des/PROVENANCE.md`): 302 rows, 66
@@ -148,6 +177,10 @@ September 2024 (`NCDesSeptember24.zip`) and March 2023 (`NCDesMarch23.csv`, unzi
   (A81002 CAN04, A85019 HI03). EHCH01 numerators are zero in September 2024 and corrected in the
   v2 re-issue (the notice on the real June 2024 page describes that zero-fill); the file names,
   the edition slugs (`england-<month>-<yyyy>`) and the metadata's name on the page are modelled.
+- **Modelled:** the by-ruleset zips: one `NCDes<Month><yy>_<Ruleset>.csv` per ruleset (the
+  names as NHS England's `outputs.py` builds them, with spaces and `&`), each the month's rows of
+  the indicators the real metadata files under that ruleset; August's `Proactive Care` entry holds
+  the header only (no rows for its indicators). August has no single CSV (a modelled gap).
 - Traps: A89017, A86004 and A85019 moved PCN on 1 April 2023 in the ODS memberships (March 2023
   takes the old PCN, 2024 the new); A81633 is in no membership and Y99999 (`UNALLOCATED`) is in
   no ODS file; no metadata for 2022-23 (March 2023 takes the rulesets of 2024-25).
