@@ -32,8 +32,8 @@ public struct PcnDes: SourceDeclaration {
         url: "https://digital.nhs.uk/data-and-information/publications/statistical/mi-network-contract-des",
         editionSlugs: ["england-{month}-{yyyy}", "{month}-{yyyy}"])
     public let periodKind = ReportingPeriod.Kind.month
-    // Monthly MI; the June 2024 edition's page is dated late summer [INFERRED: about six to ten
-    // weeks after the month ends].
+    // Monthly management information, published some weeks after the month ends [INFERRED, not
+    // verified against the series page: expected from day 40, overdue after day 100].
     public let cadence = Cadence(every: "month", expectedAfterDays: 40, publishedWithinDays: 100)
     public let hosts = ["digital.nhs.uk", "files.digital.nhs.uk"]
     // Order matters: a file belongs to the first family whose glob it fits.
@@ -76,8 +76,9 @@ public struct PcnDes: SourceDeclaration {
             APIObject(
                 "pcn_des",
                 comment: "Network Contract DES achievement per practice, month, indicator and measure (MI Network Contract DES, "
-                    + "NCDes<Month><yy>.csv), the current edition of each month, with the practice's PCN on the achievement date "
-                    + "(ODS memberships), its ICB (practice map) and the indicator's ruleset (NCD metadata)",
+                    + "NCDes<Month><yy>.csv, else the month's NCDes<Month><yy>_By_Ruleset.zip), the current edition of each month, "
+                    + "with the practice's PCN on the achievement date (ODS memberships), its ICB (practice map) and the indicator's "
+                    + "ruleset (by-ruleset zip, else NCD metadata). History of the rows as published: api.pcn_des_published",
                 rows: .derived(table: "pcn_des_values"),
                 columns: [
                     APIColumn("date", .field("achievement_date"), "The achievement date as published (ACH_DATE, the last day of the month)"),
@@ -106,6 +107,27 @@ public struct PcnDes: SourceDeclaration {
                 ],
                 filters: ["date", "practice", "pcn", "icb", "ruleset", "indicator"],
                 key: ["date", "practice", "indicator", "measure"]),
+            APIObject(
+                "pcn_des_published",
+                comment: "Network Contract DES rows as published in NCDes<Month><yy>.csv, the current edition of each month, without "
+                    + "what the warehouse adds (api.pcn_des has PCN, ICB and ruleset); its _as_published and _changes functions give "
+                    + "the history of each month",
+                rows: .current(datasets: [Self.achievement.id]),
+                columns: [
+                    APIColumn("month", .period, "The month of the achievement date (first day)"),
+                    APIColumn("practice", .org, "Practice ODS code (PRACTICE_CODE)"),
+                    APIColumn("practice_name", .field("practice_name"), "Practice name as published"),
+                    APIColumn("ach_date", .field("ach_date"), "ACH_DATE as published (dd/mm/yyyy)"),
+                    APIColumn("indicator", .field("indicator"), "Indicator code as published (IND_CODE)"),
+                    APIColumn("measure", .field("measure"), "Measure as published (MEASURE)"),
+                    APIColumn("value", .field("value"), "The value; NULL when suppressed"),
+                    APIColumn("value_raw", .field("value_raw"), "The suppression token (*) when value is NULL because of one"),
+                    APIColumn("quality_service", .field("quality_service"), "Quality service as published (QUALITY_SERVICE)"),
+                    APIColumn("revision", .revision, "The revision whose file this value was read from"),
+                    APIColumn("line", .line, "The line of the file the value was read from"),
+                ],
+                filters: ["month", "practice"],
+                key: ["month", "practice", "indicator", "measure"]),
             APIObject(
                 "pcn_des_indicators",
                 comment: "Network Contract DES indicators per service year: ruleset, description and measures (NCD metadata CSV)",

@@ -198,6 +198,11 @@ final class PcnDesSourceTests: PublisherSiteTestCase {
         let v2 = try h.pipeline("load", "pcn-des", reissue)
         XCTAssertEqual(v2.stdout, "pcn-des 2024-09: revision 2 is now current (\(try pythonDiff(first, reissue)))\n", v2.stderr)
         XCTAssertEqual(try pythonDiff(first, reissue), "187 rows: +0 added, ~11 changed, -0 removed, =176 unchanged", "EHCH01 numerators corrected")
+        // The rows as published keep their history: each corrected value is one removed row and one added.
+        XCTAssertEqual(try h.database.value("""
+            SELECT string_agg(change || ':' || n, ',' ORDER BY change)
+            FROM (SELECT change, count(*) AS n FROM api.pcn_des_published_changes('2024-09-01') GROUP BY change) c
+            """), "added:11,removed:11")
 
         // A third edition drops a practice, adds an indicator for another and suppresses a value.
         let unzipped = h.scratch.url.appendingPathComponent("NCDesSeptember24.csv").path
