@@ -310,6 +310,16 @@ final class PcnDesSourceTests: PublisherSiteTestCase {
             """)[0].joined(separator: " "), counts.stdout.trimmingCharacters(in: .whitespacesAndNewlines))
         XCTAssertEqual(try h.database.psql("SELECT ruleset, measure_type FROM api.pcn_des_indicators WHERE indicator = 'CAN04' AND measure = 'Rule 4: FAECIMMDEC_DAT'"),
                        [["Cancer", "PCA"]])
+        // Saved by a spreadsheet (a BOM, CRLF line ends), another year's file reads the same.
+        let resaved = h.scratch.url.appendingPathComponent("NCD_metadata_2025-26.csv").path
+        XCTAssertEqual(try Run.program("python3", ["-c", "import sys; open(sys.argv[2], 'wb').write(b'\\xef\\xbb\\xbf' + open(sys.argv[1], 'rb').read().replace(b'\\n', b'\\r\\n'))",
+                                                   metadata, resaved]).status, 0)
+        let bom = try h.pipeline("load", "pcn-des", resaved)
+        XCTAssertEqual(bom.stdout, "pcn-des-indicators 2025-26: revision 2 is now current (302 rows: +302 added, ~0 changed, -0 removed, =0 unchanged)\n", bom.stderr)
+        XCTAssertEqual(try h.database.value("""
+            SELECT count(*) FROM ((SELECT indicator, ruleset, description, measure, measure_type FROM api.pcn_des_indicators WHERE year = '2024/25'
+                                   EXCEPT SELECT indicator, ruleset, description, measure, measure_type FROM api.pcn_des_indicators WHERE year = '2025/26')) d
+            """), "0")
         let unnamed = h.scratch.url.appendingPathComponent("NCD_metadata.csv").path
         try FileManager.default.copyItem(atPath: metadata, toPath: unnamed)
         let refused = try h.pipeline("load", "pcn-des", unnamed)
