@@ -10,5 +10,6 @@ public enum Publications {
         Qof(),
         Payments(),
         GPContract(),
+        PcnDes(),
     ]
 }
