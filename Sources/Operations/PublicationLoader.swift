@@ -17,6 +17,10 @@ struct LocalFile {
     var published: CalendarDate?
     /// Known already (the download cache names files by it).
     var sha256: String?
+    /// Read even when these bytes were loaded before: another file of the same edition that
+    /// feeds the same datasets changed (one half of a north/south split republished), and a
+    /// scope's new content is what all of the edition's files hold, not only the changed one's.
+    var rereadIfKnown = false
 
     init(path: String, displayName: String? = nil) {
         self.path = path
@@ -79,7 +83,7 @@ final class PublicationLoader {
         for file in files {
             let input = try FileInput(path: file.path)
             let sha = file.sha256 ?? fingerprints?.sha256(for: input.identity)
-            if let sha, !options.force, try isKnown(sha) {
+            if let sha, !options.force, !file.rereadIfKnown, try isKnown(sha) {
                 fileOutcomes.append(FileOutcome(file: file.displayName, skippedAsKnown: true))
                 continue
             }
@@ -100,7 +104,7 @@ final class PublicationLoader {
                     if knownSHA == nil {
                         fingerprints?.record(sha256: sha, before: input.identity, after: input.currentIdentity(), hashedAt: started)
                     }
-                    if !options.force, try isKnown(sha) {
+                    if !options.force, !file.rereadIfKnown, try isKnown(sha) {
                         result.files.append(FileOutcome(file: file.displayName, skippedAsKnown: true))
                         continue
                     }
@@ -145,7 +149,7 @@ final class PublicationLoader {
                     // the file: either way bytes loaded before write nothing and say so.
                     var asked = false
                     let stopIfKnown: (_ atEnd: Bool) throws -> Bool = { atEnd in
-                        guard !asked, !options.force, let digest else { return false }
+                        guard !asked, !options.force, !file.rereadIfKnown, let digest else { return false }
                         guard let sha = atEnd ? try digest.wait().sha256 : digest.ready?.sha256 else { return false }
                         asked = true
                         return try writer.knowsFile(sha256: sha)
