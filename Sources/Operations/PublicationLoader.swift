@@ -109,6 +109,15 @@ final class PublicationLoader {
                         continue
                     }
                     let archive = try ZipArchive(path: file.path, limits: zipLimits)
+                    if try Workbooks.format(of: archive) != nil {
+                        let index = try readWorkbook(file, size: Int(input.size), modified: Int64(input.identity.modifiedSeconds), period: period,
+                                                     options: options, writer: writer, result: &result)
+                        var info = describe(file, sha: sha, size: Int64(input.size))
+                        info.published = options.published ?? file.published
+                        described[index] = info
+                        result.bytesRead += Int64(input.size)
+                        continue
+                    }
                     let names = Set(source.select(entries: archive.entries.filter { !$0.isDirectory }.map(\.name)))
                     let entries = archive.entries.filter { !$0.isDirectory && names.contains($0.name) }
                     if entries.isEmpty {
@@ -128,7 +137,7 @@ final class PublicationLoader {
                     }
                     for entry in entries {
                         let published = options.published ?? file.published ?? entry.modified.map(CalendarDate.utc)
-                        let index = try read({ try archive.reader(for: entry) }, name: "\(file.displayName):\(entry.name)",
+                        let index = try read({ .csv(try archive.reader(for: entry)) }, name: "\(file.displayName):\(entry.name)",
                                              logName: "\((file.displayName as NSString).lastPathComponent):\(entry.name)", entryName: entry.name,
                                              sizeHint: Int64(clamping: entry.uncompressedSize), inArchive: true,
                                              period: period, published: published, writer: writer, result: &result)
@@ -158,7 +167,7 @@ final class PublicationLoader {
                         ?? CalendarDate.utc(Date(timeIntervalSince1970: TimeInterval(input.identity.modifiedSeconds)))
                     var read: Int?
                     do {
-                        read = try self.read({ input.rewind(); return input },
+                        read = try self.read({ input.rewind(); return .csv(input) },
                                              name: file.displayName, logName: (file.displayName as NSString).lastPathComponent,
                                              entryName: (file.displayName as NSString).lastPathComponent, sizeHint: Int64(input.size),
                                              period: period, published: published, writer: writer, stopIfKnown: stopIfKnown, result: &result)
@@ -203,6 +212,30 @@ final class PublicationLoader {
                   url: file.url, page: file.page, etag: file.etag, lastModified: file.lastModified, fetchedAt: file.fetchedAt)
     }
 
+    /// Reads the table a source declares for a workbook (`SheetTable`) into the writer, through
+    /// the same recognition and mapper as a CSV; returns the input index. Errors name the
+    /// workbook as the user knows it, the sheet and the cell.
+    private func readWorkbook(_ file: LocalFile, size: Int, modified: Int64, period: ReportingPeriod?, options: LoadOptions,
+                              writer: RevisionWriter, result: inout Result) throws -> Int {
+        let fileName = (file.displayName as NSString).lastPathComponent
+        guard let table = source.sheetTable(forFile: fileName) else {
+            throw TransformError(.unsupported, file: file.displayName, "a workbook, and \(source.id) reads no sheet of this one")
+        }
+        guard let workbook = try Workbooks.open(path: file.path, displayName: file.displayName, zipLimits: zipLimits) else {
+            throw TransformError(.unsupported, file: file.displayName, "not a workbook")
+        }
+        let published = options.published ?? file.published ?? CalendarDate.utc(Date(timeIntervalSince1970: TimeInterval(modified)))
+        return try read({ .sheet(workbook, table) }, name: file.displayName, logName: fileName, entryName: fileName,
+                        sizeHint: Int64(size), period: period, published: published, writer: writer, result: &result)
+    }
+
+    /// Where one input's records come from: a CSV byte stream, or the table under a header found
+    /// in a workbook sheet (its rows numbered as the sheet numbers them).
+    enum RecordInput {
+        case csv(any ByteSource)
+        case sheet(any Workbook, SheetTable)
+    }
+
     /// Reads one CSV stream into the writer; returns the input index it was registered under.
     /// `name` is what messages show (the path as given); `logName` what the revision log keeps.
     /// `open` gives a fresh stream of the input (called again if the input must be regrouped).
@@ -211,7 +244,7 @@ final class PublicationLoader {
     /// every file seen so far. When they are not, what this input wrote is taken back (a
     /// savepoint) and the input is read again through a `RowSpill`, which regroups it on disk
     /// in bounded memory.
-    private func read(_ open: () throws -> any ByteSource, name: String, logName: String, entryName: String, sizeHint: Int64,
+    private func read(_ open: () throws -> RecordInput, name: String, logName: String, entryName: String, sizeHint: Int64,
                       inArchive: Bool = false, period: ReportingPeriod?, published: CalendarDate?, writer: RevisionWriter,
                       stopIfKnown: ((_ atEnd: Bool) throws -> Bool)? = nil, result: inout Result) throws -> Int {
         let checkpoint = try writer.checkpoint()
@@ -247,7 +280,7 @@ final class PublicationLoader {
 
     /// One reading of an input: straight into segments, or (`spill`) into that many buckets
     /// first and then into segments bucket by bucket.
-    private func pass(_ stream: any ByteSource, name: String, logName: String, entryName: String, inArchive: Bool, period: ReportingPeriod?,
+    private func pass(_ input: RecordInput, name: String, logName: String, entryName: String, inArchive: Bool, period: ReportingPeriod?,
                       published: CalendarDate?, writer: RevisionWriter, spill buckets: Int?, stopIfKnown: ((_ atEnd: Bool) throws -> Bool)?,
                       inputIndex: inout Int?, result: inout Result) throws -> Int {
         var mapper: (any RecordMapper)?
@@ -273,16 +306,12 @@ final class PublicationLoader {
                 try assembler!.add(&row, emit: emit)
             }
         }
-        let onRecord: (CSVRecord) throws -> Void = { record in
-            if let mapper, let assembler {
-                records += 1
-                try mapper.map(record, into: &assembler.row, emit: take)
-                if records & 0xFFFF == 0 { self.progress?.rows(rowsBefore + records) }
-                return
-            }
+        // The first record of a CSV, or a sheet table's header names (`record` nil): picks the
+        // dataset and mapper.
+        func begin(_ first: [String], _ record: CSVRecord?) throws {
             let reading: FileReading
             do {
-                reading = try self.source.recognise(fileName: entryName, firstRecord: record.strings)
+                reading = try self.source.recognise(fileName: entryName, firstRecord: first)
             } catch let error as TransformError {
                 // Recognised by its own name; reported under the name the user knows it by.
                 throw TransformError(error.code, file: name, line: error.line, column: error.column, error.reason)
@@ -291,9 +320,12 @@ final class PublicationLoader {
             let header: [String]
             switch reading.layout.header {
             case .firstRecord:
-                header = record.strings
+                header = first
             case .declared(let columns):
                 header = columns
+                guard let record else {
+                    throw TransformError(.header, file: name, "a header-less \(reading.spec.id) file cannot be read from a sheet")
+                }
                 if record.count != columns.count {
                     throw TransformError(.header, file: name, line: record.line, "expected \(columns.count) columns in a header-less \(reading.spec.id) file, found \(record.count)")
                 }
@@ -310,14 +342,28 @@ final class PublicationLoader {
             if index < 0 {
                 index = writer.addInput(name: logName, header: header, published: published)
             }
-            if case .declared = reading.layout.header {
+            if case .declared = reading.layout.header, let record {
                 records += 1
                 try made.map(record, into: &newAssembler.row, emit: take)
             }
         }
+        let onRecord: (CSVRecord) throws -> Void = { record in
+            if let mapper, let assembler {
+                records += 1
+                try mapper.map(record, into: &assembler.row, emit: take)
+                if records & 0xFFFF == 0 { self.progress?.rows(rowsBefore + records) }
+                return
+            }
+            try begin(record.strings, record)
+        }
         defer { if index >= 0 { inputIndex = index } }
-        try ReadAhead(stream).forEachChunk { try tokenizer.feed($0, onRecord) }
-        try tokenizer.finish(onRecord)
+        switch input {
+        case .csv(let stream):
+            try ReadAhead(stream).forEachChunk { try tokenizer.feed($0, onRecord) }
+            try tokenizer.finish(onRecord)
+        case .sheet(let workbook, let table):
+            try workbook.forEachTableRow(sheet: table.sheet, search: table.search, onHeader: { try begin($0.names, nil) }, onRecord)
+        }
         guard let assembler else {
             throw TransformError(.empty, file: name, "the file is empty")
         }

@@ -17,6 +17,10 @@ import Transform
 ///   the older edition is the total). The newer edition names no supplier, so the time rows take
 ///   the practice's supplier of that month from the practice-level dataset (a hierarchy fill):
 ///   both editions then answer a supplier filter the same way.
+///
+/// Where an edition publishes only its Excel workbook, the practice-level table (Table 2, one
+/// row per practice for the workbook's month) is read into the practice-level dataset, its
+/// columns stored under the CSV's metric names.
 public struct OnlineConsultations: SourceDeclaration {
     public let id = "online-consultations"
     public let title = "Submissions via Online Consultation Systems in General Practice"
@@ -33,6 +37,9 @@ public struct OnlineConsultations: SourceDeclaration {
         FileFamily("submissions by day and time",
                    match: ["*OC Systems*Day and Time*.zip", "*OC Systems*Day and Time*.csv"],
                    datasets: ["online-consultations-time"]),
+        FileFamily("monthly workbook (Table 2, practice level), read where no practice-level csv is published",
+                   match: ["Submissions via OC Systems in General Practice - *.xlsx"],
+                   datasets: ["online-consultations"]),
     ]
 
     public init() {}
@@ -158,8 +165,51 @@ public struct OnlineConsultations: SourceDeclaration {
         attributes: [C("GP_NAME", required: false), C("PCN_CODE"), C("PCN_NAME", required: false), C("SUB_ICB_LOCATION_CODE")],
         dateFormats: monthFormats)
 
+    /// The workbook's Table 2: one row per practice for the workbook's month, header on row 12
+    /// with footnote markers (`Month [1]`, `PCN Code [2, 3]`), Month an Excel date. Its value
+    /// columns are stored under the CSV's METRIC names, so a month read from the workbook
+    /// answers the same `metric` filter.
+    static let workbookLayout = LongLayout(
+        org: C("GP Code"),
+        attributes: [C("GP Name"), C("PCN Code"), C("PCN Name"), C("Sub ICB Code"), C("Sub ICB Name"), C("ICB Code"), C("ICB Name"),
+                     C("Region Code"), C("Region Name"), C("Supplier")],
+        period: .column(C("Month"), formats: [.iso, .slashed]),
+        measureNames: [
+            "Submissions": "OC_TOTAL_SUBMISSIONS", "Clinical Submissions": "OC_SUBMISSION_TYPE_CLINICAL",
+            "Administrative Submissions": "OC_SUBMISSION_TYPE_ADMIN", "Other/Unknown Type Submissions": "OC_SUBMISSION_TYPE_OTHER",
+            "Registered Patient Count": "PATIENTS_REGISTERED", "Rate per 1,000 Registered Patients": "OC_RATE_PER_1000_REGISTERED_PATIENTS",
+            "Participation": "OC_PARTICIPATION",
+        ])
+
+    static let workbookFamily = "Submissions via OC Systems in General Practice - *.xlsx"
+
+    /// Table 2's header is found by its names; the rows with no month or no practice code under
+    /// the table are its source line and footnotes (`Notes:` beside note 1), not practices.
+    public func sheetTable(forFile name: String) -> SheetTable? {
+        guard Glob.matches(pattern: Self.workbookFamily.lowercased(), name.lowercased()) else { return nil }
+        return SheetTable(sheet: "Table 2", search: SheetTableReader.Search(required: ["Month", "GP Code", "Submissions"], withinRows: 40) { record, header in
+            guard let month = header.index(of: "Month"), let code = header.index(of: "GP Code") else { return false }
+            return record.isEmpty(month) || record.isEmpty(code) || record.string(month).hasSuffix(":")
+        })
+    }
+
+    /// An edition with practice-level CSVs has its workbook's Table 2 in them (for its newest
+    /// month): the workbook is read only where the edition publishes no CSV.
+    public func select(editionFiles names: [String]) -> [String] {
+        guard names.contains(where: { files[0].matches($0) }) else { return names }
+        return names.filter { !Glob.matches(pattern: Self.workbookFamily.lowercased(), $0.lowercased()) }
+    }
+
     public func recognise(fileName: String, firstRecord: [String]) throws -> FileReading {
         let header = Set(firstRecord.map(CSVLayout.normalize))
+        if header.contains("GP_CODE") && header.contains("SUBMISSIONS") {
+            return FileReading(
+                spec: Self.practiceLevel,
+                layout: CSVLayout(org: C("GP Code"), period: .column(C("Month"), formats: [.iso, .slashed]), measures: [C("Submissions")]),
+                makeMapper: { header, source, period in
+                    try LongMapper(spec: Self.practiceLevel, layout: Self.workbookLayout, header: header, source: source, period: period)
+                })
+        }
         if header.contains("METRIC") {
             return FileReading(spec: Self.practiceLevel, layout: Self.practiceLayout)
         }
@@ -167,6 +217,6 @@ public struct OnlineConsultations: SourceDeclaration {
             return FileReading(spec: Self.dayAndTime, layout: header.contains("WEEKDAY") ? Self.weekdayLayout : Self.dailyLayout)
         }
         throw TransformError(.unsupported, file: fileName,
-                             "not an online consultations file (no METRIC column for the practice-level file, no SUBMISSION_TIME for the day-and-time file)")
+                             "not an online consultations file (no METRIC column for the practice-level file, no SUBMISSION_TIME for the day-and-time file, no GP Code and Submissions for the workbook's table)")
     }
 }

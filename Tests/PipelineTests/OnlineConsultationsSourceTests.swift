@@ -12,7 +12,7 @@ final class OnlineConsultationsSourceTests: PublisherSiteTestCase {
 
     override func setUpWithError() throws {
         try super.setUpWithError()
-        h.extraEnvironment["PIPELINE_NOW"] = "2026-01-10T06:00:00Z"
+        h.extraEnvironment["PIPELINE_NOW"] = "2026-04-10T06:00:00Z"
     }
 
     /// The served copy of a fixture file, by the end of its name.
@@ -53,7 +53,7 @@ final class OnlineConsultationsSourceTests: PublisherSiteTestCase {
 
         // November restates September unchanged and October with two values changed and the
         // late practice's seven rows: one revision of October, none of September.
-        let november = try h.pipeline("refresh", "online-consultations")
+        let november = try h.pipeline("refresh", "online-consultations", "--period", "2025-11")
         XCTAssertEqual(november.status, 0, november.stderr)
         XCTAssertEqual(Set(normalised(november.lines)), [
             "online-consultations 2025-09: unchanged (161 rows identical to the current revision); nothing written",
@@ -68,7 +68,7 @@ final class OnlineConsultationsSourceTests: PublisherSiteTestCase {
         XCTAssertEqual(try h.database.value("SELECT count(*) FROM api.online_consultations_time WHERE practice = '\(late)' AND supplier IS NULL"), "0")
         XCTAssertEqual(try h.database.value("SELECT value FROM api.online_consultations WHERE month = '2025-10-01' AND metric = 'OC_TOTAL_SUBMISSIONS' AND value = 9999"), "9999")
 
-        let again = try h.pipeline("refresh", "online-consultations")
+        let again = try h.pipeline("refresh", "online-consultations", "--period", "2025-11")
         XCTAssertEqual(again.status, 0, again.stderr)
         XCTAssertEqual(again.lines.count, 1, again.stdout)
         XCTAssertTrue(again.stdout.hasPrefix("online-consultations 2025-11: nothing new"), again.stdout)
@@ -80,7 +80,7 @@ final class OnlineConsultationsSourceTests: PublisherSiteTestCase {
     /// editions with the practice's supplier of that month.
     func testTheAPIObjectsServeWhatTheFilesSay() throws {
         XCTAssertEqual(try h.pipeline("refresh", "online-consultations", "--period", "2025-10").status, 0)
-        XCTAssertEqual(try h.pipeline("refresh", "online-consultations").status, 0)
+        XCTAssertEqual(try h.pipeline("refresh", "online-consultations", "--period", "2025-11").status, 0)
         let root = site.url.path + "/files.digital.nhs.uk"
         let reckoning = """
             import csv, glob, io, sys, zipfile, datetime
@@ -153,7 +153,7 @@ final class OnlineConsultationsSourceTests: PublisherSiteTestCase {
     /// November, one practice's November rows withdrawn, one October value corrected. The south
     /// half (same bytes) is read again, so its practices stay; each month's change is counted.
     func testARepublishedHalfOfASplitEditionIsCountedExactly() throws {
-        XCTAssertEqual(try h.pipeline("refresh", "online-consultations").status, 0)
+        XCTAssertEqual(try h.pipeline("refresh", "online-consultations", "--period", "2025-11").status, 0)
         let north = try served("November 2025_north_regions.csv")
         let script = """
             import csv, sys
@@ -176,7 +176,7 @@ final class OnlineConsultationsSourceTests: PublisherSiteTestCase {
         let withdrawn = edit.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
         let southPractices = try h.database.value("SELECT count(DISTINCT practice) FROM api.online_consultations WHERE month = '2025-11-01' AND region NOT IN ('Y60', 'Y62', 'Y63')")
 
-        let republished = try h.pipeline("refresh", "online-consultations")
+        let republished = try h.pipeline("refresh", "online-consultations", "--period", "2025-11")
         XCTAssertEqual(republished.status, 0, republished.stderr)
         XCTAssertEqual(Set(normalised(republished.lines)), [
             "online-consultations 2025-09: unchanged (161 rows identical to the current revision); nothing written",
@@ -197,7 +197,7 @@ final class OnlineConsultationsSourceTests: PublisherSiteTestCase {
         let south = try served("November 2025_south_regions.csv")
         let original = try String(contentsOfFile: south, encoding: .utf8)
         try original.replacingOccurrences(of: ",METRIC,VALUE\r\n", with: ",METRIC,OC_VALUE\r\n").write(toFile: south, atomically: true, encoding: .utf8)
-        let renamed = try h.pipeline("refresh", "online-consultations")
+        let renamed = try h.pipeline("refresh", "online-consultations", "--period", "2025-11")
         XCTAssertEqual(renamed.status, 65)
         XCTAssertEqual(renamed.stderrLines.last,
                        "Submissions via OC Systems in General Practice - November 2025_south_regions.csv:1: header does not match online-consultations: missing VALUE; unexpected 'OC_VALUE'")
@@ -209,7 +209,7 @@ final class OnlineConsultationsSourceTests: PublisherSiteTestCase {
         var lines = original.components(separatedBy: "\r\n")
         lines[4] = lines[4].replacingOccurrences(of: "01/11/2025,", with: "Nov-25,")
         try lines.joined(separator: "\r\n").write(toFile: south, atomically: true, encoding: .utf8)
-        let restyled = try h.pipeline("refresh", "online-consultations")
+        let restyled = try h.pipeline("refresh", "online-consultations", "--period", "2025-11")
         XCTAssertEqual(restyled.status, 65)
         XCTAssertEqual(restyled.stderrLines.last,
                        "Submissions via OC Systems in General Practice - November 2025_south_regions.csv:5:1: invalid date 'Nov-25' in MONTH")
@@ -222,6 +222,105 @@ final class OnlineConsultationsSourceTests: PublisherSiteTestCase {
         let unknown = try h.pipeline("load", "online-consultations", daily)
         XCTAssertEqual(unknown.status, 65)
         XCTAssertEqual(unknown.stderrLines.last,
-                       "\(daily): not an online consultations file (no METRIC column for the practice-level file, no SUBMISSION_TIME for the day-and-time file)")
+                       "\(daily): not an online consultations file (no METRIC column for the practice-level file, no SUBMISSION_TIME for the day-and-time file, no GP Code and Submissions for the workbook's table)")
+    }
+
+    /// The real February 2026 workbook (../shared/samples/oc_cbt), loaded whole: Table 2 against
+    /// an independent reading of the sheet (Tests/fixture-tools/xlsx_rows.py), every practice and
+    /// column, stored under the CSV's metric names.
+    func testTheRealWorkbooksPracticeTableLoadsUnderTheCSVsMetricNames() throws {
+        let workbook = Fixtures.root.deletingLastPathComponent()
+            .appendingPathComponent("shared/samples/oc_cbt/Submissions via OC Systems in General Practice - February 2026.xlsx").path
+        let result = try h.pipeline("load", "online-consultations", workbook)
+        XCTAssertEqual(result.status, 0, result.stderr)
+        XCTAssertEqual(result.stdout, "online-consultations 2026-02: revision 1 is now current (43190 rows: +43190 added, ~0 changed, -0 removed, =0 unchanged)\n")
+        let script = """
+            import json, subprocess, sys
+            from decimal import Decimal
+            rows = [json.loads(l) for l in subprocess.run([sys.executable, sys.argv[1], sys.argv[2], 'Table 2'], check=True,
+                                                          capture_output=True, text=True).stdout.splitlines()]
+            header = next(c for n, c in rows if c and c[0] == 'Month [1]')
+            names = {'Submissions [7]': 'OC_TOTAL_SUBMISSIONS', 'Clinical Submissions [7]': 'OC_SUBMISSION_TYPE_CLINICAL',
+                     'Administrative Submissions [7]': 'OC_SUBMISSION_TYPE_ADMIN', 'Other/Unknown Type Submissions [7]': 'OC_SUBMISSION_TYPE_OTHER',
+                     'Registered Patient Count [8]': 'PATIENTS_REGISTERED', 'Rate per 1,000 Registered Patients [9, 10]': 'OC_RATE_PER_1000_REGISTERED_PATIENTS',
+                     'Participation': 'OC_PARTICIPATION'}
+            for n, c in rows:
+                if n <= 12 or len(c) < len(header) or not c[0][:1].isdigit(): continue
+                r = dict(zip(header, c))
+                for column, metric in names.items():
+                    print('|'.join([r['Month [1]'], r['GP Code'], r['PCN Code [2, 3]'], r['ICB Code'], r['Supplier [4, 5, 6]'], metric,
+                                    format(Decimal(r[column]).normalize(), 'f')]))
+            """
+        let tool = Fixtures.root.appendingPathComponent("Tests/fixture-tools/xlsx_rows.py").path
+        let expected = try python(script, [tool, workbook])
+        let stored = try h.database.psql("""
+            SELECT concat_ws('|', month, practice, pcn, icb, supplier, metric, trim_scale(value)::text) FROM api.online_consultations
+            """).map { $0.joined(separator: "\t") }.sorted()
+        XCTAssertEqual(stored.count, 43190)
+        XCTAssertEqual(stored, expected)
+        XCTAssertEqual(try h.database.value("SELECT count(DISTINCT practice) FROM api.online_consultations WHERE metric = 'OC_PARTICIPATION' AND value = 0"), "24")
+    }
+
+    /// Rewrites one part of a served workbook with a Python `re.sub`.
+    func editWorkbook(_ path: String, part: String, _ pattern: String, _ replacement: String) throws {
+        let script = """
+            import re, sys, zipfile, io
+            path, part, pattern, replacement = sys.argv[1:5]
+            src = zipfile.ZipFile(io.BytesIO(open(path, 'rb').read()))
+            with zipfile.ZipFile(path, 'w', zipfile.ZIP_DEFLATED) as out:
+                for info in src.infolist():
+                    data = src.read(info.filename)
+                    if info.filename == part:
+                        text, n = re.subn(pattern, replacement, data.decode('utf-8'), count=1)
+                        assert n == 1, pattern
+                        data = text.encode('utf-8')
+                    out.writestr(info, data)
+            """
+        let result = try Run.program("python3", ["-c", script, path, part, pattern, replacement])
+        XCTAssertEqual(result.status, 0, result.stderr)
+    }
+
+    /// The February 2026 edition publishes only its workbook: Table 2 is found under its title
+    /// rows by its header, read to the notes under it, and stored as the CSVs' metrics. A
+    /// November edition's workbook beside its CSVs is left out. A bad cell or a header that is
+    /// not there is refused naming the workbook, sheet and cell, and nothing of it is visible.
+    func testAnEditionWithOnlyItsWorkbookLoadsItsPracticeTable() throws {
+        let dryRun = try h.pipeline("refresh", "online-consultations", "--period", "2025-11", "--dry-run")
+        XCTAssertEqual(dryRun.status, 0, dryRun.stderr)
+        XCTAssertTrue(dryRun.lines.contains("  would ignore Submissions via OC Systems in General Practice - November 2025.xlsx (no dataset matches)"), dryRun.stdout)
+        XCTAssertEqual(try h.pipeline("refresh", "online-consultations", "--period", "2025-11").status, 0)
+
+        let workbook = try served("February 2026.xlsx")
+        let original = try Data(contentsOf: URL(fileURLWithPath: workbook))
+        try editWorkbook(workbook, part: "xl/worksheets/sheet4.xml", #"(<c r="M14"[^>]*?)><v>[0-9]+</v>"#, #"\1 t="inlineStr"><is><t>lots</t></is>"#)
+        let badCell = try h.pipeline("refresh", "online-consultations")
+        XCTAssertEqual(badCell.status, 65)
+        XCTAssertEqual(badCell.stderrLines.last, "Submissions via OC Systems in General Practice - February 2026.xlsx:Table 2!M14: invalid number 'lots' in 'Submissions'")
+        XCTAssertEqual(try h.database.value("SELECT count(*) FROM api.online_consultations WHERE month = '2026-02-01'"), "0")
+
+        try original.write(to: URL(fileURLWithPath: workbook))
+        try editWorkbook(workbook, part: "xl/sharedStrings.xml", #"<t>GP Code</t>"#, "<t>Practice Code</t>")
+        let noHeader = try h.pipeline("refresh", "online-consultations")
+        XCTAssertEqual(noHeader.status, 65)
+        XCTAssertEqual(noHeader.stderrLines.last,
+                       "Submissions via OC Systems in General Practice - February 2026.xlsx:Table 2: no header row with 'Month', 'GP Code', 'Submissions' in the first 40 rows")
+        XCTAssertEqual(try h.database.value("SELECT count(*) FROM api.online_consultations WHERE month = '2026-02-01'"), "0")
+
+        try original.write(to: URL(fileURLWithPath: workbook))
+        let february = try h.pipeline("refresh", "online-consultations")
+        XCTAssertEqual(february.status, 0, february.stderr)
+        XCTAssertEqual(normalised(february.lines), [
+            "online-consultations 2026-02: revision N is now current (161 rows: +161 added, ~0 changed, -0 removed, =0 unchanged)",
+        ])
+        XCTAssertEqual(try h.database.psql("""
+            SELECT metric, trim_scale(value)::text FROM api.online_consultations WHERE month = '2026-02-01' AND practice = 'A81001' ORDER BY metric
+            """), [["OC_PARTICIPATION", "1"], ["OC_RATE_PER_1000_REGISTERED_PATIENTS", "41.833200106581401"], ["OC_SUBMISSION_TYPE_ADMIN", "24"],
+                   ["OC_SUBMISSION_TYPE_CLINICAL", "133"], ["OC_SUBMISSION_TYPE_OTHER", "0"], ["OC_TOTAL_SUBMISSIONS", "157"],
+                   ["PATIENTS_REGISTERED", "3753"]], "Table 2's row 13, as the real workbook has it")
+        XCTAssertEqual(try h.database.value("SELECT array_to_string(inputs, ',') FROM etl.revisions WHERE period = '2026-02-01'"),
+                       "Submissions via OC Systems in General Practice - February 2026.xlsx")
+        // The same metric filter serves CSV months and the workbook's month.
+        XCTAssertEqual(try h.database.value("SELECT string_agg(DISTINCT month::text, ',') FROM api.online_consultations WHERE metric = 'OC_TOTAL_SUBMISSIONS'"),
+                       "2025-09-01,2025-10-01,2025-11-01,2026-02-01")
     }
 }

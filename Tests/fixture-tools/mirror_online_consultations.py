@@ -34,7 +34,6 @@ WEIGHTS = [1, 6, 4, 3, 3, 2, 1]
 MONTH_FACTOR = {(2025, 8): 0.83, (2025, 9): 0.97, (2025, 10): 1.04, (2025, 11): 1.01}
 LAST_DAY = {8: 31, 9: 30, 10: 31, 11: 30}
 ZIP_TIME = (2025, 12, 11, 9, 30, 0)
-WITH_WORKBOOK = False                 # the February 2026 edition has only the workbook
 
 
 def table2(samples_root):
@@ -43,8 +42,38 @@ def table2(samples_root):
                          check=True, capture_output=True, text=True).stdout
     rows = [json.loads(line) for line in out.splitlines()]
     header = next(cells for n, cells in rows if cells and cells[0].startswith("Month"))
-    return [dict(zip(header, cells)) for n, cells in rows if len(cells) == len(header) and cells[1][:1].isalpha()
+    return [dict(zip(header, cells), _row=n) for n, cells in rows if len(cells) == len(header) and cells[1][:1].isalpha()
             and not cells[0].startswith("Month")]
+
+
+def cut_workbook(data, keep_rows):
+    """The real workbook with Table 2 (sheet4.xml) cut to its title and header rows, the practice
+    rows in `keep_rows` and the notes under the table, renumbered; every other part byte-exact."""
+    import re, zipfile
+    zin = zipfile.ZipFile(io.BytesIO(data))
+    sheet = zin.read("xl/worksheets/sheet4.xml").decode("utf-8")
+    rows = list(re.finditer(r'<row r="(\d+)"[^>]*?(?:/>|>.*?</row>)', sheet, re.S))
+    last_data = max(p for p in keep_rows)
+    kept, new = [], 0
+    notes = [int(m.group(1)) for m in rows if 6183 <= int(m.group(1)) <= 6199]
+    for m in rows:
+        n = int(m.group(1))
+        if n <= 12 or n in keep_rows or n in notes:
+            new += 1
+            text = re.sub(r'(<row r=")\d+(")', lambda x: f"{x.group(1)}{new}{x.group(2)}", m.group(0), count=1)
+            text = re.sub(r'(<c r="[A-Z]+)\d+(")', lambda x: f"{x.group(1)}{new}{x.group(2)}", text)
+            kept.append(text)
+    body = sheet[:rows[0].start()] + "".join(kept) + sheet[rows[-1].end():]
+    body = body.replace('<dimension ref="A1:S6586"/>', f'<dimension ref="A1:S{new}"/>')
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as zout:
+        for info in zin.infolist():
+            part = body.encode("utf-8") if info.filename == "xl/worksheets/sheet4.xml" else zin.read(info.filename)
+            zi = zipfile.ZipInfo(info.filename, date_time=info.date_time)
+            zi.compress_type = zipfile.ZIP_DEFLATED
+            zi.external_attr = info.external_attr
+            zout.writestr(zi, part, compresslevel=6)
+    return out.getvalue()
 
 
 def pick(practices):
@@ -166,7 +195,9 @@ def build(samples_root, m):
     weekday_zip = m.zip_single(f"{stem}October 2025 - Day and Time.csv", csv_bytes(WEEKDAY_HEADER, weekday_rows(timed, [(2025, 10), (2025, 9)])),
                                ZIP_TIME)
     daily_zip = m.zip_single(f"{stem}November 2025 - Day and Time.csv", csv_bytes(DAILY_HEADER, daily_rows(timed, 2025, 11)), ZIP_TIME)
-    workbook = (samples_root / "oc_cbt" / WORKBOOK).read_bytes()
+    # The February workbook, Table 2 cut to the fixture's practices (the real file is 971 KB).
+    workbook = cut_workbook((samples_root / "oc_cbt" / WORKBOOK).read_bytes(), {p["_row"] for p in chosen})
+    november_workbook = m.placeholder_xlsx(f"Placeholder workbook for the offline mirror ({TITLE}, November 2025); not a data file.")
 
     series = m.Series(
         key="online-consultations", title=TITLE, path=PATH, info_types="Official statistics in development", frequency="Monthly",
@@ -186,7 +217,7 @@ def build(samples_root, m):
                   attachments=[m.Attachment(WORKBOOK, "Submissions via OC Systems in General Practice - February 2026 (Excel)", workbook)],
                   last_edited=m.default_edited((2026, 3, 26))),
     ]
-    series.editions = (workbook_edition if WITH_WORKBOOK else []) + [
+    series.editions = workbook_edition + [
         m.Edition(slug="november-2025", title=f"{TITLE}, November 2025", published=(2025, 12, 18),
                   summary=summary("November", 2025, " (September and October 2025)"),
                   date_range=f"{m.range_date(2025, 9, 1)} to {m.range_date(2025, 11, 30)}",
@@ -195,7 +226,9 @@ def build(samples_root, m):
                                m.Attachment(f"{stem}November 2025_south_regions.csv", "Practice level data - south regions (CSV)",
                                             csv_bytes(HEADER, nov_south)),
                                m.Attachment(f"{stem}November 2025 - Day and Time.zip", "Submissions by date and time (CSV, zipped)",
-                                            daily_zip)],
+                                            daily_zip),
+                               m.Attachment(f"{stem}November 2025.xlsx", "Submissions via OC Systems in General Practice - November 2025 (Excel)",
+                                            november_workbook)],
                   last_edited=m.default_edited((2025, 12, 18))),
         m.Edition(slug="october-2025", title=f"{TITLE}, October 2025", published=(2025, 11, 20),
                   summary=summary("October", 2025, " (August and September 2025)"),
@@ -213,8 +246,10 @@ def build(samples_root, m):
 
 Series page `https://digital.nhs.uk{PATH}`, three editions (October 2025, November 2025, February 2026).
 
-REAL: the February 2026 edition's workbook `{WORKBOOK}` is the published file, byte-exact (from
-`../shared/samples/oc_cbt/`). The {len(chosen)} practices of the CSVs ({codes}), their names, PCN,
+REAL: the February 2026 edition has only its workbook, `{WORKBOOK}`: the published file (from
+`../shared/samples/oc_cbt/`) with every part byte-exact except Table 2 (`xl/worksheets/sheet4.xml`),
+cut to its title and header rows (header on row 12, footnote markers in the names), the rows of the
+fixture's practices and the source line and notes under the table, renumbered. The {len(chosen)} practices of the CSVs ({codes}), their names, PCN,
 sub-ICB, ICB and region codes and names, and their suppliers are Table 2 of that workbook, as are
 the metric names' meaning.
 
@@ -230,5 +265,7 @@ SUBMISSION_TIME,VALUE`, September and October), November's in the dated edition 
 ADMIN,UNKNOWN_OTHER,TOTAL`, one row per day and band, one `*` TOTAL), for the first four practices;
 the time bands and the spread of each month's total over days and bands are invented. The
 supplier list with a comma and `No Data` with PCN `U`/`Unallocated` are real values of real practices.
+The November 2025 edition also lists a placeholder workbook (not a data file): an edition with CSVs
+has its workbook's table in them, so the loader leaves the workbook out.
 """
     return {"series": [series], "readme": readme}
