@@ -30,17 +30,17 @@ public struct OnlineConsultations: SourceDeclaration {
     public let periodKind = ReportingPeriod.Kind.month
     public let cadence = Cadence(every: "month", expectedAfterDays: 50, publishedWithinDays: 70)
     public let hosts = ["digital.nhs.uk", "files.digital.nhs.uk"]
-    public let files = [
-        FileFamily("practice-level csv (north and south regions)",
-                   match: ["Submissions via OC Systems*regions*.csv", "Submissions via OC Systems*regions*.zip"],
-                   datasets: ["online-consultations"]),
-        FileFamily("submissions by day and time",
-                   match: ["*OC Systems*Day and Time*.zip", "*OC Systems*Day and Time*.csv"],
-                   datasets: ["online-consultations-time"]),
-        FileFamily("monthly workbook (Table 2, practice level), read where no practice-level csv is published",
-                   match: ["Submissions via OC Systems in General Practice - *.xlsx"],
-                   datasets: ["online-consultations"]),
-    ]
+    public let files = [Self.practiceFiles, Self.timeFiles, Self.workbookFiles]
+
+    static let practiceFiles = FileFamily(
+        "practice-level csv (north and south regions)",
+        match: ["Submissions via OC Systems*regions*.csv", "Submissions via OC Systems*regions*.zip"], datasets: ["online-consultations"])
+    static let timeFiles = FileFamily(
+        "submissions by day and time", match: ["*OC Systems*Day and Time*.zip", "*OC Systems*Day and Time*.csv"],
+        datasets: ["online-consultations-time"])
+    static let workbookFiles = FileFamily(
+        "monthly workbook (Table 2, practice level), read where no practice-level csv is published",
+        match: ["Submissions via OC Systems in General Practice - *.xlsx"], datasets: ["online-consultations"])
 
     public init() {}
 
@@ -181,12 +181,10 @@ public struct OnlineConsultations: SourceDeclaration {
             "Participation": "OC_PARTICIPATION",
         ])
 
-    static let workbookFamily = "Submissions via OC Systems in General Practice - *.xlsx"
-
     /// Table 2's header is found by its names; the rows with no month or no practice code under
     /// the table are its source line and footnotes (`Notes:` beside note 1), not practices.
     public func sheetTable(forFile name: String) -> SheetTable? {
-        guard Glob.matches(pattern: Self.workbookFamily.lowercased(), name.lowercased()) else { return nil }
+        guard Self.workbookFiles.matches(name) else { return nil }
         return SheetTable(sheet: "Table 2", search: SheetTableReader.Search(required: ["Month", "GP Code", "Submissions"], withinRows: 40) { record, header in
             guard let month = header.index(of: "Month"), let code = header.index(of: "GP Code") else { return false }
             return record.isEmpty(month) || record.isEmpty(code) || record.string(month).hasSuffix(":")
@@ -196,8 +194,8 @@ public struct OnlineConsultations: SourceDeclaration {
     /// An edition with practice-level CSVs has its workbook's Table 2 in them (for its newest
     /// month): the workbook is read only where the edition publishes no CSV.
     public func select(editionFiles names: [String]) -> [String] {
-        guard names.contains(where: { files[0].matches($0) }) else { return names }
-        return names.filter { !Glob.matches(pattern: Self.workbookFamily.lowercased(), $0.lowercased()) }
+        guard names.contains(where: Self.practiceFiles.matches) else { return names }
+        return names.filter { !Self.workbookFiles.matches($0) }
     }
 
     public func recognise(fileName: String, firstRecord: [String]) throws -> FileReading {

@@ -112,7 +112,7 @@ final class OnlineConsultationsSourceTests: PublisherSiteTestCase {
                         value, raw = num(r['VALUE'])
                         print('|'.join([month, r['GP_CODE'], r['PCN_CODE'], r['ICB_CODE'], r['SUPPLIER'], r['METRIC'], value, raw]))
             if what == 'time':
-                for path in sorted(glob.glob(root + '/*/*/*Day and Time.zip')):
+                for path in sorted(glob.glob(root + '/*/*/*2025 - Day and Time.zip')):  # the editions loaded
                     z = zipfile.ZipFile(path)
                     for r in csv.DictReader(io.TextIOWrapper(z.open(z.namelist()[0]), encoding='utf-8', newline='')):
                         if 'WEEKDAY' in r:
@@ -311,7 +311,10 @@ final class OnlineConsultationsSourceTests: PublisherSiteTestCase {
         XCTAssertEqual(february.status, 0, february.stderr)
         XCTAssertEqual(normalised(february.lines), [
             "online-consultations 2026-02: revision N is now current (161 rows: +161 added, ~0 changed, -0 removed, =0 unchanged)",
+            "online-consultations-time 2026-02: revision N is now current (784 rows: +784 added, ~0 changed, -0 removed, =0 unchanged)",
         ])
+        XCTAssertEqual(try h.database.value("SELECT count(*) FROM api.online_consultations_time WHERE month = '2026-02-01' AND supplier IS NULL"), "0",
+                       "the February time rows take each practice's supplier from the workbook's table")
         XCTAssertEqual(try h.database.psql("""
             SELECT metric, trim_scale(value)::text FROM api.online_consultations WHERE month = '2026-02-01' AND practice = 'A81001' ORDER BY metric
             """), [["OC_PARTICIPATION", "1"], ["OC_RATE_PER_1000_REGISTERED_PATIENTS", "41.833200106581401"], ["OC_SUBMISSION_TYPE_ADMIN", "24"],

@@ -2,8 +2,8 @@
 
 REAL: the practices, their names, PCN / sub-ICB / ICB / region codes and names, suppliers and the
 February 2026 figures all come from Table 2 of the real February 2026 workbook
-(../shared/samples/oc_cbt/, read with xlsx_rows.py). The workbook itself is attached, byte-exact,
-to the February 2026 edition.
+(../shared/samples/oc_cbt/, read with xlsx_rows.py). The workbook is the February 2026 edition's
+only file, every part byte-exact except Table 2, cut to the fixture's practices (cut_workbook).
 
 MODELLED (no real CSV sample exists): the practice-level long CSVs (header and MONTH style from
 nhs-formats.md §8) for August–November 2025, whose values are the February figures scaled per
@@ -13,6 +13,7 @@ list with a comma, `No Data`, PCN `U`/`Unallocated`, a blank VALUE and a `*` VAL
 October with two changed values and one late practice).
 """
 import csv
+import datetime
 import io
 import json
 import subprocess
@@ -31,8 +32,8 @@ DAILY_HEADER = ["DATE", "GP_CODE", "PCN_CODE", "SUB_ICB_LOCATION_CODE", "SUBMISS
 DAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
 BANDS = ["00:00 - 07:59", "08:00 - 09:59", "10:00 - 11:59", "12:00 - 13:59", "14:00 - 15:59", "16:00 - 17:59", "18:00 - 23:59"]
 WEIGHTS = [1, 6, 4, 3, 3, 2, 1]
-MONTH_FACTOR = {(2025, 8): 0.83, (2025, 9): 0.97, (2025, 10): 1.04, (2025, 11): 1.01}
-LAST_DAY = {8: 31, 9: 30, 10: 31, 11: 30}
+MONTH_FACTOR = {(2025, 8): 0.83, (2025, 9): 0.97, (2025, 10): 1.04, (2025, 11): 1.01, (2026, 2): 1.0}
+LAST_DAY = {2: 28, 8: 31, 9: 30, 10: 31, 11: 30}
 ZIP_TIME = (2025, 12, 11, 9, 30, 0)
 
 
@@ -167,7 +168,7 @@ def daily_rows(chosen, y, m):
         total = int(int(p["Submissions [7]"]) * MONTH_FACTOR[(y, m)] + 0.5)
         clinical_share = int(p["Clinical Submissions [7]"]) / max(int(p["Submissions [7]"]), 1)
         for day in range(1, LAST_DAY[m] + 1):
-            weekday = (day + 5) % 7                      # 1 November 2025 was a Saturday
+            weekday = datetime.date(y, m, day).weekday()
             day_total = total * (5 if weekday < 5 else 1) // 110
             for b, band in enumerate(BANDS):
                 t = day_total * WEIGHTS[b] // 20
@@ -194,6 +195,7 @@ def build(samples_root, m):
     timed = chosen[:4]
     weekday_zip = m.zip_single(f"{stem}October 2025 - Day and Time.csv", csv_bytes(WEEKDAY_HEADER, weekday_rows(timed, [(2025, 10), (2025, 9)])),
                                ZIP_TIME)
+    february_zip = m.zip_single(f"{stem}February 2026 - Day and Time.csv", csv_bytes(DAILY_HEADER, daily_rows(timed, 2026, 2)), ZIP_TIME)
     daily_zip = m.zip_single(f"{stem}November 2025 - Day and Time.csv", csv_bytes(DAILY_HEADER, daily_rows(timed, 2025, 11)), ZIP_TIME)
     # The February workbook, Table 2 cut to the fixture's practices (the real file is 971 KB).
     workbook = cut_workbook((samples_root / "oc_cbt" / WORKBOOK).read_bytes(), {p["_row"] for p in chosen})
@@ -214,7 +216,9 @@ def build(samples_root, m):
     workbook_edition = [
         m.Edition(slug="february-2026", title=f"{TITLE}, February 2026", published=(2026, 3, 26),
                   summary=summary("February", 2026, ""), date_range=f"{m.range_date(2026, 2, 1)} to {m.range_date(2026, 2, 28)}",
-                  attachments=[m.Attachment(WORKBOOK, "Submissions via OC Systems in General Practice - February 2026 (Excel)", workbook)],
+                  attachments=[m.Attachment(WORKBOOK, "Submissions via OC Systems in General Practice - February 2026 (Excel)", workbook),
+                               m.Attachment(f"{stem}February 2026 - Day and Time.zip", "Submissions by date and time (CSV, zipped)",
+                                            february_zip)],
                   last_edited=m.default_edited((2026, 3, 26))),
     ]
     series.editions = workbook_edition + [
@@ -246,7 +250,8 @@ def build(samples_root, m):
 
 Series page `https://digital.nhs.uk{PATH}`, three editions (October 2025, November 2025, February 2026).
 
-REAL: the February 2026 edition has only its workbook, `{WORKBOOK}`: the published file (from
+REAL: the February 2026 edition has no practice-level CSV, only its workbook, `{WORKBOOK}` (and
+a modelled day-and-time zip): the published file (from
 `../shared/samples/oc_cbt/`) with every part byte-exact except Table 2 (`xl/worksheets/sheet4.xml`),
 cut to its title and header rows (header on row 12, footnote markers in the names), the rows of the
 fixture's practices and the source line and notes under the table, renumbered. The {len(chosen)} practices of the CSVs ({codes}), their names, PCN,
@@ -262,7 +267,8 @@ OC_TOTAL_SUBMISSIONS of {chosen[0]["GP Code"]} set to 9999, OC_SUBMISSION_TYPE_A
 edition, added (a late submitter); September is restated unchanged). September 2025 has a blank VALUE and a `*`
 VALUE. The day-and-time zips: October's in the month-and-weekday edition (`MONTH,…,WEEKDAY,
 SUBMISSION_TIME,VALUE`, September and October), November's in the dated edition (`DATE,…,CLINICAL,
-ADMIN,UNKNOWN_OTHER,TOTAL`, one row per day and band, one `*` TOTAL), for the first four practices;
+ADMIN,UNKNOWN_OTHER,TOTAL`, one row per day and band, one `*` TOTAL; February 2026's likewise), for
+the first four practices;
 the time bands and the spread of each month's total over days and bands are invented. The
 supplier list with a comma and `No Data` with PCN `U`/`Unallocated` are real values of real practices.
 The November 2025 edition also lists a placeholder workbook (not a data file): an edition with CSVs
