@@ -292,6 +292,10 @@ final class OnlineConsultationsSourceTests: PublisherSiteTestCase {
 
         let workbook = try served("February 2026.xlsx")
         let original = try Data(contentsOf: URL(fileURLWithPath: workbook))
+        // The rows' Month must agree with --period, as a CSV's MONTH must.
+        let misfiled = try h.pipeline("load", "online-consultations", workbook, "--period", "2026-01")
+        XCTAssertEqual(misfiled.status, 65)
+        XCTAssertEqual(misfiled.stderrLines.last, "\(workbook):Table 2!A13: Month 2026-02-01 is in period 2026-02, not 2026-01 as --period says")
         try editWorkbook(workbook, part: "xl/worksheets/sheet4.xml", #"(<c r="M14"[^>]*?)><v>[0-9]+</v>"#, #"\1 t="inlineStr"><is><t>lots</t></is>"#)
         let badCell = try h.pipeline("refresh", "online-consultations")
         XCTAssertEqual(badCell.status, 65)
