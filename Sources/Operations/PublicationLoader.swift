@@ -17,6 +17,10 @@ struct LocalFile {
     var published: CalendarDate?
     /// Known already (the download cache names files by it).
     var sha256: String?
+    /// Read even when these bytes were loaded before: another file of the same edition that
+    /// feeds the same datasets changed (one half of a north/south split republished), and a
+    /// scope's new content is what all of the edition's files hold, not only the changed one's.
+    var rereadIfKnown = false
 
     init(path: String, displayName: String? = nil) {
         self.path = path
@@ -81,7 +85,7 @@ final class PublicationLoader {
         for file in files {
             let input = try FileInput(path: file.path)
             let sha = file.sha256 ?? fingerprints?.sha256(for: input.identity)
-            if let sha, !options.force, try isKnown(sha) {
+            if let sha, !options.force, !file.rereadIfKnown, try isKnown(sha) {
                 fileOutcomes.append(FileOutcome(file: file.displayName, skippedAsKnown: true))
                 continue
             }
@@ -102,11 +106,20 @@ final class PublicationLoader {
                     if knownSHA == nil {
                         fingerprints?.record(sha256: sha, before: input.identity, after: input.currentIdentity(), hashedAt: started)
                     }
-                    if !options.force, try isKnown(sha) {
+                    if !options.force, !file.rereadIfKnown, try isKnown(sha) {
                         result.files.append(FileOutcome(file: file.displayName, skippedAsKnown: true))
                         continue
                     }
                     let archive = try ZipArchive(path: file.path, limits: zipLimits)
+                    if try Workbooks.format(of: archive) != nil {
+                        let index = try readWorkbook(file, size: Int(input.size), modified: Int64(input.identity.modifiedSeconds), period: period,
+                                                     options: options, writer: writer, result: &result)
+                        var info = describe(file, sha: sha, size: Int64(input.size))
+                        info.published = options.published ?? file.published
+                        described[index] = info
+                        result.bytesRead += Int64(input.size)
+                        continue
+                    }
                     let names = Set(source.select(entries: archive.entries.filter { !$0.isDirectory }.map(\.name)))
                     let entries = archive.entries.filter { !$0.isDirectory && names.contains($0.name) }
                     if entries.isEmpty {
@@ -126,7 +139,7 @@ final class PublicationLoader {
                     }
                     for entry in entries {
                         let published = options.published ?? file.published ?? entry.modified.map(CalendarDate.utc)
-                        let index = try read({ try archive.reader(for: entry) }, name: "\(file.displayName):\(entry.name)",
+                        let index = try read({ .csv(try archive.reader(for: entry)) }, name: "\(file.displayName):\(entry.name)",
                                              logName: "\((file.displayName as NSString).lastPathComponent):\(entry.name)", entryName: entry.name,
                                              sizeHint: Int64(clamping: entry.uncompressedSize), inArchive: true,
                                              period: period, published: published, writer: writer, result: &result)
@@ -147,7 +160,7 @@ final class PublicationLoader {
                     // the file: either way bytes loaded before write nothing and say so.
                     var asked = false
                     let stopIfKnown: (_ atEnd: Bool) throws -> Bool = { atEnd in
-                        guard !asked, !options.force, let digest else { return false }
+                        guard !asked, !options.force, !file.rereadIfKnown, let digest else { return false }
                         guard let sha = atEnd ? try digest.wait().sha256 : digest.ready?.sha256 else { return false }
                         asked = true
                         return try writer.knowsFile(sha256: sha)
@@ -156,7 +169,7 @@ final class PublicationLoader {
                         ?? CalendarDate.utc(Date(timeIntervalSince1970: TimeInterval(input.identity.modifiedSeconds)))
                     var read: Int?
                     do {
-                        read = try self.read({ input.rewind(); return input },
+                        read = try self.read({ input.rewind(); return .csv(input) },
                                              name: file.displayName, logName: (file.displayName as NSString).lastPathComponent,
                                              entryName: (file.displayName as NSString).lastPathComponent, sizeHint: Int64(input.size),
                                              period: period, published: published, writer: writer, stopIfKnown: stopIfKnown, result: &result)
@@ -201,6 +214,30 @@ final class PublicationLoader {
                   url: file.url, page: file.page, etag: file.etag, lastModified: file.lastModified, fetchedAt: file.fetchedAt)
     }
 
+    /// Reads the table a source declares for a workbook (`SheetTable`) into the writer, through
+    /// the same recognition and mapper as a CSV; returns the input index. Errors name the
+    /// workbook as the user knows it, the sheet and the cell.
+    private func readWorkbook(_ file: LocalFile, size: Int, modified: Int64, period: ReportingPeriod?, options: LoadOptions,
+                              writer: RevisionWriter, result: inout Result) throws -> Int {
+        let fileName = (file.displayName as NSString).lastPathComponent
+        guard let table = source.sheetTable(forFile: fileName) else {
+            throw TransformError(.unsupported, file: file.displayName, "a workbook, and \(source.id) reads no sheet of this one")
+        }
+        guard let workbook = try Workbooks.open(path: file.path, displayName: file.displayName, zipLimits: zipLimits) else {
+            throw TransformError(.unsupported, file: file.displayName, "not a workbook")
+        }
+        let published = options.published ?? file.published ?? CalendarDate.utc(Date(timeIntervalSince1970: TimeInterval(modified)))
+        return try read({ .sheet(workbook, table) }, name: file.displayName, logName: fileName, entryName: fileName,
+                        sizeHint: Int64(size), period: period, published: published, writer: writer, result: &result)
+    }
+
+    /// Where one input's records come from: a CSV byte stream, or the table under a header found
+    /// in a workbook sheet (its rows numbered as the sheet numbers them).
+    enum RecordInput {
+        case csv(any ByteSource)
+        case sheet(any Workbook, SheetTable)
+    }
+
     /// Reads one CSV stream into the writer; returns the input index it was registered under.
     /// `name` is what messages show (the path as given); `logName` what the revision log keeps.
     /// `open` gives a fresh stream of the input (called again if the input must be regrouped).
@@ -209,7 +246,7 @@ final class PublicationLoader {
     /// every file seen so far. When they are not, what this input wrote is taken back (a
     /// savepoint) and the input is read again through a `RowSpill`, which regroups it on disk
     /// in bounded memory.
-    private func read(_ open: () throws -> any ByteSource, name: String, logName: String, entryName: String, sizeHint: Int64,
+    private func read(_ open: () throws -> RecordInput, name: String, logName: String, entryName: String, sizeHint: Int64,
                       inArchive: Bool = false, period: ReportingPeriod?, published: CalendarDate?, writer: RevisionWriter,
                       stopIfKnown: ((_ atEnd: Bool) throws -> Bool)? = nil, result: inout Result) throws -> Int {
         let checkpoint = try writer.checkpoint()
@@ -247,7 +284,7 @@ final class PublicationLoader {
 
     /// One reading of an input: straight into segments, or (`spill`) into that many buckets
     /// first and then into segments bucket by bucket.
-    private func pass(_ stream: any ByteSource, name: String, logName: String, entryName: String, inArchive: Bool, period: ReportingPeriod?,
+    private func pass(_ input: RecordInput, name: String, logName: String, entryName: String, inArchive: Bool, period: ReportingPeriod?,
                       published: CalendarDate?, writer: RevisionWriter, spill buckets: Int?, stopIfKnown: ((_ atEnd: Bool) throws -> Bool)?,
                       inputIndex: inout Int?, result: inout Result) throws -> Int {
         var mapper: (any RecordMapper)?
@@ -279,16 +316,12 @@ final class PublicationLoader {
                 try assembler!.add(&row, emit: emit)
             }
         }
-        let onRecord: (CSVRecord) throws -> Void = { record in
-            if let mapper, let assembler {
-                records += 1
-                try mapper.map(record, into: &assembler.row, emit: take)
-                if records & 0xFFFF == 0 { self.progress?.rows(rowsBefore + records) }
-                return
-            }
+        // The first record of a CSV, or a sheet table's header names (`record` nil): picks the
+        // dataset and mapper.
+        func begin(_ first: [String], _ record: CSVRecord?) throws {
             let reading: FileReading
             do {
-                reading = try self.source.recognise(fileName: entryName, firstRecord: record.strings)
+                reading = try self.source.recognise(fileName: entryName, firstRecord: first)
             } catch let error as TransformError {
                 // Recognised by its own name; reported under the name the user knows it by.
                 throw TransformError(error.code, file: name, line: error.line, column: error.column, error.reason)
@@ -297,9 +330,12 @@ final class PublicationLoader {
             let header: [String]
             switch reading.layout.header {
             case .firstRecord:
-                header = record.strings
+                header = first
             case .declared(let columns):
                 header = columns
+                guard let record else {
+                    throw TransformError(.header, file: name, "a header-less \(reading.spec.id) file cannot be read from a sheet")
+                }
                 if record.count != columns.count {
                     throw TransformError(.header, file: name, line: record.line, "expected \(columns.count) columns in a header-less \(reading.spec.id) file, found \(record.count)")
                 }
@@ -317,17 +353,31 @@ final class PublicationLoader {
             if index < 0 {
                 index = writer.addInput(name: logName, header: header, published: published)
             }
-            if case .declared = reading.layout.header {
+            if case .declared = reading.layout.header, let record {
                 records += 1
                 try made.map(record, into: &newAssembler.row, emit: take)
             }
         }
-        defer { if index >= 0 { inputIndex = index } }
-        try ReadAhead(stream).forEachChunk {
-            self.progress?.advance(bytes: $0.count)
-            try tokenizer.feed($0, onRecord)
+        let onRecord: (CSVRecord) throws -> Void = { record in
+            if let mapper, let assembler {
+                records += 1
+                try mapper.map(record, into: &assembler.row, emit: take)
+                if records & 0xFFFF == 0 { self.progress?.rows(rowsBefore + records) }
+                return
+            }
+            try begin(record.strings, record)
         }
-        try tokenizer.finish(onRecord)
+        defer { if index >= 0 { inputIndex = index } }
+        switch input {
+        case .csv(let stream):
+            try ReadAhead(stream).forEachChunk {
+                self.progress?.advance(bytes: $0.count)
+                try tokenizer.feed($0, onRecord)
+            }
+            try tokenizer.finish(onRecord)
+        case .sheet(let workbook, let table):
+            try workbook.forEachTableRow(sheet: table.sheet, search: table.search, onHeader: { try begin($0.names, nil) }, onRecord)
+        }
         guard let assembler else {
             throw TransformError(.empty, file: name, "the file is empty")
         }

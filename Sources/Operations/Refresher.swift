@@ -140,6 +140,9 @@ final class Refresher {
         }
         var files: [LocalFile] = []
         var unchanged: [String] = []
+        // Files whose bytes the warehouse has, kept in case a sibling feeding the same datasets changed.
+        var known: [(local: LocalFile, family: FileFamily, note: String)] = []
+        var changedDatasets = Set<String>()
         for (file, family) in publication.files {
             let dataset = family.datasets.joined(separator: ",")
             let progress = Progress(label: "fetch \(file.name)\(ofRun)")
@@ -151,10 +154,7 @@ final class Refresher {
                      [("stage", .string("fetch")), ("file", .string(file.name)), ("dataset", .string(dataset)), ("url", .string(file.url)),
                       ("bytes", .int(Int(fetched.record.size))), ("not_modified", .bool(fetched.notModified)),
                       ("attempts", .int(fetched.attempts)), ("duration_s", .seconds(since: started))])
-            if !force, try session.warehouse.hasFile(source: source.id, sha256: fetched.record.sha256) {
-                unchanged.append("\(file.name) (\(fetched.notModified ? "not modified" : "same bytes"))")
-                continue
-            }
+            let isKnown = try !force && session.warehouse.hasFile(source: source.id, sha256: fetched.record.sha256)
             var local = LocalFile(path: fetched.path, displayName: file.name)
             local.url = file.url
             local.page = publication.edition.url
@@ -163,7 +163,23 @@ final class Refresher {
             local.fetchedAt = fetched.record.fetchedAt
             local.published = publication.published
             local.sha256 = fetched.record.sha256
+            if isKnown {
+                known.append((local, family, "\(file.name) (\(fetched.notModified ? "not modified" : "same bytes"))"))
+                continue
+            }
+            changedDatasets.formUnion(family.datasets)
             files.append(local)
+        }
+        // A scope's content is what all of an edition's files give it: an unchanged file that
+        // feeds a dataset a changed file also feeds is read again (its rows are not removed).
+        for (local, family, note) in known {
+            if changedDatasets.isDisjoint(with: family.datasets) {
+                unchanged.append(note)
+            } else {
+                var reread = local
+                reread.rereadIfKnown = true
+                files.append(reread)
+            }
         }
         if files.isEmpty {
             out.line("\(label): nothing new (\(PrintableText.escaped(unchanged.joined(separator: ", "))))")

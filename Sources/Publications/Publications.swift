@@ -11,5 +11,6 @@ public enum Publications {
         Payments(),
         GPContract(),
         PcnDes(),
+        OnlineConsultations(),
     ]
 }

@@ -1,6 +1,7 @@
 import Foundation
 import Load
 import TestSupport
+import Transform
 import XCTest
 
 /// A warehouse built by v0.2.0 (Fixtures/upgrade: a schema-and-data dump of every bundled

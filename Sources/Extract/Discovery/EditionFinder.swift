@@ -114,6 +114,9 @@ extension SourceDeclaration {
         for file in files {
             if let family = family(forFile: file.name) { data.append((file, family)) } else { ignored.append(file) }
         }
-        return (data, ignored)
+        // Files the source leaves out of this edition (made redundant by another) are ignored too.
+        let chosen = Set(select(editionFiles: data.map(\.file.name)))
+        ignored += data.filter { !chosen.contains($0.file.name) }.map(\.file)
+        return (data.filter { chosen.contains($0.file.name) }, ignored)
     }
 }

@@ -90,6 +90,13 @@ public enum Workbooks {
         }
     }
 
+    /// Opens the workbook file at `path`, naming it `displayName` in errors (a downloaded file
+    /// is known by its published name, not its cache path); nil when the zip is not a workbook.
+    public static func open(path: String, displayName: String, zipLimits: ZipLimits = .standard,
+                            limits: SheetLimits = .standard) throws -> (any Workbook)? {
+        try open(ZipArchive(file: FileInput(path: path), displayPath: displayName, limits: zipLimits), limits: limits)
+    }
+
     /// Opens a workbook held as an entry of another zip (ODS publishes `ePCN.xlsx` inside
     /// `epcn.zip`). A workbook needs random access, so the entry is inflated, CRC-checked, into
     /// a private temporary file that is unlinked as soon as it is open (nothing is left behind,

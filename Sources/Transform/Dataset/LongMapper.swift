@@ -13,18 +13,32 @@ public struct LongLayout: Sendable {
     public var attributes: [CSVLayout.Column]
     /// Identity columns that are neither stored nor measures.
     public var ignored: [CSVLayout.Column]
+    /// Where a row's period comes from: outside the file (its name, the page), or a date column
+    /// (a workbook table's `Month`), parsed with these formats.
+    public var period: CSVLayout.PeriodRule
+    /// The name a value column is stored under, by its published name (compared as
+    /// `CSVLayout.normalize` does), when the publisher's other files call the same measure
+    /// otherwise (a workbook's `Submissions` is its CSV's `OC_TOTAL_SUBMISSIONS`). Columns not
+    /// listed keep their published name.
+    public var measureNames: [String: String]
 
-    public init(org: CSVLayout.Column, attributes: [CSVLayout.Column], ignored: [CSVLayout.Column] = []) {
+    public init(org: CSVLayout.Column, attributes: [CSVLayout.Column], ignored: [CSVLayout.Column] = [],
+                period: CSVLayout.PeriodRule = .external, measureNames: [String: String] = [:]) {
         self.org = org
         self.attributes = attributes
         self.ignored = ignored
+        self.period = period
+        self.measureNames = Dictionary(measureNames.map { (CSVLayout.normalize($0.key), $0.value) }, uniquingKeysWith: { a, _ in a })
     }
 }
 
 public final class LongMapper: RecordMapper {
     public let spec: DatasetSpec
     public let source: String
-    private let period: ReportingPeriod
+    private let period: ReportingPeriod?
+    private let periodIndex: Int?
+    private let periodFormats: [NHSDate.Format]
+    private var lastPeriod: (bytes: [UInt8], period: ReportingPeriod)?
     private let header: [String]
     private let orgIndex: Int
     private let attributeIndexes: [Int?]
@@ -36,22 +50,30 @@ public final class LongMapper: RecordMapper {
     /// `spec` must have one dimension (the measure name) and one numeric measure (the value).
     public init(spec: DatasetSpec, layout: LongLayout, header: [String], source: String, period: ReportingPeriod?) throws {
         precondition(spec.dimensions.count == 1 && spec.measures.count == 1, "a long dataset has one dimension and one measure")
-        guard let period else {
-            throw TransformError(.period, file: source, "the period of \(spec.id) files is not in the file; give --period")
-        }
         self.spec = spec
         self.source = source
         self.period = period
         self.header = header
         var columns = try HeaderColumns(header, source: source)
         let org = columns.find(layout.org)
+        switch layout.period {
+        case .external:
+            guard period != nil else {
+                throw TransformError(.period, file: source, "the period of \(spec.id) files is not in the file; give --period")
+            }
+            periodIndex = nil
+            periodFormats = []
+        case .column(let column, let formats):
+            periodIndex = columns.find(column)
+            periodFormats = formats
+        }
         attributeIndexes = layout.attributes.map { columns.find($0) }
         for column in layout.ignored { _ = columns.find(column) }
         // Every column not claimed as identity is a value column: only missing ones are wrong.
         try columns.check(dataset: spec.id, allowUnclaimed: true)
         orgIndex = org!
         valueColumns = columns.unclaimed.map { index in
-            let name = Array(header[index].trimmingSpaces.utf8)
+            let name = Array((layout.measureNames[CSVLayout.normalize(header[index])] ?? header[index].trimmingSpaces).utf8)
             let storage = UnsafeMutableRawBufferPointer.allocate(byteCount: max(name.count, 1), alignment: 1)
             storage.copyBytes(from: name)
             return (index, UnsafeMutableRawBufferPointer(rebasing: storage[0..<name.count]))
@@ -68,7 +90,7 @@ public final class LongMapper: RecordMapper {
 
     public func map(_ record: CSVRecord, into row: inout MappedRow, emit: (inout MappedRow) throws -> Void) throws {
         row.line = record.line
-        row.period = period
+        row.period = try rowPeriod(record)
         row.org = try ODSCode.validated(record[orgIndex], file: source, line: record.line, column: orgIndex + 1)
         for (a, index) in attributeIndexes.enumerated() {
             guard let index, !record.isEmpty(index) else {
@@ -93,6 +115,26 @@ public final class LongMapper: RecordMapper {
             }
             try emit(&row)
         }
+    }
+}
+
+extension LongMapper {
+    /// The given period, or the row's date column's (which must agree with a given one).
+    private func rowPeriod(_ record: CSVRecord) throws -> ReportingPeriod {
+        guard let index = periodIndex else { return period! }
+        let bytes = record[index]
+        if let last = lastPeriod, bytes.elementsEqual(last.bytes) { return last.period }
+        guard let date = NHSDate.parse(bytes, formats: periodFormats) else {
+            throw TransformError(.value, file: source, line: record.line, column: index + 1,
+                                 "invalid date \(TransformError.shown(record.string(index))) in \(TransformError.shown(header[index]))")
+        }
+        let found = ReportingPeriod(kind: spec.periodKind, start: date)
+        if let period, period != found {
+            throw TransformError(.period, file: source, line: record.line, column: index + 1,
+                                 "\(header[index]) \(record.string(index)) is in period \(found.label), not \(period.label) as --period says")
+        }
+        lastPeriod = (Array(bytes), found)
+        return found
     }
 }
 

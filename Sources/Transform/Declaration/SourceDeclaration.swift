@@ -36,6 +36,14 @@ public protocol SourceDeclaration: Sendable {
     /// Whether an archive entry may hold a header and no rows (QOF's regional achievement file
     /// for a region with no practices). Any other empty entry is refused.
     func mayBeEmpty(entryName: String) -> Bool
+    /// For a workbook (.xlsx, .ods) of one of this source's file families: the sheet holding
+    /// the table to load and how to find its header; nil when the source reads no workbook
+    /// (a workbook is then refused, naming it).
+    func sheetTable(forFile name: String) -> SheetTable?
+    /// The files of one edition to load, from the names of those a family claims (default:
+    /// all). A source overrides this when one file makes another redundant in the same edition
+    /// (a summary workbook whose table the edition's CSVs also hold).
+    func select(editionFiles names: [String]) -> [String]
 }
 
 extension SourceDeclaration {
@@ -50,6 +58,10 @@ extension SourceDeclaration {
     public func select(entries: [String]) -> [String] { entries.filter(wants) }
 
     public func mayBeEmpty(entryName: String) -> Bool { false }
+
+    public func sheetTable(forFile name: String) -> SheetTable? { nil }
+
+    public func select(editionFiles names: [String]) -> [String] { names }
 
     /// The family a published file name belongs to, if any.
     public func family(forFile name: String) -> FileFamily? {

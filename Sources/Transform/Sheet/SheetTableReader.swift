@@ -10,7 +10,7 @@
 /// total row above the practice rows, notes under the table).
 public final class SheetTableReader {
     /// What the header looks like.
-    public struct Search {
+    public struct Search: Sendable {
         /// Column names the header must have (cleaned and normalised before comparing).
         public var required: [String]
         /// How many sheet rows from the top to look in.
