@@ -348,7 +348,8 @@ final class PublicationLoader {
             if let given, given != named {
                 throw TransformError(.period, file: file, "the file's name says \(named.label), not \(given.label) as --period says")
             }
-            if given == nil, let edition = editionPeriod.map({ ReportingPeriod(kind: kind, start: $0.start) }), edition != named {
+            if given == nil, let edition = editionPeriod.map({ ReportingPeriod(kind: kind, start: $0.start) }), edition != named,
+               !(reading.restatesEarlierPeriods && named < edition) {
                 throw TransformError(.period, file: file, "the file's name says \(named.label), but it was published on the page for \(edition.label)")
             }
             return named

@@ -9,5 +9,6 @@ public enum Publications {
         Appointments(),
         Qof(),
         Payments(),
+        Workforce(),
     ]
 }
