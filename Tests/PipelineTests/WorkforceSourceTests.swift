@@ -1,0 +1,307 @@
+import Foundation
+import TestSupport
+import XCTest
+
+/// General Practice Workforce (`nwrs`) from the saved publisher site (Fixtures/publisher, made by
+/// Tests/fixture-tools/mirror_nwrs.py: the real 805-column header of NHS England's definitions
+/// workbook, modelled numbers) served on 127.0.0.1: every header edition and the back-series
+/// re-issue reconciled to the files by an independent reckoning in Python, republications
+/// counted exactly, bad files refused with nothing visible.
+final class WorkforceSourceTests: PublisherSiteTestCase {
+    override func setUpWithError() throws {
+        try super.setUpWithError()
+        h.extraEnvironment["PIPELINE_NOW"] = "2026-11-21T06:00:00Z"
+    }
+
+    /// A file of the served site by name (its folders are content hashes).
+    func served(_ name: String) throws -> String {
+        let root = site.url.appendingPathComponent("files.digital.nhs.uk")
+        let found = FileManager.default.enumerator(at: root, includingPropertiesForKeys: nil)!.compactMap { $0 as? URL }
+            .filter { $0.lastPathComponent == name }
+        XCTAssertEqual(found.count, 1, name)
+        return try XCTUnwrap(found.first).path
+    }
+
+    static let dash = "\u{2013}"
+    static func detailedName(_ month: String) -> String { "1 General Practice \(dash) \(month) Practice Level - Detailed.csv" }
+    static func highLevelName(_ month: String) -> String { "3 General Practice \(dash) \(month) Practice Level - High level.csv" }
+
+    struct Reckoning {
+        var sums: [String: Decimal]
+        var tokens: Int
+        var cells: Int
+        var practices: Int
+        var columns: Int
+        var flags: [String: [String]]
+    }
+
+    /// Python's reading of a detailed CSV inside a zip: per column that is not an identity column
+    /// (named here independently of the loader, every header edition's spelling), the sum of its
+    /// numbers, with the count of `NA` cells, of numeric cells and of practices; each practice's
+    /// PCN and four source flags.
+    func pythonDetailed(zip: String, entry: String) throws -> Reckoning {
+        let script = """
+            import csv, io, json, sys, zipfile
+            from decimal import Decimal
+            identity = {'PRAC_CODE', 'PRAC_NAME', 'PCN_CODE', 'PCN_NAME', 'SUB_ICB_CODE', 'SUB_ICB_NAME', 'ICB_CODE', 'ICB_NAME',
+                        'REGION_CODE', 'REGION_NAME', 'CCG_CODE', 'CCG_NAME', 'STP_CODE', 'STP_NAME', 'COMM_REGION_CODE',
+                        'COMM_REGION_NAME', 'GP_SOURCE', 'NURSE_SOURCE', 'DPC_SOURCE', 'ADMIN_SOURCE'}
+            with zipfile.ZipFile(sys.argv[1]) as z:
+                rows = list(csv.reader(io.TextIOWrapper(z.open(sys.argv[2]), encoding='utf-8-sig', newline='')))
+            header, body = rows[0], rows[1:]
+            sums, tokens, cells, flags = {}, 0, 0, {}
+            for row in body:
+                d = dict(zip(header, row))
+                flags[d['PRAC_CODE']] = [d.get('PCN_CODE', ''), d.get('GP_SOURCE', ''), d.get('NURSE_SOURCE', ''), d.get('DPC_SOURCE', ''), d.get('ADMIN_SOURCE', '')]
+                for name, value in d.items():
+                    if name in identity:
+                        continue
+                    cells += 1
+                    sums.setdefault(name, Decimal(0))
+                    if value == 'NA':
+                        tokens += 1
+                    elif value != '':
+                        sums[name] += Decimal(value)
+            print(json.dumps({'sums': {k: str(v) for k, v in sums.items()}, 'tokens': tokens, 'cells': cells,
+                              'practices': len(body), 'columns': len(header), 'flags': flags}))
+            """
+        let result = try Run.program("python3", ["-c", script, zip, entry])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        let json = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        return Reckoning(sums: (json["sums"] as! [String: String]).mapValues { Decimal(string: $0)! }, tokens: json["tokens"] as! Int,
+                         cells: json["cells"] as! Int, practices: json["practices"] as! Int, columns: json["columns"] as! Int,
+                         flags: json["flags"] as! [String: [String]])
+    }
+
+    /// What `api.nwrs` serves for a snapshot must be what Python read from its file.
+    func assertServed(_ snapshot: String, match expected: Reckoning, file: StaticString = #filePath, line: UInt = #line) throws {
+        let rows = try h.database.psql("SELECT measure, coalesce(sum(value), 0)::text FROM api.nwrs WHERE snapshot = '\(snapshot)' GROUP BY measure")
+        let stored = Dictionary(uniqueKeysWithValues: rows.map { ($0[0], Decimal(string: $0[1])!) })
+        XCTAssertEqual(Set(stored.keys), Set(expected.sums.keys), "\(snapshot): one measure per published column", file: file, line: line)
+        for (measure, total) in expected.sums where stored[measure] != total {
+            XCTFail("\(snapshot) \(measure): \(String(describing: stored[measure])) served, \(total) in the file", file: file, line: line)
+        }
+        XCTAssertEqual(try h.database.psql("""
+            SELECT count(*), count(value_raw), count(DISTINCT practice) FROM api.nwrs WHERE snapshot = '\(snapshot)'
+            """)[0], [String(expected.cells), String(expected.tokens), String(expected.practices)],
+                       "\(snapshot): every cell, every NA kept beside its NULL, every practice", file: file, line: line)
+        XCTAssertEqual(try h.database.value("SELECT count(*) FROM api.nwrs WHERE snapshot = '\(snapshot)' AND value_raw IS NOT NULL AND (value_raw <> 'NA' OR value IS NOT NULL)"),
+                       "0", file: file, line: line)
+        let flags = try h.database.psql("""
+            SELECT DISTINCT practice, coalesce(pcn, ''), coalesce(gp_source, ''), coalesce(nurse_source, ''), coalesce(dpc_source, ''), coalesce(admin_source, '')
+            FROM api.nwrs WHERE snapshot = '\(snapshot)'
+            """)
+        XCTAssertEqual(Dictionary(uniqueKeysWithValues: flags.map { ($0[0], Array($0.dropFirst())) }), expected.flags,
+                       "\(snapshot): PCN and source flags as published", file: file, line: line)
+    }
+
+    func testRefreshLoadsTheNewest805ColumnEditionAndEveryCellReconcilesToTheFile() throws {
+        let result = try h.pipeline("refresh", "nwrs")
+        XCTAssertEqual(result.status, 0, result.stderr)
+        XCTAssertEqual(result.lines.map { $0.replacingOccurrences(of: #"revision \d+"#, with: "revision N", options: .regularExpression) }, [
+            "nwrs-practices-detailed 2025-10: revision N is now current (7910 rows: +7910 added, ~0 changed, -0 removed, =0 unchanged)",
+            "nwrs-practices-high-level 2025-10: revision N is now current (180 rows: +180 added, ~0 changed, -0 removed, =0 unchanged)",
+        ])
+        // The definitions workbook and the individual-level CSV in the zip are left out, by name.
+        XCTAssertTrue(result.stderr.contains("0 General Practice Detailed Practice-Level CSV. Overall Definitions.xlsx: not a nwrs file this loader reads; left out"), result.stderr)
+        XCTAssertTrue(result.stderr.contains("Individual Level.csv: not a nwrs file this loader reads; left out"), result.stderr)
+
+        let zip = try served("GPWPracticeCSV.102025.zip")
+        let expected = try pythonDetailed(zip: zip, entry: Self.detailedName("October 2025"))
+        XCTAssertEqual(expected.columns, 805, "the header of the definitions workbook")
+        XCTAssertGreaterThan(expected.tokens, 0, "the fixture has NA cells")
+        try assertServed("2025-10-01", match: expected)
+        // NA: NULL with the token kept; the practice's flag says why; Unaligned kept as published.
+        XCTAssertEqual(try h.database.psql("SELECT value, value_raw, nurse_source FROM api.nwrs WHERE practice = 'B84001' AND measure = 'TOTAL_NURSES_FTE'"),
+                       [["", "NA", "No valid or current data"]])
+        XCTAssertEqual(try h.database.value("SELECT DISTINCT pcn || ' ' || pcn_name FROM api.nwrs WHERE practice = 'A88001'"), "Unaligned Unaligned")
+        XCTAssertEqual(try h.database.value("SELECT DISTINCT icb || '|' || icb_name || '|' || region FROM api.nwrs WHERE practice = 'A81001'"),
+                       "QHM|NHS North East and North Cumbria ICB|Y63")
+        XCTAssertEqual(try h.database.value("SELECT count(*) FROM api.nwrs WHERE pcn = 'U89141'"), "791", "one practice's 791 columns")
+
+        // The high-level CSV: every figure as published, NA kept.
+        let highLevel = try Run.program("python3", ["-c", """
+            import csv, io, sys, zipfile
+            from decimal import Decimal
+            rows = list(csv.DictReader(io.TextIOWrapper(zipfile.ZipFile(sys.argv[1]).open(sys.argv[2]), encoding='utf-8', newline='')))
+            print(len(rows), sum(Decimal(r['VALUE']) for r in rows if r['VALUE'] != 'NA'), sum(r['VALUE'] == 'NA' for r in rows))
+            """, zip, Self.highLevelName("October 2025")])
+        XCTAssertEqual(highLevel.status, 0, highLevel.stderr)
+        let served = try h.database.psql("SELECT count(*), sum(value), count(value_raw) FROM api.nwrs_high_level WHERE snapshot = '2025-10-01'")[0]
+        let reckoned = highLevel.stdout.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: " ").map(String.init)
+        XCTAssertEqual(served[0], reckoned[0])
+        XCTAssertEqual(Decimal(string: served[1]), Decimal(string: reckoned[1]))
+        XCTAssertEqual(served[2], reckoned[2])
+
+        XCTAssertEqual(try h.database.psql("SELECT snapshot, practices, published, array_to_string(datasets, ',') FROM api.nwrs_snapshots"),
+                       [["2025-10-01", "10", "2025-11-27", "nwrs-practices-detailed,nwrs-practices-high-level"]])
+
+        let again = try h.pipeline("refresh", "nwrs")
+        XCTAssertEqual(again.status, 0, again.stderr)
+        XCTAssertEqual(again.lines, ["nwrs 2025-10: nothing new (GPWPracticeCSV.102025.zip (not modified))"])
+    }
+
+    func testEveryHeaderEditionLoadsAndTheBackSeriesReissueIsARevisionOfTheMonthItRestates() throws {
+        let backfill = try h.pipeline("backfill", "nwrs", "--from", "2022-03", "--to", "2025-10")
+        XCTAssertEqual(backfill.status, 0, backfill.stderr)
+        // Four pages; the July 2022 page re-issues March 2022 in the ICB geography.
+        XCTAssertEqual(try h.database.psql("""
+            SELECT dataset, period, status, added, changed, removed, unchanged, file FROM etl.revision_log
+            WHERE dataset = 'nwrs-practices-detailed' ORDER BY revision
+            """).map { $0.joined(separator: " ") }, [
+            "nwrs-practices-detailed 2022-03-01 superseded 7430 0 0 0 GPWPracticeCSV.032022.zip",
+            "nwrs-practices-detailed 2022-07-01 current 7430 0 0 0 GPWPracticeCSV.072022.zip",
+            "nwrs-practices-detailed 2022-03-01 current 0 7430 0 0 GPWPracticeCSV.backseries.ICB.zip",
+            "nwrs-practices-detailed 2023-02-01 current 7900 0 0 0 GPWPracticeCSV.022023.zip",
+            "nwrs-practices-detailed 2025-10-01 current 7910 0 0 0 GPWPracticeCSV.102025.zip",
+        ], "every row of the re-issued month changed: its sub-ICB, ICB and region names are the ICB geography's")
+        // The high-level re-issue changed one figure (the one corrected in the detailed file).
+        XCTAssertEqual(try h.database.value("""
+            SELECT added || ' ' || changed || ' ' || removed || ' ' || unchanged FROM etl.revision_log
+            WHERE dataset = 'nwrs-practices-high-level' AND period = '2022-03-01' AND status = 'current'
+            """), "0 1 0 179")
+        let corrected = try h.pipeline("diff", "nwrs", "2022-03", "--dataset", "nwrs-practices-detailed")
+        XCTAssertEqual(corrected.status, 0, corrected.stderr)
+        XCTAssertEqual(corrected.lines.filter { $0.contains("\tvalue\t") }.count, 1, corrected.stdout)
+        XCTAssertTrue(corrected.lines.contains { $0.hasPrefix("nwrs-practices-detailed\tA81001/TOTAL_GP_HC\tvalue\t") }, corrected.stdout)
+
+        // Each header edition (757 columns, CCG-era names; 757 ICB-era; 804; 805) reconciles.
+        let files = [
+            ("2022-03-01", "GPWPracticeCSV.backseries.ICB.zip", "March 2022", 757),
+            ("2022-07-01", "GPWPracticeCSV.072022.zip", "July 2022", 757),
+            ("2023-02-01", "GPWPracticeCSV.022023.zip", "February 2023", 804),
+            ("2025-10-01", "GPWPracticeCSV.102025.zip", "October 2025", 805),
+        ]
+        for (snapshot, zip, month, columns) in files {
+            let expected = try pythonDetailed(zip: try served(zip), entry: Self.detailedName(month))
+            XCTAssertEqual(expected.columns, columns, snapshot)
+            try assertServed(snapshot, match: expected)
+        }
+        // The first March 2022 edition, as it was published: CCG-era columns read as sub-ICB and ICB.
+        let original = try pythonDetailed(zip: try served("GPWPracticeCSV.032022.zip"), entry: Self.detailedName("March 2022"))
+        XCTAssertEqual(original.sums.count, 757 - 14)
+        let asPublished = try h.pipeline("show", "nwrs", "2022-03", "--as-published", "2022-05-01", "--practice", "A81001", "--json")
+        XCTAssertEqual(asPublished.status, 0, asPublished.stderr)
+        let first = try XCTUnwrap(asPublished.lines.first.flatMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }, asPublished.stdout)
+        XCTAssertEqual(first["sub_icb"] as? String, "16C")
+        XCTAssertEqual(first["sub_icb_name"] as? String, "NHS Tees Valley CCG")
+        XCTAssertEqual(first["icb"] as? String, "QHM")
+        XCTAssertEqual(try h.database.value("SELECT DISTINCT sub_icb_name FROM api.nwrs WHERE practice = 'A81001' AND snapshot = '2022-03-01'"),
+                       "NHS North East and North Cumbria ICB - 16C Tees Valley", "served: the re-issue")
+
+        XCTAssertEqual(try h.database.psql("SELECT snapshot, practices, published, revision = (SELECT max(current_revision) FROM etl.scopes c WHERE c.period = s.snapshot AND c.source = 'nwrs') FROM api.nwrs_snapshots s ORDER BY snapshot"), [
+            ["2022-03-01", "10", "2022-09-01", "t"], ["2022-07-01", "10", "2022-09-01", "t"],
+            ["2023-02-01", "10", "2023-03-30", "t"], ["2025-10-01", "10", "2025-11-27", "t"],
+        ], "March 2022 as re-issued on the July 2022 page")
+
+        // Again: every file known, nothing written.
+        let again = try h.pipeline("backfill", "nwrs", "--from", "2022-03", "--to", "2025-10")
+        XCTAssertEqual(again.status, 0, again.stderr)
+        XCTAssertEqual(try h.database.value("SELECT count(*) FROM etl.revisions WHERE source = 'nwrs'"), "10")
+    }
+
+    /// Rewrites the served October 2025 zip in place: `edit` is Python run with `rows` (the
+    /// detailed CSV, header first) in scope; every other entry is kept byte for byte.
+    func republishOctober(_ edit: String, entry: String = WorkforceSourceTests.detailedName("October 2025")) throws {
+        let zip = try served("GPWPracticeCSV.102025.zip")
+        let script = """
+            import csv, io, os, sys, zipfile
+            path, entry = sys.argv[1], sys.argv[2]
+            with zipfile.ZipFile(path) as a, zipfile.ZipFile(path + '.new', 'w', zipfile.ZIP_DEFLATED) as z:
+                for info in a.infolist():
+                    data = a.read(info.filename)
+                    if info.filename == entry:
+                        rows = list(csv.reader(io.StringIO(data.decode('utf-8'), newline='')))
+            \(edit.split(separator: "\n").map { "            " + $0 }.joined(separator: "\n"))
+                        out = io.StringIO()
+                        csv.writer(out, lineterminator='\\r\\n').writerows(rows)
+                        data = out.getvalue().encode('utf-8')
+                    z.writestr(info, data)
+            os.replace(path + '.new', path)
+            """
+        let result = try Run.program("python3", ["-c", script, zip, entry])
+        XCTAssertEqual(result.status, 0, result.stderr)
+    }
+
+    func testARepublishedEditionIsCountedExactlyInTheRevisionLog() throws {
+        XCTAssertEqual(try h.pipeline("refresh", "nwrs").status, 0)
+        // The publisher replaces October 2025: three figures corrected (one of them now NA), one
+        // practice gone, one new.
+        try republishOctober("""
+            h = rows[0]
+            find = lambda code: next(r for r in rows if r[0] == code)
+            find('A81001')[h.index('TOTAL_GP_FTE')] = '99.5'
+            find('A82004')[h.index('TOTAL_PATIENTS')] = '12345'
+            find('B84001')[h.index('TOTAL_GP_HC')] = 'NA'
+            new = list(find('A81001')); new[0] = 'A81999'; new[1] = 'NEW PRACTICE'
+            rows = [r for r in rows if r[0] != 'B86001'] + [new]
+            """)
+        let republished = try h.pipeline("refresh", "nwrs", "--period", "2025-10")
+        XCTAssertEqual(republished.status, 0, republished.stderr)
+        XCTAssertEqual(republished.lines.map { $0.replacingOccurrences(of: #"revision \d+"#, with: "revision N", options: .regularExpression) }, [
+            "nwrs-practices-detailed 2025-10: revision N is now current (7910 rows: +791 added, ~3 changed, -791 removed, =7116 unchanged)",
+            "nwrs-practices-high-level 2025-10: unchanged (180 rows identical to the current revision); nothing written",
+        ])
+        XCTAssertEqual(try h.database.value("SELECT count(*) FROM etl.revisions"), "3", "exactly one new revision")
+        let diff = try h.pipeline("diff", "nwrs", "2025-10", "--dataset", "nwrs-practices-detailed", "--json")
+        XCTAssertEqual(diff.status, 0, diff.stderr)
+        let changed = diff.lines.compactMap { line -> String? in
+            guard let row = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any], row["change"] as? String == "changed" else { return nil }
+            let key = row["key"] as? [String: Any]
+            return "\(key?["org"] ?? "")/\(key?["measure"] ?? "")"
+        }
+        XCTAssertEqual(Set(changed), ["A81001/TOTAL_GP_FTE", "A82004/TOTAL_PATIENTS", "B84001/TOTAL_GP_HC"], diff.stdout)
+        XCTAssertEqual(try h.database.psql("SELECT value, value_raw FROM api.nwrs WHERE practice = 'B84001' AND measure = 'TOTAL_GP_HC'"), [["", "NA"]])
+        XCTAssertEqual(try h.database.value("SELECT count(*) FROM api.nwrs WHERE practice = 'B86001'"), "0")
+        XCTAssertEqual(try h.database.value("SELECT count(*) FROM api.nwrs WHERE practice = 'A81999'"), "791")
+        let expected = try pythonDetailed(zip: try served("GPWPracticeCSV.102025.zip"), entry: Self.detailedName("October 2025"))
+        try assertServed("2025-10-01", match: expected)
+    }
+
+    func testBadFilesAreRefusedNamingFileLineAndColumnAndNothingOfThePublicationIsVisible() throws {
+        XCTAssertEqual(try h.pipeline("refresh", "nwrs").status, 0)
+        let before = try h.database.psql("SELECT count(*), sum(value) FROM api.nwrs")
+
+        // A value that is neither a number nor NA, in a republished zip: exit 65, one line naming
+        // the entry, line and column; nothing of the republication is visible.
+        try republishOctober("rows[3][rows[0].index('TOTAL_GP_FTE')] = '1,5'")
+        let refused = try h.pipeline("refresh", "nwrs", "--period", "2025-10")
+        XCTAssertEqual(refused.status, 65, refused.stderr)
+        let column = 87  // TOTAL_GP_FTE: column CI of the 805-column edition
+        XCTAssertTrue(refused.stderrLines.last?.hasSuffix("GPWPracticeCSV.102025.zip:\(Self.detailedName("October 2025")):4:\(column): invalid number '1,5' in 'TOTAL_GP_FTE'") == true,
+                      refused.stderr)
+        XCTAssertEqual(try h.database.value("SELECT count(*) FROM etl.revisions"), "2")
+        XCTAssertEqual(try h.database.psql("SELECT count(*), sum(value) FROM api.nwrs"), before)
+
+        // A renamed identity column: the header is refused, naming what is missing.
+        let extract = h.scratch.url.appendingPathComponent("extracted.csv").path
+        let unzip = try Run.program("python3", ["-c", "import sys, zipfile; open(sys.argv[3], 'wb').write(zipfile.ZipFile(sys.argv[1]).read(sys.argv[2]))",
+                                                try served("GPWPracticeCSV.102025.zip"), Self.detailedName("October 2025"), extract])
+        XCTAssertEqual(unzip.status, 0, unzip.stderr)
+        let renamed = try h.edited(extract, as: Self.detailedName("November 2025"), "rows[0][rows[0].index('SUB_ICB_CODE')] = 'SUBICB_CODE'")
+        let header = try h.pipeline("load", "nwrs", renamed)
+        XCTAssertEqual(header.status, 65)
+        XCTAssertEqual(header.stderrLines.last, "\(renamed):1: header does not match nwrs-practices-detailed: missing SUB_ICB_CODE")
+        // The census month in a style the name reader does not know: not guessed.
+        let isoNamed = try h.edited(extract, as: "1 General Practice \(Self.dash) 2025-11 Practice Level - Detailed.csv", "")
+        let unnamed = try h.pipeline("load", "nwrs", isoNamed)
+        XCTAssertEqual(unnamed.status, 65)
+        XCTAssertEqual(unnamed.stderrLines.last, "\(isoNamed): the period of nwrs-practices-detailed files is not in the file; give --period")
+        XCTAssertEqual(try h.database.value("SELECT count(*) FROM etl.revisions"), "2")
+
+        // A file for a later month than the page it is published on is misfiled, not a re-issue.
+        let pages = site.url.appendingPathComponent("digital.nhs.uk/data-and-information/publications/statistical/general-and-personal-medical-services")
+        let page = pages.appendingPathComponent("28-february-2023/index.html")
+        let html = try String(contentsOf: page, encoding: .utf8)
+        let october = try String(contentsOf: pages.appendingPathComponent("31-october-2025/index.html"), encoding: .utf8)
+        let link = #"https://files\.digital\.nhs\.uk/[0-9A-F]{2}/[0-9A-F]{6}/GPWPracticeCSV\.%@\.zip"#
+        let feb = try XCTUnwrap(html.range(of: link.replacingOccurrences(of: "%@", with: "022023"), options: .regularExpression))
+        let octURL = String(october[try XCTUnwrap(october.range(of: link.replacingOccurrences(of: "%@", with: "102025"), options: .regularExpression))])
+        try html.replacingOccurrences(of: String(html[feb]), with: octURL).write(to: page, atomically: true, encoding: .utf8)
+        try republishOctober("rows[3][rows[0].index('TOTAL_GP_FTE')] = '1.5'")
+        let misfiled = try h.pipeline("refresh", "nwrs", "--period", "2023-02")
+        XCTAssertEqual(misfiled.status, 65, misfiled.stderr)
+        XCTAssertEqual(misfiled.stderrLines.last, "GPWPracticeCSV.102025.zip:\(Self.detailedName("October 2025")): the file's name says 2025-10, but it was published on the page for 2023-02")
+        XCTAssertEqual(try h.database.value("SELECT count(*) FROM etl.revisions"), "2")
+    }
+}
