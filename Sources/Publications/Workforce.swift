@@ -34,6 +34,7 @@ public struct Workforce: SourceDeclaration {
     public let files = [
         FileFamily("practice-level CSVs", match: ["GPWPracticeCSV*.zip", "*Practice Level*Detailed*.csv", "*Practice Level*High level*.csv"],
                    datasets: ["nwrs-practices-detailed", "nwrs-practices-high-level"]),
+        FileFamily("PCN-level individual CSV", match: ["*Primary Care Networks*Individual Level*.csv"], datasets: ["nwrs-pcn-individual"]),
     ]
 
     public init() {}
@@ -55,7 +56,20 @@ public struct Workforce: SourceDeclaration {
         attributes: ["practice_name", "pcn", "sub_icb", "icb", "region"].map { .init($0) },
         suppressionTokens: ["NA"])
 
-    public var datasets: [DatasetSpec] { [Self.detailed, Self.highLevel] }
+    public static let pcnIndividual = DatasetSpec(
+        id: "nwrs-pcn-individual", source: "nwrs",
+        title: "PCN workforce, one row per post (Primary Care Networks – <Month YYYY> Individual Level.csv)",
+        table: "nwrs_pcn_individual", periodKind: .month,
+        dimensions: ["data_source", "staff_group", "staff_role", "detailed_staff_role", "unique_identifier", "occurrence"].map { .init($0) },
+        measures: [.init("fte", .decimal)],
+        attributes: ["pcn_name", "sub_icb", "sub_icb_name", "icb", "icb_name", "region", "region_name"].map { .init($0) })
+
+    /// The rows as the file gives them, before `PostMapper` numbers repeated posts.
+    static let pcnPosts = DatasetSpec(
+        id: pcnIndividual.id, source: "nwrs", title: pcnIndividual.title, table: pcnIndividual.table, periodKind: .month,
+        dimensions: Array(pcnIndividual.dimensions.dropLast()), measures: pcnIndividual.measures, attributes: pcnIndividual.attributes)
+
+    public var datasets: [DatasetSpec] { [Self.detailed, Self.highLevel, Self.pcnIndividual] }
 
     public var apiObjects: [APIObject] {
         [
@@ -128,6 +142,32 @@ public struct Workforce: SourceDeclaration {
                 ],
                 filters: ["snapshot", "practice", "pcn", "icb", "region"],
                 key: ["snapshot", "practice", "staff_group", "detailed_staff_role", "measure"]),
+            APIObject(
+                "nwrs_pcn_individual",
+                comment: "PCN workforce, one row per post (Primary Care Networks workforce, '<Month YYYY> Individual Level.csv'): "
+                    + "staff employed by the PCN (NWRS Staff) or through contracted services, with their FTE",
+                rows: .current(datasets: [Self.pcnIndividual.id]),
+                columns: [
+                    APIColumn("snapshot", .period, "The census month (its first day), from the file's name; every row's CENSUS_YEAR and CENSUS_MONTH agree"),
+                    APIColumn("pcn", .org, "PCN code (PCN_CODE)"),
+                    APIColumn("pcn_name", .field("pcn_name"), "PCN name as published"),
+                    APIColumn("sub_icb", .field("sub_icb"), "Sub-ICB location code as published (SUB_ICB_CODE)"),
+                    APIColumn("sub_icb_name", .field("sub_icb_name"), "Sub-ICB location name as published"),
+                    APIColumn("icb", .field("icb"), "ICB code as published (ICB_CODE)"),
+                    APIColumn("icb_name", .field("icb_name"), "ICB name as published"),
+                    APIColumn("region", .field("region"), "NHS England commissioning region code as published (COMM_REGION_CODE)"),
+                    APIColumn("region_name", .field("region_name"), "NHS England commissioning region name as published"),
+                    APIColumn("data_source", .field("data_source"), "NWRS Staff or NWRS contracted services, as published (Data_source)"),
+                    APIColumn("staff_group", .field("staff_group"), "Staff group as published"),
+                    APIColumn("staff_role", .field("staff_role"), "Staff role as published (Pharmacists, Social Prescribing Link Workers, …)"),
+                    APIColumn("detailed_staff_role", .field("detailed_staff_role"), "Detailed staff role as published"),
+                    APIColumn("unique_identifier", .field("unique_identifier"), "The publisher's identifier of the person, as published ('NULL' for contracted services, which have none)"),
+                    APIColumn("occurrence", .field("occurrence"), "1, or 2, 3, … for posts repeating every other key column on the lines just after (the same person twice in one role)"),
+                    APIColumn("fte", .field("fte"), "Full-time equivalent of the post; NULL when the cell is empty"),
+                    APIColumn("revision", .revision, "The revision whose file this post was read from"),
+                ],
+                filters: ["snapshot", "pcn", "icb", "region"],
+                key: ["snapshot", "pcn", "data_source", "staff_group", "staff_role", "detailed_staff_role", "unique_identifier", "occurrence"]),
         ]
     }
 
@@ -156,12 +196,25 @@ public struct Workforce: SourceDeclaration {
         ignored: [C("PCN_NAME", required: false), C("SUB_ICB_NAME", "CCG_NAME", required: false), C("ICB_NAME", "STP_NAME", required: false),
                   C("REGION_NAME", "COMM_REGION_NAME", required: false)])
 
-    /// The practice-level detailed and high-level CSVs; the individual-level CSV, the definitions
-    /// workbooks and anything else in the zip are left out.
+    /// Windows-1252 (the March 2020 file has an en dash as byte 0x96); the census month is in
+    /// both the name and every row.
+    static let pcnLayout = CSVLayout(
+        org: C("PCN_CODE"), period: .external,
+        dimensions: [C("DATA_SOURCE"), C("STAFF_GROUP"), C("STAFF_ROLE"), C("DETAILED_STAFF_ROLE"), C("UNIQUE_IDENTIFIER")],
+        measures: [C("FTE")],
+        attributes: [C("PCN_NAME"), C("SUB_ICB_CODE", "SUB_ICB_LOCATION_CODE", "CCG_CODE"), C("SUB_ICB_NAME", "SUB_ICB_LOCATION_NAME", "CCG_NAME"),
+                     C("ICB_CODE", "STP_CODE"), C("ICB_NAME", "STP_NAME"), C("COMM_REGION_CODE", "REGION_CODE"),
+                     C("COMM_REGION_NAME", "REGION_NAME")],
+        ignored: [C("CENSUS_YEAR"), C("CENSUS_MONTH")],
+        encoding: .windows1252)
+
+    /// The practice-level detailed and high-level CSVs and the PCN-level individual CSV; the
+    /// practice individual-level CSV, the definitions workbooks and anything else are left out.
     public func wants(entryName: String) -> Bool {
         guard Self.isCSV(entryName) else { return false }
         let name = Self.baseName(entryName).lowercased()
         return (name.contains("practice level") && (name.contains("detailed") || name.contains("high level")))
+            || (name.contains("primary care networks") && name.contains("individual level"))
     }
 
     public func recognise(fileName: String, firstRecord: [String]) throws -> FileReading {
@@ -170,9 +223,13 @@ public struct Workforce: SourceDeclaration {
         if header.contains("PRAC_CODE") && header.contains("STAFF_GROUP") && header.contains("VALUE") {
             return FileReading(spec: Self.highLevel, layout: Self.highLevelLayout, period: period, restatesEarlierPeriods: true)
         }
+        if header.contains("PCN_CODE") && header.contains("UNIQUE_IDENTIFIER") && header.contains("FTE") {
+            return FileReading(spec: Self.pcnIndividual, layout: Self.pcnLayout, period: period, restatesEarlierPeriods: true,
+                               makeMapper: { header, source, period in try PostMapper(header: header, source: source, period: period) })
+        }
         guard header.contains("PRAC_CODE") && header.contains("TOTAL_PATIENTS") else {
             throw TransformError(.unsupported, file: fileName,
-                                 "not a General Practice Workforce practice-level CSV (no PRAC_CODE and TOTAL_PATIENTS, or PRAC_CODE and STAFF_GROUP, columns)")
+                                 "not a General Practice Workforce CSV (no PRAC_CODE and TOTAL_PATIENTS, PRAC_CODE and STAFF_GROUP, or PCN_CODE and UNIQUE_IDENTIFIER columns)")
         }
         return FileReading(
             spec: Self.detailed, layout: CSVLayout(org: C("PRAC_CODE"), period: .external, measures: [C("VALUE")]),
@@ -214,5 +271,64 @@ public struct Workforce: SourceDeclaration {
             }
         }
         return nil
+    }
+
+    /// Reads the PCN individual-level CSV through a `LayoutMapper`, then numbers posts that repeat
+    /// every key column on consecutive lines (the same person twice in one role; contracted
+    /// services, whose identifier is `NULL`): 1, 2, 3. The publisher writes such repeats one after
+    /// the other, so one previous key is all the memory this needs; a repeat further away is
+    /// refused by the segment assembler as a duplicate key naming both lines. Every row's
+    /// CENSUS_YEAR and CENSUS_MONTH must be the file's census month.
+    final class PostMapper: RecordMapper {
+        let spec = Workforce.pcnIndividual
+        private let inner: LayoutMapper
+        private var posted = MappedRow(spec: Workforce.pcnPosts)
+        private let source: String
+        private let period: ReportingPeriod
+        private let censusYear: Int
+        private let censusMonth: Int
+        private var previousOrg = ""
+        private var previous: [[UInt8]] = []
+        private var occurrence = 0
+        private let scratch = ValueScratch(slots: 1)
+
+        init(header: [String], source: String, period: ReportingPeriod?) throws {
+            inner = try LayoutMapper(spec: Workforce.pcnPosts, layout: Workforce.pcnLayout, header: header, source: source, period: period)
+            self.source = source
+            self.period = period!  // the inner mapper refuses a file without one
+            let names = header.map(CSVLayout.normalize)
+            censusYear = names.firstIndex(of: "CENSUS_YEAR")!
+            censusMonth = names.firstIndex(of: "CENSUS_MONTH")!
+        }
+
+        func map(_ record: CSVRecord, into row: inout MappedRow, emit: (inout MappedRow) throws -> Void) throws {
+            try check(record, censusYear, expected: period.start.year)
+            try check(record, censusMonth, expected: period.start.month)
+            try inner.map(record, into: &posted) { post in
+                row.period = post.period
+                row.org = post.org
+                row.attributes = post.attributes
+                row.line = post.line
+                for d in post.dimensions.indices { row.dimensions[d] = post.dimensions[d] }
+                row.measures[0] = post.measures[0]
+                row.raws[0] = post.raws[0]
+                let key = post.dimensions.map { Array($0) }
+                if post.org == previousOrg && key == previous {
+                    occurrence += 1
+                } else {
+                    (previousOrg, previous, occurrence) = (post.org, key, 1)
+                }
+                row.dimensions[post.dimensions.count] = scratch.store(0, Array(String(occurrence).utf8))
+                try emit(&row)
+            }
+        }
+
+        private func check(_ record: CSVRecord, _ index: Int, expected: Int) throws {
+            let text = record.string(index)
+            guard Int(text) == expected else {
+                throw TransformError(.value, file: source, line: record.line, column: index + 1,
+                                     "\(TransformError.shown(text)) in \(inner.header[index]) is not \(expected): the file is for \(period.label)")
+            }
+        }
     }
 }

@@ -29,7 +29,7 @@ final class RolesTests: PublisherSiteTestCase {
         h.extraEnvironment["PIPELINE_NOW"] = "2026-11-21T06:00:00Z"
         let refresh = try h.pipeline("refresh")
         XCTAssertEqual(refresh.status, 0, refresh.stderr)
-        XCTAssertEqual(try h.database.value("SELECT count(DISTINCT source) FROM etl.revisions WHERE loaded_by IS NOT NULL"), "5")
+        XCTAssertEqual(try h.database.value("SELECT count(DISTINCT source) FROM etl.revisions WHERE loaded_by IS NOT NULL"), "6")
         XCTAssertEqual(try h.database.value("SELECT count(*) FROM pg_class WHERE relowner = '\(loader)'::regrole"), "0")
         XCTAssertEqual(try h.database.value("SELECT rolsuper FROM pg_roles WHERE rolname = '\(loader)'"), "f")
         let again = try h.pipeline("refresh")

@@ -32,6 +32,7 @@ PRACTICES = ["A81001", "A82004", "A83001", "A84002", "A86005", "A88001", "A89001
 MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
           "November", "December"]
 LAST_DAY = {1: 31, 2: 28, 3: 31, 4: 30, 5: 31, 6: 30, 7: 31, 8: 31, 9: 30, 10: 31, 11: 30, 12: 31}
+PCN_NAME = f"1.Primary Care Networks {DASH} March 2020 Individual Level.csv"
 SOURCES = ["GP_SOURCE", "NURSE_SOURCE", "DPC_SOURCE", "ADMIN_SOURCE"]
 GROUP = re.compile(r"^(TOTAL|MALE|FEMALE)_(?:TRAINEE_)?(GP|NURSES|N|DPC|ADMIN)_")
 
@@ -240,7 +241,9 @@ def build(samples_root, m):
                          month_zip(2022, 7, jul22)),
             m.Attachment("GPWPracticeCSV.backseries.ICB.zip",
                          "Practice level CSVs September 2015 to June 2022, reproduced for the ICB geography",
-                         backseries)],
+                         backseries),
+            m.Attachment(PCN_NAME, "Primary Care Networks, March 2020: individual level CSV, reproduced for the ICB geography",
+                         (samples_root / "workforce" / "PCN_workforce_Individual_Level_2020-03.csv").read_bytes())],
             "All historical practice-level CSVs have been reproduced for the new ICB and sub-ICB location geography."),
         edition(2022, 3, (2022, 4, 28), [
             m.Attachment("GPWPracticeCSV.032022.zip", "General Practice Workforce, March 2022: practice level CSVs",
@@ -253,9 +256,12 @@ and `31-march-2022`, each with a zip `GPWPracticeCSV.<MMYYYY>.zip` holding
 `1 General Practice {DASH} <Month YYYY> Practice Level - Detailed.csv` (EN DASH in the name),
 `3 General Practice {DASH} <Month YYYY> Practice Level - High level.csv` and an individual-level CSV the
 loader leaves out; the July 2022 page also links `GPWPracticeCSV.backseries.ICB.zip`, the back-series
-re-issued for the ICB geography (here March 2022 only, with one value corrected).
+re-issued for the ICB geography (here March 2022 only, with one value corrected), and the PCN
+workforce individual-level CSV of March 2020 (`{PCN_NAME}`).
 
-- REAL: the detailed CSV's 805 column names and their order (NHS England's definitions workbook,
+- REAL: the PCN individual-level CSV, byte-exact (`samples/workforce/PCN_workforce_Individual_Level_2020-03.csv`,
+  Windows-1252: byte 0x96 in `Clinical Director – Medical`; its ICB-era names show it is itself a
+  re-issue); the detailed CSV's 805 column names and their order (NHS England's definitions workbook,
   `samples/workforce/{WORKBOOK}`, which the October 2025 zip ships byte-exact), the columns each
   older edition lacks (the workbook's "Introduced from January 2023 / March 2024" notes: 757 columns
   in 2022, 804 in February 2023, 805 in October 2025); practice codes, names, PCNs and CCG/STP codes and names
@@ -264,6 +270,7 @@ re-issued for the ICB geography (here March 2022 only, with one value corrected)
 - MODELLED: every number (seeded), the pre-2023 column order and CCG-era names (`CCG_`, `STP_`,
   `COMM_REGION_`), `NA` for B84001's nurses (and A89001's DPC in 2025) with their source flags,
   A88001 `Unaligned`, the high-level rows (taken from the detailed figures), the individual-level
-  CSV, the back-series zip's name, page text and dates.
+  CSV, the back-series zip's name, the PCN file's place on the July 2022 page (the PCN series had
+  pages of its own), page text and dates.
 """
     return {"series": [series], "readme": readme}
