@@ -99,6 +99,7 @@ final class WorkforceSourceTests: PublisherSiteTestCase {
         let result = try h.pipeline("refresh", "nwrs")
         XCTAssertEqual(result.status, 0, result.stderr)
         XCTAssertEqual(result.lines.map { $0.replacingOccurrences(of: #"revision \d+"#, with: "revision N", options: .regularExpression) }, [
+            "nwrs-pcn-individual 2025-10: revision N is now current (534 rows: +534 added, ~0 changed, -0 removed, =0 unchanged)",
             "nwrs-practices-detailed 2025-10: revision N is now current (7910 rows: +7910 added, ~0 changed, -0 removed, =0 unchanged)",
             "nwrs-practices-high-level 2025-10: revision N is now current (180 rows: +180 added, ~0 changed, -0 removed, =0 unchanged)",
         ])
@@ -134,11 +135,11 @@ final class WorkforceSourceTests: PublisherSiteTestCase {
         XCTAssertEqual(served[2], reckoned[2])
 
         XCTAssertEqual(try h.database.psql("SELECT snapshot, practices, published, array_to_string(datasets, ',') FROM api.nwrs_snapshots"),
-                       [["2025-10-01", "10", "2025-11-27", "nwrs-practices-detailed,nwrs-practices-high-level"]])
+                       [["2025-10-01", "10", "2025-11-27", "nwrs-pcn-individual,nwrs-practices-detailed,nwrs-practices-high-level"]])
 
         let again = try h.pipeline("refresh", "nwrs")
         XCTAssertEqual(again.status, 0, again.stderr)
-        XCTAssertEqual(again.lines, ["nwrs 2025-10: nothing new (GPWPracticeCSV.102025.zip (not modified))"])
+        XCTAssertEqual(again.lines, ["nwrs 2025-10: nothing new (GPWPracticeCSV.102025.zip (not modified), 1.Primary Care Networks \(Self.dash) October 2025 Individual Level.csv (not modified))"])
     }
 
     func testEveryHeaderEditionLoadsAndTheBackSeriesReissueIsARevisionOfTheMonthItRestates() throws {
@@ -190,14 +191,14 @@ final class WorkforceSourceTests: PublisherSiteTestCase {
                        "NHS North East and North Cumbria ICB - 16C Tees Valley", "served: the re-issue")
 
         XCTAssertEqual(try h.database.psql("SELECT snapshot, practices, published, revision = (SELECT max(current_revision) FROM etl.scopes c WHERE c.period = s.snapshot AND c.source = 'nwrs') FROM api.nwrs_snapshots s ORDER BY snapshot"), [
-            ["2022-03-01", "10", "2022-09-01", "t"], ["2022-07-01", "10", "2022-09-01", "t"],
+            ["2020-03-01", "0", "2022-09-01", "t"], ["2022-03-01", "10", "2022-09-01", "t"], ["2022-07-01", "10", "2022-09-01", "t"],
             ["2023-02-01", "10", "2023-03-30", "t"], ["2025-10-01", "10", "2025-11-27", "t"],
-        ], "March 2022 as re-issued on the July 2022 page")
+        ], "March 2022 as re-issued on the July 2022 page, which also re-issued the PCN file of March 2020")
 
         // Again: every file known, nothing written.
         let again = try h.pipeline("backfill", "nwrs", "--from", "2022-03", "--to", "2025-10")
         XCTAssertEqual(again.status, 0, again.stderr)
-        XCTAssertEqual(try h.database.value("SELECT count(*) FROM etl.revisions WHERE source = 'nwrs'"), "10")
+        XCTAssertEqual(try h.database.value("SELECT count(*) FROM etl.revisions WHERE source = 'nwrs'"), "12")
     }
 
     /// Rewrites the served October 2025 zip in place: `edit` is Python run with `rows` (the
@@ -242,7 +243,7 @@ final class WorkforceSourceTests: PublisherSiteTestCase {
             "nwrs-practices-detailed 2025-10: revision N is now current (7910 rows: +791 added, ~3 changed, -791 removed, =7116 unchanged)",
             "nwrs-practices-high-level 2025-10: unchanged (180 rows identical to the current revision); nothing written",
         ])
-        XCTAssertEqual(try h.database.value("SELECT count(*) FROM etl.revisions"), "3", "exactly one new revision")
+        XCTAssertEqual(try h.database.value("SELECT count(*) FROM etl.revisions"), "4", "exactly one new revision")
         let diff = try h.pipeline("diff", "nwrs", "2025-10", "--dataset", "nwrs-practices-detailed", "--json")
         XCTAssertEqual(diff.status, 0, diff.stderr)
         let changed = diff.lines.compactMap { line -> String? in
@@ -270,7 +271,7 @@ final class WorkforceSourceTests: PublisherSiteTestCase {
         let column = 87  // TOTAL_GP_FTE: column CI of the 805-column edition
         XCTAssertTrue(refused.stderrLines.last?.hasSuffix("GPWPracticeCSV.102025.zip:\(Self.detailedName("October 2025")):4:\(column): invalid number '1,5' in 'TOTAL_GP_FTE'") == true,
                       refused.stderr)
-        XCTAssertEqual(try h.database.value("SELECT count(*) FROM etl.revisions"), "2")
+        XCTAssertEqual(try h.database.value("SELECT count(*) FROM etl.revisions"), "3")
         XCTAssertEqual(try h.database.psql("SELECT count(*), sum(value) FROM api.nwrs"), before)
 
         // A renamed identity column: the header is refused, naming what is missing.
@@ -287,7 +288,7 @@ final class WorkforceSourceTests: PublisherSiteTestCase {
         let unnamed = try h.pipeline("load", "nwrs", isoNamed)
         XCTAssertEqual(unnamed.status, 65)
         XCTAssertEqual(unnamed.stderrLines.last, "\(isoNamed): the period of nwrs-practices-detailed files is not in the file; give --period")
-        XCTAssertEqual(try h.database.value("SELECT count(*) FROM etl.revisions"), "2")
+        XCTAssertEqual(try h.database.value("SELECT count(*) FROM etl.revisions"), "3")
 
         // A file for a later month than the page it is published on is misfiled, not a re-issue.
         let pages = site.url.appendingPathComponent("digital.nhs.uk/data-and-information/publications/statistical/general-and-personal-medical-services")
@@ -302,6 +303,60 @@ final class WorkforceSourceTests: PublisherSiteTestCase {
         let misfiled = try h.pipeline("refresh", "nwrs", "--period", "2023-02")
         XCTAssertEqual(misfiled.status, 65, misfiled.stderr)
         XCTAssertEqual(misfiled.stderrLines.last, "GPWPracticeCSV.102025.zip:\(Self.detailedName("October 2025")): the file's name says 2025-10, but it was published on the page for 2023-02")
-        XCTAssertEqual(try h.database.value("SELECT count(*) FROM etl.revisions"), "2")
+        XCTAssertEqual(try h.database.value("SELECT count(*) FROM etl.revisions"), "3")
+    }
+
+    static let pcnFile = "1.Primary Care Networks \(dash) March 2020 Individual Level.csv"
+
+    func testThePCNIndividualFileIsAReissueOfMarch2020AndEveryPostReconcilesToTheRealFile() throws {
+        let backfill = try h.pipeline("backfill", "nwrs", "--from", "2022-07", "--to", "2022-07")
+        XCTAssertEqual(backfill.status, 0, backfill.stderr)
+        XCTAssertTrue(backfill.stdout.contains("nwrs-pcn-individual 2020-03: revision "), backfill.stdout)
+        // Python over the real file (Windows-1252): posts, FTE per PCN and source, the en dash.
+        let file = try served(Self.pcnFile)
+        let reckoned = try Run.program("python3", ["-c", """
+            import csv, json, sys, collections
+            from decimal import Decimal
+            rows = list(csv.DictReader(open(sys.argv[1], encoding='cp1252', newline='')))
+            fte = collections.defaultdict(Decimal)
+            for r in rows:
+                fte[r['PCN_CODE'] + '/' + r['Data_source']] += Decimal(r['FTE'])
+            print(json.dumps({'posts': len(rows), 'pcns': len({r['PCN_CODE'] for r in rows}), 'fte': {k: str(v) for k, v in fte.items()},
+                              'dash': sum('\\u2013' in r['DETAILED_STAFF_ROLE'] for r in rows)}))
+            """, file])
+        XCTAssertEqual(reckoned.status, 0, reckoned.stderr)
+        let json = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(reckoned.stdout.utf8)) as? [String: Any])
+        XCTAssertEqual(try h.database.psql("SELECT count(*), count(DISTINCT pcn) FROM api.nwrs_pcn_individual WHERE snapshot = '2020-03-01'")[0],
+                       [String(json["posts"] as! Int), String(json["pcns"] as! Int)])
+        let served = Dictionary(uniqueKeysWithValues: try h.database.psql("""
+            SELECT pcn || '/' || data_source, sum(fte)::text FROM api.nwrs_pcn_individual WHERE snapshot = '2020-03-01' GROUP BY 1
+            """).map { ($0[0], Decimal(string: $0[1])!) })
+        XCTAssertEqual(served, (json["fte"] as! [String: String]).mapValues { Decimal(string: $0)! })
+        XCTAssertEqual(try h.database.value("SELECT count(*) FROM api.nwrs_pcn_individual WHERE detailed_staff_role LIKE '%\u{2013}%'"),
+                       String(json["dash"] as! Int), "byte 0x96 read as an en dash")
+        XCTAssertGreaterThan(json["dash"] as! Int, 0)
+        // Posts repeated on consecutive lines are numbered, not refused.
+        XCTAssertEqual(try h.database.psql("SELECT occurrence, count(*) FROM api.nwrs_pcn_individual GROUP BY 1 ORDER BY 1"),
+                       [["1", "528"], ["2", "5"], ["3", "1"]])
+        XCTAssertEqual(try h.database.value("SELECT array_to_string(inputs, ',') FROM etl.revisions WHERE dataset = 'nwrs-pcn-individual'"), Self.pcnFile)
+        XCTAssertEqual(try h.database.value("SELECT published FROM api.nwrs_snapshots WHERE snapshot = '2020-03-01'"), "2022-09-01",
+                       "published on the July 2022 page")
+
+        // A census month in a new style is refused naming line and column; so is a month that
+        // is not the file's; nothing is loaded.
+        let edited = try Run.program("python3", ["-c", """
+            import sys
+            lines = open(sys.argv[1], 'rb').read().split(b'\\r\\n')
+            cells = lines[5].split(b',')
+            cells[2] = sys.argv[3].encode()
+            lines[5] = b','.join(cells)
+            open(sys.argv[2], 'wb').write(b'\\r\\n'.join(lines))
+            """, file, h.scratch.url.appendingPathComponent(Self.pcnFile).path, "Mar"])
+        XCTAssertEqual(edited.status, 0, edited.stderr)
+        let target = h.scratch.url.appendingPathComponent(Self.pcnFile).path
+        let refused = try h.pipeline("load", "nwrs", target)
+        XCTAssertEqual(refused.status, 65)
+        XCTAssertEqual(refused.stderrLines.last, "\(target):6:3: 'Mar' in CENSUS_MONTH is not 3: the file is for 2020-03")
+        XCTAssertEqual(try h.database.value("SELECT count(*) FROM etl.revisions WHERE dataset = 'nwrs-pcn-individual'"), "1")
     }
 }

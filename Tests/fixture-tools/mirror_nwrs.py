@@ -175,6 +175,19 @@ def individual_rows(people, year, month):
     return out
 
 
+def pcn_october(samples_root):
+    """The real March 2020 PCN file restated as October 2025 (census columns changed, one
+    post's FTE changed, still Windows-1252 with CRLF)."""
+    text = (samples_root / "workforce" / "PCN_workforce_Individual_Level_2020-03.csv").read_bytes().decode("cp1252")
+    rows = list(csv.reader(io.StringIO(text, newline="")))
+    for r in rows[1:]:
+        r[1], r[2] = "2025", "10"
+    rows[1][14] = "0.75"
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator="\r\n").writerows(rows)
+    return buf.getvalue().encode("cp1252")
+
+
 def build(samples_root, m):
     fields = definitions(samples_root)
     assert len(fields) == 805, len(fields)
@@ -232,7 +245,9 @@ def build(samples_root, m):
     series.editions = [
         edition(2025, 10, (2025, 11, 27), [
             m.Attachment("GPWPracticeCSV.102025.zip", "General Practice Workforce, October 2025: practice level CSVs",
-                         month_zip(2025, 10, oct25, [(WORKBOOK, workbook)]))]),
+                         month_zip(2025, 10, oct25, [(WORKBOOK, workbook)])),
+            m.Attachment(f"1.Primary Care Networks {DASH} October 2025 Individual Level.csv",
+                         "Primary Care Networks, October 2025: individual level CSV", pcn_october(samples_root))]),
         edition(2023, 2, (2023, 3, 30), [
             m.Attachment("GPWPracticeCSV.022023.zip", "General Practice Workforce, February 2023: practice level CSVs",
                          month_zip(2023, 2, feb23))]),
@@ -270,7 +285,8 @@ workforce individual-level CSV of March 2020 (`{PCN_NAME}`).
 - MODELLED: every number (seeded), the pre-2023 column order and CCG-era names (`CCG_`, `STP_`,
   `COMM_REGION_`), `NA` for B84001's nurses (and A89001's DPC in 2025) with their source flags,
   A88001 `Unaligned`, the high-level rows (taken from the detailed figures), the individual-level
-  CSV, the back-series zip's name, the PCN file's place on the July 2022 page (the PCN series had
+  CSV, the October 2025 PCN file (the real March 2020 rows with CENSUS_YEAR/MONTH 2025/10 and one
+  FTE changed), the back-series zip's name, the March 2020 PCN file's place on the July 2022 page (the PCN series had
   pages of its own), page text and dates.
 """
     return {"series": [series], "readme": readme}
