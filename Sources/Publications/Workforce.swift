@@ -53,8 +53,10 @@ public struct Workforce: SourceDeclaration {
         title: "Workforce per practice, staff group, role and measure (Practice Level - High level.csv)",
         table: "nwrs_high_level", periodKind: .month,
         dimensions: [.init("staff_group"), .init("detailed_staff_role"), .init("measure")], measures: [.init("value", .decimal)],
-        attributes: ["practice_name", "pcn", "sub_icb", "icb", "region"].map { .init($0) },
-        suppressionTokens: ["NA"])
+        attributes: [.init("practice_name")],
+        suppressionTokens: ["NA"],
+        // The file names the practice only: where it sat is the same month's detailed CSV's.
+        hierarchy: HierarchyFill(from: "nwrs-practices-detailed", columns: ["pcn", "sub_icb", "icb", "region"], match: .samePeriod))
 
     public static let pcnIndividual = DatasetSpec(
         id: "nwrs-pcn-individual", source: "nwrs",
@@ -130,9 +132,10 @@ public struct Workforce: SourceDeclaration {
                     APIColumn("snapshot", .period, "The census month (its first day), from the file's name"),
                     APIColumn("practice", .org, "Practice ODS code (PRAC_CODE)"),
                     APIColumn("practice_name", .field("practice_name"), "Practice name as published (PRAC_NAME)"),
-                    APIColumn("pcn", .field("pcn"), "PCN code as published, when the file has one (Unaligned: in no PCN)"),
-                    APIColumn("icb", .field("icb"), "ICB code as published, when the file has one"),
-                    APIColumn("region", .field("region"), "NHS England region code as published, when the file has one"),
+                    APIColumn("pcn", .field("pcn"), "PCN code from the practice's row in the same month's detailed CSV (Unaligned: in no PCN); NULL when that month's detailed CSV is not loaded or lacks the practice"),
+                    APIColumn("sub_icb", .field("sub_icb"), "Sub-ICB location code, from the same month's detailed CSV"),
+                    APIColumn("icb", .field("icb"), "ICB code, from the same month's detailed CSV"),
+                    APIColumn("region", .field("region"), "NHS England region code, from the same month's detailed CSV"),
                     APIColumn("staff_group", .field("staff_group"), "GP, Nurses, Direct Patient Care or Admin/Non-Clinical, as published"),
                     APIColumn("detailed_staff_role", .field("detailed_staff_role"), "Total, Partner/Provider, Practice Nurse, …, as published"),
                     APIColumn("measure", .field("measure"), "FTE (full-time equivalent) or Headcount, as published"),
@@ -191,10 +194,11 @@ public struct Workforce: SourceDeclaration {
         org: C("PRAC_CODE"), period: .external,
         dimensions: [C("STAFF_GROUP"), C("DETAILED_STAFF_ROLE"), C("MEASURE")],
         measures: [C("VALUE")],
-        attributes: [C("PRAC_NAME"), C("PCN_CODE", required: false), C("SUB_ICB_CODE", "CCG_CODE", required: false),
-                     C("ICB_CODE", "STP_CODE", required: false), C("REGION_CODE", "COMM_REGION_CODE", required: false)],
-        ignored: [C("PCN_NAME", required: false), C("SUB_ICB_NAME", "CCG_NAME", required: false), C("ICB_NAME", "STP_NAME", required: false),
-                  C("REGION_NAME", "COMM_REGION_NAME", required: false)])
+        attributes: [C("PRAC_NAME")],
+        // Geography, should an edition carry it, is the detailed CSV's (the hierarchy fill).
+        ignored: [C("PCN_CODE", required: false), C("PCN_NAME", required: false), C("SUB_ICB_CODE", "CCG_CODE", required: false),
+                  C("SUB_ICB_NAME", "CCG_NAME", required: false), C("ICB_CODE", "STP_CODE", required: false), C("ICB_NAME", "STP_NAME", required: false),
+                  C("REGION_CODE", "COMM_REGION_CODE", required: false), C("REGION_NAME", "COMM_REGION_NAME", required: false)])
 
     /// Windows-1252 (the March 2020 file has an en dash as byte 0x96); the census month is in
     /// both the name and every row.

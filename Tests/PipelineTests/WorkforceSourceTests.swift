@@ -1,5 +1,7 @@
 import Foundation
+@testable import Publications
 import TestSupport
+import Transform
 import XCTest
 
 /// General Practice Workforce (`nwrs`) from the saved publisher site (Fixtures/publisher, made by
@@ -133,6 +135,10 @@ final class WorkforceSourceTests: PublisherSiteTestCase {
         XCTAssertEqual(served[0], reckoned[0])
         XCTAssertEqual(Decimal(string: served[1]), Decimal(string: reckoned[1]))
         XCTAssertEqual(served[2], reckoned[2])
+        // The high-level file names practices only: their PCN and ICB are the detailed file's.
+        XCTAssertEqual(try h.database.psql("SELECT DISTINCT practice, pcn, icb FROM api.nwrs_high_level WHERE practice IN ('A81001', 'A88001') ORDER BY 1"),
+                       [["A81001", "U89141", "QHM"], ["A88001", "Unaligned", "QHM"]])
+        XCTAssertEqual(try h.database.value("SELECT count(*) FROM api.nwrs_high_level WHERE pcn IS NULL OR icb IS NULL OR region IS NULL"), "0")
 
         XCTAssertEqual(try h.database.psql("SELECT snapshot, practices, published, array_to_string(datasets, ',') FROM api.nwrs_snapshots"),
                        [["2025-10-01", "10", "2025-11-27", "nwrs-pcn-individual,nwrs-practices-detailed,nwrs-practices-high-level"]])
@@ -358,5 +364,26 @@ final class WorkforceSourceTests: PublisherSiteTestCase {
         XCTAssertEqual(refused.status, 65)
         XCTAssertEqual(refused.stderrLines.last, "\(target):6:3: 'Mar' in CENSUS_MONTH is not 3: the file is for 2020-03")
         XCTAssertEqual(try h.database.value("SELECT count(*) FROM etl.revisions WHERE dataset = 'nwrs-pcn-individual'"), "1")
+    }
+}
+
+/// The census month read from the publisher's file names (and nothing guessed from others).
+final class WorkforceFileNameTests: XCTestCase {
+    func testCensusMonthsFromFileNames() {
+        let dash = "\u{2013}"
+        let cases: [(String, String?)] = [
+            ("1 General Practice \(dash) October 2025 Practice Level - Detailed.csv", "2025-10"),
+            ("3 General Practice \(dash) March 2022 Practice Level - High level.csv", "2022-03"),
+            ("GPWPracticeCSV.backseries.ICB.zip:1 General Practice \(dash) March 2022 Practice Level - Detailed.csv", "2022-03"),
+            ("GPWPracticeCSV.062021.zip", "2021-06"), ("GPWPracticeCSV.102025.zip", "2025-10"),
+            ("1.Primary Care Networks \(dash) March 2020 Individual Level.csv", "2020-03"),
+            ("Primary Care Networks - July 2023 Individual Level.csv", "2023-07"), ("gpw_september_2015.csv", "2015-09"),
+            ("1 General Practice \(dash) 2025-11 Practice Level - Detailed.csv", nil), ("GPWPracticeCSV.132025.zip", nil),
+            ("GPWPracticeCSV.1020255.zip", nil), ("PCN_workforce_Individual_Level_2020-03.csv", nil), ("marching 2022.csv", nil),
+            ("May 20255.csv", nil),
+        ]
+        for (name, expected) in cases {
+            XCTAssertEqual(Workforce.period(fromName: name)?.label, expected, name)
+        }
     }
 }
