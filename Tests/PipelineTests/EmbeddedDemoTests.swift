@@ -43,9 +43,9 @@ final class EmbeddedDemoTests: XCTestCase {
         let first = try inProject(["demo"])
         XCTAssertEqual(first.status, 0, first.stderr)
         XCTAssertTrue(first.stderr.contains("creating the embedded PostgreSQL cluster in \(project.path)/.pipeline/postgres"), first.stderr)
-        XCTAssertTrue(first.stdout.contains("demo: 45 new revisions from list-sizes, ods, gp-appointments, qof, nhs-payments, nwrs. The revision log:"), first.stdout)
+        XCTAssertTrue(first.stdout.contains("demo: 53 new revisions from list-sizes, ods, gp-appointments, qof, nhs-payments, nwrs. The revision log:"), first.stdout)
         let log = first.lines.drop { !$0.hasPrefix("rev\t") }
-        XCTAssertEqual(log.count, 46, "a header and one line per revision:\n\(first.stdout)")
+        XCTAssertEqual(log.count, 54, "a header and one line per revision:\n\(first.stdout)")
         let listSizes = log.dropFirst().filter { $0.contains("\tlist-sizes-") || $0.contains("\tpractice-map\t") }
         XCTAssertEqual(listSizes.map { $0.split(separator: "\t")[3] }, [
             "2017-09-01", "2020-09-01", "2021-01-01", "2022-01-01", "2025-10-01", "2025-11-01", "2025-12-01", "2026-01-01", "2026-03-01",

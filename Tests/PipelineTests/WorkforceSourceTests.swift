@@ -148,25 +148,50 @@ final class WorkforceSourceTests: PublisherSiteTestCase {
         XCTAssertEqual(again.lines, ["nwrs 2025-10: nothing new (GPWPracticeCSV.102025.zip (not modified), 1.Primary Care Networks \(Self.dash) October 2025 Individual Level.csv (not modified))"])
     }
 
-    func testEveryHeaderEditionLoadsAndTheBackSeriesReissueIsARevisionOfTheMonthItRestates() throws {
-        let backfill = try h.pipeline("backfill", "nwrs", "--from", "2022-03", "--to", "2025-10")
+    func testEveryHeaderEditionLoadsAndEachBackSeriesReissueIsARevisionOfEveryMonthItRestates() throws {
+        let backfill = try h.pipeline("backfill", "nwrs", "--from", "2021-09", "--to", "2025-10")
         XCTAssertEqual(backfill.status, 0, backfill.stderr)
-        // Four pages; the July 2022 page re-issues March 2022 in the ICB geography.
+        // Six pages. December 2021 re-issues September 2021 after the FTE method change; July 2022
+        // re-issues September 2021, December 2021 and March 2022 in the ICB geography.
         XCTAssertEqual(try h.database.psql("""
             SELECT dataset, period, status, added, changed, removed, unchanged, file FROM etl.revision_log
             WHERE dataset = 'nwrs-practices-detailed' ORDER BY revision
             """).map { $0.joined(separator: " ") }, [
+            "nwrs-practices-detailed 2021-09-01 superseded 7430 0 0 0 GPWPracticeCSV.092021.zip",
+            "nwrs-practices-detailed 2021-12-01 superseded 7430 0 0 0 GPWPracticeCSV.122021.zip",
+            "nwrs-practices-detailed 2021-09-01 superseded 0 1920 0 5510 GPWPracticeCSV.backseries.method.zip",
             "nwrs-practices-detailed 2022-03-01 superseded 7430 0 0 0 GPWPracticeCSV.032022.zip",
             "nwrs-practices-detailed 2022-07-01 current 7430 0 0 0 GPWPracticeCSV.072022.zip",
+            "nwrs-practices-detailed 2021-09-01 current 0 7430 0 0 GPWPracticeCSV.backseries.ICB.zip",
+            "nwrs-practices-detailed 2021-12-01 current 0 7430 0 0 GPWPracticeCSV.backseries.ICB.zip",
             "nwrs-practices-detailed 2022-03-01 current 0 7430 0 0 GPWPracticeCSV.backseries.ICB.zip",
             "nwrs-practices-detailed 2023-02-01 current 7900 0 0 0 GPWPracticeCSV.022023.zip",
             "nwrs-practices-detailed 2025-10-01 current 7910 0 0 0 GPWPracticeCSV.102025.zip",
-        ], "every row of the re-issued month changed: its sub-ICB, ICB and region names are the ICB geography's")
-        // The high-level re-issue changed one figure (the one corrected in the detailed file).
-        XCTAssertEqual(try h.database.value("""
-            SELECT added || ' ' || changed || ' ' || removed || ' ' || unchanged FROM etl.revision_log
-            WHERE dataset = 'nwrs-practices-high-level' AND period = '2022-03-01' AND status = 'current'
-            """), "0 1 0 179")
+        ], "every row of a month re-issued for the ICB geography changed: its sub-ICB, ICB and region names are the new ones")
+        // The method change: exactly the cells whose figure differs between the two September 2021 files.
+        let differing = try Run.program("python3", ["-c", """
+            import csv, io, sys, zipfile
+            from decimal import Decimal
+            def cells(path, entry):
+                rows = list(csv.reader(io.TextIOWrapper(zipfile.ZipFile(path).open(entry), encoding='utf-8', newline='')))
+                return {(r[0], name): value for r in rows[1:] for name, value in zip(rows[0], r)}
+            a, b = cells(sys.argv[1], sys.argv[3]), cells(sys.argv[2], sys.argv[3])
+            def number(v):
+                try:
+                    return Decimal(v)
+                except ArithmeticError:
+                    return v
+            print(sum(1 for k in a if number(a[k]) != number(b[k])))
+            """, try served("GPWPracticeCSV.092021.zip"), try served("GPWPracticeCSV.backseries.method.zip"), Self.detailedName("September 2021")])
+        XCTAssertEqual(differing.status, 0, differing.stderr)
+        XCTAssertEqual(differing.stdout, "1920\n")
+        XCTAssertEqual(try h.database.psql("""
+            SELECT period, added || ' ' || changed || ' ' || removed || ' ' || unchanged, file FROM etl.revision_log
+            WHERE dataset = 'nwrs-practices-high-level' AND (changed > 0 OR period < '2022-03-01') ORDER BY revision
+            """), [["2021-09-01", "180 0 0 0", "GPWPracticeCSV.092021.zip"], ["2021-12-01", "180 0 0 0", "GPWPracticeCSV.122021.zip"],
+                   ["2021-09-01", "0 75 0 105", "GPWPracticeCSV.backseries.method.zip"],
+                   ["2022-03-01", "0 1 0 179", "GPWPracticeCSV.backseries.ICB.zip"]],
+                       "the high-level files name practices only: the ICB re-issue changed none of 2021's, and one figure of March 2022's")
         let corrected = try h.pipeline("diff", "nwrs", "2022-03", "--dataset", "nwrs-practices-detailed")
         XCTAssertEqual(corrected.status, 0, corrected.stderr)
         XCTAssertEqual(corrected.lines.filter { $0.contains("\tvalue\t") }.count, 1, corrected.stdout)
@@ -174,6 +199,8 @@ final class WorkforceSourceTests: PublisherSiteTestCase {
 
         // Each header edition (757 columns, CCG-era names; 757 ICB-era; 804; 805) reconciles.
         let files = [
+            ("2021-09-01", "GPWPracticeCSV.backseries.ICB.zip", "September 2021", 757),
+            ("2021-12-01", "GPWPracticeCSV.backseries.ICB.zip", "December 2021", 757),
             ("2022-03-01", "GPWPracticeCSV.backseries.ICB.zip", "March 2022", 757),
             ("2022-07-01", "GPWPracticeCSV.072022.zip", "July 2022", 757),
             ("2023-02-01", "GPWPracticeCSV.022023.zip", "February 2023", 804),
@@ -197,14 +224,15 @@ final class WorkforceSourceTests: PublisherSiteTestCase {
                        "NHS North East and North Cumbria ICB - 16C Tees Valley", "served: the re-issue")
 
         XCTAssertEqual(try h.database.psql("SELECT snapshot, practices, published, revision = (SELECT max(current_revision) FROM etl.scopes c WHERE c.period = s.snapshot AND c.source = 'nwrs') FROM api.nwrs_snapshots s ORDER BY snapshot"), [
-            ["2020-03-01", "0", "2022-09-01", "t"], ["2022-03-01", "10", "2022-09-01", "t"], ["2022-07-01", "10", "2022-09-01", "t"],
+            ["2020-03-01", "0", "2022-09-01", "t"], ["2021-09-01", "10", "2022-09-01", "t"], ["2021-12-01", "10", "2022-09-01", "t"],
+            ["2022-03-01", "10", "2022-09-01", "t"], ["2022-07-01", "10", "2022-09-01", "t"],
             ["2023-02-01", "10", "2023-03-30", "t"], ["2025-10-01", "10", "2025-11-27", "t"],
-        ], "March 2022 as re-issued on the July 2022 page, which also re-issued the PCN file of March 2020")
+        ], "the months re-issued on the July 2022 page (with the PCN file of March 2020) as re-issued")
 
         // Again: every file known, nothing written.
-        let again = try h.pipeline("backfill", "nwrs", "--from", "2022-03", "--to", "2025-10")
+        let again = try h.pipeline("backfill", "nwrs", "--from", "2021-09", "--to", "2025-10")
         XCTAssertEqual(again.status, 0, again.stderr)
-        XCTAssertEqual(try h.database.value("SELECT count(*) FROM etl.revisions WHERE source = 'nwrs'"), "12")
+        XCTAssertEqual(try h.database.value("SELECT count(*) FROM etl.revisions WHERE source = 'nwrs'"), "20")
     }
 
     /// Rewrites the served October 2025 zip in place: `edit` is Python run with `rows` (the

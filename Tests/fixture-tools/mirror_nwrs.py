@@ -188,6 +188,20 @@ def pcn_october(samples_root):
     return buf.getvalue().encode("cp1252")
 
 
+def revised_fte(rows):
+    """A detailed CSV after the December 2021 method change: each non-zero FTE times 0.97."""
+    head = rows[0]
+    fte_columns = [i for i, c in enumerate(head) if GROUP.match(c) and (c.endswith("_FTE") or "_FTE_" in c)]
+    out = [list(head)]
+    for r in rows[1:]:
+        r = list(r)
+        for i in fte_columns:
+            if r[i] not in ("0", "NA", ""):
+                r[i] = f"{float(r[i]) * 0.97:.9f}".rstrip("0").rstrip(".")
+        out.append(r)
+    return out
+
+
 def build(samples_root, m):
     fields = definitions(samples_root)
     assert len(fields) == 805, len(fields)
@@ -221,7 +235,21 @@ def build(samples_root, m):
     assert len(oct25[0]) == 805 and len(feb23[0]) == 804 and len(jul22[0]) == 757, (len(oct25[0]), len(feb23[0]), len(jul22[0]))
     workbook = (samples_root / "workforce" / WORKBOOK).read_bytes()
     d, h, _ = names(2022, 3)
-    backseries = m.pdata.zip_members([(d, csv_bytes(mar22_reissued)), (h, csv_bytes(high_level_rows(mar22_reissued)))], when)
+    # September and December 2021 (CCG era). The December 2021 page re-issues September 2021
+    # after a method change: every non-zero FTE revised, headcounts as before. The July 2022
+    # ICB re-issue restates all three earlier months in the mirror.
+    sep21 = detailed_rows(fields, people, 2021, 9, "2021-09")
+    dec21 = detailed_rows(fields, people, 2021, 12, "2021-12")
+    sep21_method = revised_fte(sep21)
+    sep21_icb = revised_fte(detailed_rows(fields, people, 2021, 9, "2021-09", reissue=True))
+    dec21_icb = detailed_rows(fields, people, 2021, 12, "2021-12", reissue=True)
+    members = []
+    for (year, month), rows in (((2021, 9), sep21_icb), ((2021, 12), dec21_icb), ((2022, 3), mar22_reissued)):
+        d, h, _ = names(year, month)
+        members += [(d, csv_bytes(rows)), (h, csv_bytes(high_level_rows(rows)))]
+    backseries = m.pdata.zip_members(members, when)
+    d, h, _ = names(2021, 9)
+    method = m.pdata.zip_members([(d, csv_bytes(sep21_method)), (h, csv_bytes(high_level_rows(sep21_method)))], when)
 
     series = m.Series(
         key="nwrs", title=f"{TITLE} (formerly General and Personal Medical Services)", path=PATH,
@@ -263,16 +291,29 @@ def build(samples_root, m):
         edition(2022, 3, (2022, 4, 28), [
             m.Attachment("GPWPracticeCSV.032022.zip", "General Practice Workforce, March 2022: practice level CSVs",
                          month_zip(2022, 3, mar22))]),
+        edition(2021, 12, (2022, 1, 27), [
+            m.Attachment("GPWPracticeCSV.122021.zip", "General Practice Workforce, December 2021: practice level CSVs",
+                         month_zip(2021, 12, dec21)),
+            m.Attachment("GPWPracticeCSV.backseries.method.zip",
+                         "Practice level CSVs September 2015 to November 2021, revised for the new FTE method", method)],
+            "A change of method in estimating full-time equivalents has resulted in a total revision of the time series; "
+            "all historical practice-level CSVs have been reproduced."),
+        edition(2021, 9, (2021, 10, 28), [
+            m.Attachment("GPWPracticeCSV.092021.zip", "General Practice Workforce, September 2021: practice level CSVs",
+                         month_zip(2021, 9, sep21))]),
     ]
     readme = f"""## {TITLE} (nwrs)
 
-Series page `digital.nhs.uk{PATH}`, editions `31-october-2025`, `28-february-2023`, `31-july-2022`
-and `31-march-2022`, each with a zip `GPWPracticeCSV.<MMYYYY>.zip` holding
+Series page `digital.nhs.uk{PATH}`, editions `31-october-2025`, `28-february-2023`, `31-july-2022`,
+`31-march-2022`, `31-december-2021` and `30-september-2021`, each with a zip `GPWPracticeCSV.<MMYYYY>.zip` holding
 `1 General Practice {DASH} <Month YYYY> Practice Level - Detailed.csv` (EN DASH in the name),
 `3 General Practice {DASH} <Month YYYY> Practice Level - High level.csv` and an individual-level CSV the
 loader leaves out; the July 2022 page also links `GPWPracticeCSV.backseries.ICB.zip`, the back-series
-re-issued for the ICB geography (here March 2022 only, with one value corrected), and the PCN
-workforce individual-level CSV of March 2020 (`{PCN_NAME}`).
+re-issued for the ICB geography (here September 2021, December 2021 and March 2022, with one value
+of March 2022 corrected), and the PCN
+workforce individual-level CSV of March 2020 (`{PCN_NAME}`). The December 2021 page links
+`GPWPracticeCSV.backseries.method.zip`, September 2021 re-issued after the FTE method change (every
+non-zero FTE revised).
 
 - REAL: the PCN individual-level CSV, byte-exact (`samples/workforce/PCN_workforce_Individual_Level_2020-03.csv`,
   Windows-1252: byte 0x96 in `Clinical Director – Medical`; its ICB-era names show it is itself a
@@ -285,7 +326,7 @@ workforce individual-level CSV of March 2020 (`{PCN_NAME}`).
 - MODELLED: every number (seeded), the pre-2023 column order and CCG-era names (`CCG_`, `STP_`,
   `COMM_REGION_`), `NA` for B84001's nurses (and A89001's DPC in 2025) with their source flags,
   A88001 `Unaligned`, the high-level rows (taken from the detailed figures), the individual-level
-  CSV, the October 2025 PCN file (the real March 2020 rows with CENSUS_YEAR/MONTH 2025/10 and one
+  CSV, the method change (FTE times 0.97), the October 2025 PCN file (the real March 2020 rows with CENSUS_YEAR/MONTH 2025/10 and one
   FTE changed), the back-series zip's name, the March 2020 PCN file's place on the July 2022 page (the PCN series had
   pages of its own), page text and dates.
 """
