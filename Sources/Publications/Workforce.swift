@@ -13,9 +13,11 @@ import Transform
 ///   `NA` ("not available", from February 2023) gives NULL with the token kept. `PCN_CODE` is kept
 ///   as published: `Unaligned` for practices in no PCN, `NA` before PCNs existed.
 /// - The high-level CSV (`3 General Practice – … Practice Level - High level.csv`) is long already:
-///   one row per practice, staff group, role and measure (FTE or Headcount); `NA` as above.
+///   one row per practice, staff group, role and measure (FTE or Headcount); `NA` as above. It
+///   names practices only: their PCN, sub-ICB, ICB and region come from the same month's detailed CSV.
 /// - The PCN-level individual CSV (`… Primary Care Networks – <Month YYYY> Individual Level.csv`),
-///   Windows-1252, one row per post: kept summed per PCN, source, staff group and role.
+///   Windows-1252, one row per post, keyed by PCN, source, staff group, roles, the publisher's
+///   identifier and an occurrence number for posts repeated on consecutive lines (`PostMapper`).
 ///
 /// The snapshot is the census month, read from the file's name (`… – March 2022 …`, `….032022.zip`),
 /// else the publication page's. The publisher re-issued the whole back-series twice (December 2021:
