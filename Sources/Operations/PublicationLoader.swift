@@ -427,8 +427,10 @@ final class PublicationLoader {
 
     /// The period for a file whose rows do not carry one: its name's, which must agree with
     /// `--period` when both are given; else `--period`; else the publication page's. (Never the
-    /// file's own date: a copy of an old file would land in the wrong period.) Files whose rows
-    /// carry a period get `--period` to check every row against.
+    /// file's own date: a copy of an old file would land in the wrong period.) A name's period
+    /// must be the page's, or earlier for a reading that `restatesEarlierPeriods` (a back-series
+    /// re-issued on a later month's page). Files whose rows carry a period get `--period` to
+    /// check every row against.
     private func period(for reading: FileReading, given: ReportingPeriod?, published: CalendarDate?, file: String) throws -> ReportingPeriod? {
         guard reading.periodIsExternal else { return given }
         let kind = reading.spec.periodKind
@@ -437,7 +439,8 @@ final class PublicationLoader {
             if let given, given != named {
                 throw TransformError(.period, file: file, "the file's name says \(named.label), not \(given.label) as --period says")
             }
-            if given == nil, let edition = editionPeriod.map({ ReportingPeriod(kind: kind, start: $0.start) }), edition != named {
+            if given == nil, let edition = editionPeriod.map({ ReportingPeriod(kind: kind, start: $0.start) }), edition != named,
+               !(reading.restatesEarlierPeriods && named < edition) {
                 throw TransformError(.period, file: file, "the file's name says \(named.label), but it was published on the page for \(edition.label)")
             }
             return named

@@ -12,5 +12,6 @@ public enum Publications {
         GPContract(),
         PcnDes(),
         OnlineConsultations(),
+        Workforce(),
     ]
 }
