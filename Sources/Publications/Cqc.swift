@@ -198,10 +198,11 @@ public struct Cqc: SourceDeclaration {
         org: C("Quality statement"), key: .code, period: .external, measures: [C("Key question"), C("Framework version")])
 
     /// The Locations table's header is found by its names (it was row 1, then row 8 under a
-    /// notice); rows under it with no Location ID are the notice's or blank, not locations.
+    /// notice); rows under it with no Location ID are the notice's or blank, not locations. Only
+    /// two names find it, so a renamed rating column is refused by the layout, by name.
     public func sheetTable(forFile name: String) -> SheetTable? {
         guard name.hasSuffix("_Latest_ratings.ods") else { return nil }
-        return SheetTable(sheet: "Locations", search: SheetTableReader.Search(required: ["Location ID", "Domain", "Latest Rating"], withinRows: 40) { record, header in
+        return SheetTable(sheet: "Locations", search: SheetTableReader.Search(required: ["Location ID", "Domain"], withinRows: 40) { record, header in
             guard let id = header.index(of: "Location ID") else { return false }
             return record.isEmpty(id)
         })
