@@ -21,7 +21,8 @@ import Transform
 ///   CQC publishes no machine-readable framework (nhs-formats-2.md §3a), so this reads a CSV
 ///   `*_SAF_quality_statements.csv` (Framework version, Key question, Quality statement) that
 ///   only the offline mirror links today; the framework version column keeps revisions of the
-///   framework apart.
+///   framework apart. A month that lists the same file again (byte for byte) loads nothing, so
+///   the framework is served from the snapshot it was first published in.
 ///
 /// CQC's API (`api.service.cqc.org.uk`, subscription key) is not used here: the bulk workbook
 /// carries the same ratings and the ODS code without a key.

@@ -153,6 +153,9 @@ final class CqcSourceTests: PublisherSiteTestCase {
         XCTAssertEqual(try h.database.psql("SELECT DISTINCT coalesce(practice, '-'), coalesce(icb, '-') FROM api.cqc_ratings ORDER BY 1"),
                        [["-", "-"], ["A81001", "QHM"], ["A81002", "QHM"], ["A81004", "QHM"], ["A81005", "QHM"]])
         XCTAssertEqual(try h.database.value("SELECT count(*) FROM api.cqc_ratings WHERE icb = 'QHM' AND rating = 'Good'"), "58")
+        // September lists the same framework file as August (byte for byte): it is not loaded
+        // again, so the framework is served from the month it was first published.
+        XCTAssertEqual(try h.database.psql("SELECT snapshot, count(*) FROM api.cqc_framework GROUP BY 1 ORDER BY 1"), [["2026-08-01", "34"]])
     }
 
     func testARepublishedMonthIsCountedExactlyInTheRevisionLog() throws {
