@@ -62,6 +62,12 @@ final class CloudTelephonySourceTests: PublisherSiteTestCase {
             "cloud-telephony-time 2025-10: revision N is now current (2232 rows: +2232 added, ~0 changed, -0 removed, =0 unchanged)",
             "cloud-telephony-durations 2025-10: revision N is now current (1240 rows: +1240 added, ~0 changed, -0 removed, =0 unchanged)",
         ])
+        // Each zip's unmapped-account file is left out, and the log says so, naming it.
+        for family in ["By Day and Time", "By Durations", "Calls Answered Metric"] {
+            let entry = "Cloud Based Telephony Data in General Practice - October 2025 - \(family).zip:"
+                + "Cloud Based Telephony Data in General Practice - October 2025 - \(family) - Unmapped.csv: not a cloud-telephony file this loader reads; left out"
+            XCTAssertTrue(october.stderr.contains(entry), october.stderr)
+        }
         let november = try h.pipeline("refresh", "cloud-telephony", "--period", "2025-11")
         XCTAssertEqual(november.status, 0, november.stderr)
         XCTAssertEqual(Set(normalised(november.lines)), [
