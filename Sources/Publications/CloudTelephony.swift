@@ -15,8 +15,9 @@ import Transform
 ///   which file's band (`day and time` or `duration`) so the two never collide on one key.
 ///
 /// The zips also hold "unmapped" files: telephony accounts that cover several practices and are
-/// not attributed to one. They are not practice rows, so they are kept apart: `wants(entryName:)`
-/// leaves them out and the loader logs each one skipped.
+/// not attributed to one. They are not practice rows (no practice code), and no real one has been
+/// seen to give their layout, so they are kept apart: `wants(entryName:)` leaves them out and the
+/// loader logs each one left out, rather than refusing an edition over a guessed layout.
 ///
 /// The files carry PCN and sub-ICB codes but no ICB: the ICB comes from the practice map of the
 /// month (or the newest before it), as for appointments.
