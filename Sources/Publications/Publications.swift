@@ -12,6 +12,7 @@ public enum Publications {
         GPContract(),
         PcnDes(),
         OnlineConsultations(),
+        CloudTelephony(),
         Workforce(),
         Cqc(),
     ]
