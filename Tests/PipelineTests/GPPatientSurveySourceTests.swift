@@ -76,8 +76,9 @@ final class GPPatientSurveySourceTests: PublisherSiteTestCase {
     }
 
     func testRefreshLoadsTheNewestYearFromTheSurveysOwnDownloadPageAndEveryCellReconciles() throws {
-        // The practice map gives the PCN (the survey files name none).
+        // The practice map gives the PCN (the survey files name none); January's list sizes the band.
         XCTAssertEqual(try h.pipeline("load", "list-sizes", Fixtures.registrations("gp-reg-pat-prac-map_2022-01.csv")).status, 0)
+        XCTAssertEqual(try h.pipeline("load", "list-sizes", Fixtures.registrations("gp-reg-pat-prac-all_2026-01.csv")).status, 0)
         let result = try h.pipeline("refresh", "gp-patient-survey")
         XCTAssertEqual(result.status, 0, result.stderr)
         XCTAssertEqual(result.lines.map { $0.replacingOccurrences(of: #"revision \d+"#, with: "revision N", options: .regularExpression) },
@@ -91,6 +92,8 @@ final class GPPatientSurveySourceTests: PublisherSiteTestCase {
         XCTAssertEqual(try h.database.value("SELECT count(*) FROM api.gp_patient_survey WHERE measure = 'overallexp.pcteval'"), "12")
         XCTAssertEqual(try h.database.psql("SELECT DISTINCT practice, pcn, ics, region, period FROM api.gp_patient_survey WHERE practice = 'A81001'"),
                        [["A81001", "U89141", "QHM", "Y63", "2026-01-01"]])
+        XCTAssertEqual(try assertBands(2026, listSizes: "gp-reg-pat-prac-all_2026-01.csv").count, 4, "the fixture spans four bands")
+
         let again = try h.pipeline("refresh", "gp-patient-survey")
         XCTAssertEqual(again.status, 0, again.stderr)
         XCTAssertEqual(again.lines, ["gp-patient-survey 2026: nothing new (\(Self.fileName(2026)) (not modified))"])
@@ -114,6 +117,51 @@ final class GPPatientSurveySourceTests: PublisherSiteTestCase {
         // Question numbers are kept per year, never mapped: Q90 in 2021, Q91 in 2023.
         XCTAssertEqual(try h.database.psql("SELECT year, count(*) FROM api.gp_patient_survey WHERE measure LIKE 'Q9%' GROUP BY year ORDER BY year"),
                        [["2021", "36"], ["2023", "36"]])
+    }
+
+    /// Python's band per practice of a survey year, from the January list sizes file (GP rows,
+    /// sex and age ALL), against what the API serves; every row of a practice has its band.
+    @discardableResult
+    func assertBands(_ year: Int, listSizes: String, file: StaticString = #filePath, line: UInt = #line) throws -> Set<String> {
+        let result = try Run.program("python3", ["-c", """
+            import csv, json, sys
+            sizes = {r['CODE']: int(r['NUMBER_OF_PATIENTS']) for r in csv.DictReader(open(sys.argv[1], encoding='utf-8-sig', newline=''))
+                     if r['TYPE'] == 'GP' and r['SEX'] == 'ALL' and r['AGE'] == 'ALL'}
+            def band(n):
+                for upper, name in [(2500, '<2500'), (5000, '2500-4999'), (10000, '5000-9999'), (15000, '10000-14999'), (20000, '15000-19999')]:
+                    if n < upper:
+                        return name
+                return '20000+'
+            rows = list(csv.DictReader(open(sys.argv[2], encoding='utf-8-sig', newline='')))
+            codes = [r.get('Practice_Code') or r['ad_practicecode'] for r in rows]
+            print(json.dumps({c: [str(sizes[c]), band(sizes[c])] if c in sizes else ['', ''] for c in codes}))
+            """, Fixtures.registrations(listSizes), served(year)])
+        XCTAssertEqual(result.status, 0, result.stderr, file: file, line: line)
+        let expected = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: [String]])
+        let rows = try h.database.psql("""
+            SELECT practice, coalesce(list_patients::text, ''), coalesce(list_band, ''), count(DISTINCT coalesce(list_band, '-'))
+            FROM api.gp_patient_survey WHERE year = '\(year)' GROUP BY practice, list_patients, list_band
+            """)
+        XCTAssertEqual(Dictionary(uniqueKeysWithValues: rows.map { ($0[0], [$0[1], $0[2]]) }), expected, "\(year): bands", file: file, line: line)
+        return Set(expected.values.map { $0[1] })
+    }
+
+    func testTheListBandComesFromJanuarysListSizesWhicheverIsLoadedFirst() throws {
+        XCTAssertEqual(try h.pipeline("backfill", "gp-patient-survey", "--from", "2021", "--to", "2026").status, 0)
+        XCTAssertEqual(try h.database.value("SELECT count(*) FROM api.gp_patient_survey WHERE list_band IS NOT NULL"), "0", "no list sizes yet")
+        // A month other than January bands nothing; January 2026 bands 2026 only; January 2021 bands 2021.
+        XCTAssertEqual(try h.pipeline("load", "list-sizes", Fixtures.registrations("gp-reg-pat-prac-all_2025-10.csv")).status, 0)
+        XCTAssertEqual(try h.database.value("SELECT count(*) FROM api.gp_patient_survey WHERE list_band IS NOT NULL"), "0")
+        XCTAssertEqual(try h.pipeline("load", "list-sizes", Fixtures.registrations("gp-reg-pat-prac-all_2026-01.csv")).status, 0)
+        XCTAssertEqual(try assertBands(2026, listSizes: "gp-reg-pat-prac-all_2026-01.csv"), ["2500-4999", "5000-9999", "10000-14999", "15000-19999"])
+        XCTAssertEqual(try h.database.value("SELECT count(*) FROM api.gp_patient_survey WHERE list_band IS NOT NULL AND year <> '2026'"), "0")
+        XCTAssertEqual(try h.pipeline("load", "list-sizes", Fixtures.registrations("gp-reg-pat-prac-all_2021-01.csv")).status, 0)
+        // The bundled January 2021 list sizes (300 lines cut from the real file) lack these practices: no band, as Python finds.
+        XCTAssertEqual(try assertBands(2021, listSizes: "gp-reg-pat-prac-all_2021-01.csv"), [""])
+        // The filter reads the band: every row of the band's practices.
+        let band = try h.database.value("SELECT list_band FROM api.gp_patient_survey WHERE year = '2026' AND list_band IS NOT NULL ORDER BY practice LIMIT 1")
+        XCTAssertEqual(try h.database.value("SELECT count(*) FROM api.gp_patient_survey WHERE year = '2026' AND list_band = '\(band)'"),
+                       try h.database.value("SELECT count(*) * 11 FROM (SELECT DISTINCT practice FROM api.gp_patient_survey WHERE year = '2026' AND list_band = '\(band)') p"))
     }
 
     /// Python's count of what changes between two files of a year, by practice and column.
