@@ -134,7 +134,7 @@ def build(samples_root, m):
     files.append((PAGE, page(links)))
     for year in (2026, 2025, 2024):
         files.append((f"{HOST}/downloads/{year}/GPPS_{year}_Technical_Annex_PUBLIC.pdf", m.placeholder_pdf(f"GPPS {year} technical annex")))
-    readme = f"""## GP Patient Survey (www.gp-patient.co.uk)
+    readme = f"""## GP Patient Survey (`gp-patient-survey`, www.gp-patient.co.uk)
 
 - Download page `https://{HOST}/SurveysAndReports` -> `{PAGE}` (MODELLED: links per survey year, 2024 on under
   `/downloads/<yyyy>/`, earlier years under `/downloads/archive/`, a technical annex and the unweighted variants left out).
