@@ -139,8 +139,8 @@ final class GPPatientSurveySourceTests: PublisherSiteTestCase {
         XCTAssertEqual(result.status, 0, result.stderr, file: file, line: line)
         let expected = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: [String]])
         let rows = try h.database.psql("""
-            SELECT practice, coalesce(list_patients::text, ''), coalesce(list_band, ''), count(DISTINCT coalesce(list_band, '-'))
-            FROM api.gp_patient_survey WHERE year = '\(year)' GROUP BY practice, list_patients, list_band
+            SELECT DISTINCT practice, coalesce(list_patients::text, ''), coalesce(list_band, '')
+            FROM api.gp_patient_survey WHERE year = '\(year)'
             """)
         XCTAssertEqual(Dictionary(uniqueKeysWithValues: rows.map { ($0[0], [$0[1], $0[2]]) }), expected, "\(year): bands", file: file, line: line)
         return Set(expected.values.map { $0[1] })
@@ -158,6 +158,13 @@ final class GPPatientSurveySourceTests: PublisherSiteTestCase {
         XCTAssertEqual(try h.pipeline("load", "list-sizes", Fixtures.registrations("gp-reg-pat-prac-all_2021-01.csv")).status, 0)
         // The bundled January 2021 list sizes (300 lines cut from the real file) lack these practices: no band, as Python finds.
         XCTAssertEqual(try assertBands(2021, listSizes: "gp-reg-pat-prac-all_2021-01.csv"), [""])
+        // A practice map loaded after the survey gives its PCNs (maps on or before each year's December).
+        XCTAssertEqual(try h.database.value("SELECT count(*) FROM api.gp_patient_survey WHERE pcn IS NOT NULL"), "0", "no map yet")
+        XCTAssertEqual(try h.pipeline("load", "list-sizes", Fixtures.registrations("gp-reg-pat-prac-map_2022-01.csv")).status, 0)
+        XCTAssertEqual(try h.database.psql("SELECT year, count(*) FILTER (WHERE pcn IS NULL), count(DISTINCT pcn) > 1 FROM api.gp_patient_survey GROUP BY year ORDER BY year"),
+                       [["2021", "144", "f"], ["2023", "0", "t"], ["2024", "0", "t"], ["2025", "0", "t"], ["2026", "0", "t"]])
+        XCTAssertEqual(try h.database.value("SELECT DISTINCT pcn FROM api.gp_patient_survey WHERE practice = 'A81001' AND year = '2026'"),
+                       try h.database.value("SELECT pcn FROM data.practice_map WHERE org = 'A81001' AND valid_to IS NULL"))
         // The filter reads the band: every row of the band's practices.
         let band = try h.database.value("SELECT list_band FROM api.gp_patient_survey WHERE year = '2026' AND list_band IS NOT NULL ORDER BY practice LIMIT 1")
         XCTAssertEqual(try h.database.value("SELECT count(*) FROM api.gp_patient_survey WHERE year = '2026' AND list_band = '\(band)'"),
