@@ -15,5 +15,6 @@ public enum Publications {
         CloudTelephony(),
         Workforce(),
         Cqc(),
+        GPPatientSurvey(),
     ]
 }

@@ -1,0 +1,216 @@
+import Transform
+
+/// GP Patient Survey (Ipsos for NHS England): practice results once a year (fieldwork January–April,
+/// published about July), one weighted practice CSV per survey year, linked from the survey's own
+/// download page `https://www.gp-patient.co.uk/SurveysAndReports` (not digital.nhs.uk; nhs-formats.md §6).
+///
+/// The files are wide (hundreds of columns) and stored long, like NHS Payments: one row per
+/// practice, survey year and published column, the column name as `measure`. Question numbers move
+/// between years (trust is Q22 in 2017, Q89 later) and the 2024 questionnaire is a new one whose
+/// columns are named otherwise (`overallexp.pcteval`, dots inside names), so measures are kept as
+/// published and never mapped across years. Percentages are fractions 0–1 as published; response
+/// counts (`received`, `Q28base`, `….baseevalw`) are measures beside them.
+///
+/// Two header editions: 2017–2023 (`Practice_Code, Practice_Name, CCG_Code, CCG_Name, [ICS_Code,
+/// ICS_Name in 2022–23,] STP_Code, STP_Name, CR_Code, CR_Name, distributed, received, resprate, Q…`)
+/// and 2024 on (`ad_practicecode, ad_practicename, …`). Suppressed and not-applicable results are
+/// negative sentinels in the CSV: NULL, the sentinel kept in `value_raw`.
+public struct GPPatientSurvey: SourceDeclaration {
+    public let id = "gp-patient-survey"
+    public let title = "GP Patient Survey (practice results)"
+    public let listing = EditionListing.downloadPage(DownloadPageListing(
+        url: "https://www.gp-patient.co.uk/SurveysAndReports", periodTemplates: ["gpps_{yyyy}_*"]))
+    public let periodKind = ReportingPeriod.Kind.surveyYear
+    /// The survey year's results appear in July (about 190 days after 1 January).
+    public let cadence = Cadence(every: "year", expectedAfterDays: 190, publishedWithinDays: 230)
+    public let hosts = ["www.gp-patient.co.uk", "gp-patient.co.uk"]
+    public let files = [
+        FileFamily("weighted practice data (csv)", match: ["GPPS_*_Practice_data_(weighted)_(csv)*.csv"], datasets: ["gpps-practices"]),
+    ]
+
+    public init() {}
+
+    /// The negative sentinels the survey's CSVs use for a suppressed (fewer than 10 respondents,
+    /// or a small count in a small practice) or not-applicable result. Other negative numbers
+    /// would load as numbers: no result of the survey is negative, so a quality check on
+    /// `value < 0` finds any sentinel not listed here.
+    static let sentinels: Set<String> = ["-97", "-98", "-99", "-999"]
+
+    public static let practices = DatasetSpec(
+        id: "gpps-practices", source: "gp-patient-survey",
+        title: "GP Patient Survey results per practice and published column (GPPS_<yyyy>_Practice_data_(weighted)_(csv)), stored long",
+        table: "gp_patient_survey", periodKind: .surveyYear,
+        dimensions: [.init("measure")], measures: [.init("value", .decimal)],
+        attributes: ["practice_name", "sub_icb", "ics", "region"].map { .init($0) },
+        suppressionTokens: sentinels,
+        // The survey files name no PCN: the practice's PCN is the practice map's in force at the
+        // end of the survey year (the newest loaded on or before its December).
+        hierarchy: HierarchyFill(from: "practice-map", columns: ["pcn"], match: .latestOnOrBefore))
+
+    public var datasets: [DatasetSpec] { [Self.practices] }
+
+    /// The registered-list-size bands `list_band` takes (the practice's total registered
+    /// patients, all ages and sexes, in the survey year's January list sizes).
+    static let bandComment = "'<2500', '2500-4999', '5000-9999', '10000-14999', '15000-19999', '20000+'"
+
+    /// The band of a list size given as SQL (`patients`), NULL when unknown.
+    static func band(_ patients: String) -> String {
+        """
+        CASE WHEN \(patients) IS NULL THEN NULL WHEN \(patients) < 2500 THEN '<2500' WHEN \(patients) < 5000 THEN '2500-4999'
+             WHEN \(patients) < 10000 THEN '5000-9999' WHEN \(patients) < 15000 THEN '10000-14999'
+             WHEN \(patients) < 20000 THEN '15000-19999' ELSE '20000+' END
+        """
+    }
+
+    /// Practices' total registered patients in the list sizes of the month `$1` (the practice
+    /// rows of gp-reg-pat-prac-all: sex and age ALL).
+    static let listTotals = """
+        SELECT l.org, sum(u.patients)::bigint AS patients
+        FROM data.list_sizes l CROSS JOIN LATERAL unnest(l.sex, l.age, l.patients) AS u(sex, age, patients)
+        WHERE l.valid_to IS NULL AND l.period = $1::date AND l.dataset = 'list-sizes-all' AND l.org_type = 'GP'
+          AND u.sex = 'ALL' AND u.age = 'ALL'
+        GROUP BY l.org
+        """
+
+    public var apiObjects: [APIObject] {
+        [
+            APIObject(
+                "gp_patient_survey",
+                comment: "GP Patient Survey results per practice, survey year and published column (weighted practice data CSV), "
+                    + "stored long; question numbers and column names change between years (new questionnaire from 2024), so compare a measure across years only where its wording is the same",
+                rows: .derived(table: "gp_patient_survey_banded"),
+                columns: [
+                    APIColumn("year", .field("year"), "The survey year (2025): fieldwork January–April of that year, published about July"),
+                    APIColumn("period", .field("period"), "The first day of the survey year (1 January)"),
+                    APIColumn("practice", .field("practice"), "Practice ODS code (Practice_Code; ad_practicecode from 2024)"),
+                    APIColumn("practice_name", .field("practice_name"), "Practice name as published"),
+                    APIColumn("pcn", .field("pcn"), "PCN code from the practice map in force at the end of the survey year (the newest loaded on or before its December; the survey files name no PCN); NULL when no map is loaded for it"),
+                    APIColumn("sub_icb", .field("sub_icb"), "Sub-ICB location (formerly CCG) code as published (CCG_Code; ad_subicbcode from 2024, NULL when the file has none)"),
+                    APIColumn("ics", .field("ics"), "ICB code as published (ICS_Code in 2022–23, STP_Code before, ad_icbcode from 2024)"),
+                    APIColumn("region", .field("region"), "NHS England region code as published (CR_Code; ad_regioncode from 2024)"),
+                    APIColumn("list_patients", .field("list_patients"), "The practice's registered patients in the survey year's January list sizes (Patients Registered at a GP Practice); NULL when that month is not loaded or lacks the practice"),
+                    APIColumn("list_band", .field("list_band"), "Band of list_patients: one of \(Self.bandComment) (lower bound inclusive); NULL when list_patients is"),
+                    APIColumn("measure", .field("measure"), "The published column's name (Q28_12pct, Q28base, received, overallexp.pcteval, …): *pct / .pct fractions 0–1, *base / .base* respondent bases, as published"),
+                    APIColumn("value", .field("value"), "The published number; NULL when the file had a negative sentinel (result suppressed: fewer than 10 respondents, or a small count in a small practice; or not applicable)"),
+                    APIColumn("value_raw", .field("value_raw"), "The sentinel (-97, -98, -99, -999) when value is NULL because of one; NULL otherwise"),
+                    APIColumn("revision", .field("revision"), "The revision whose file this value was read from"),
+                ],
+                filters: ["year", "practice", "pcn", "ics", "region", "list_band"],
+                key: ["year", "practice", "measure"]),
+        ]
+    }
+
+    /// The survey's current rows, one per practice, year and column, with the practice's list
+    /// size band: kept as a table (not a view over the segments) because the band comes from
+    /// another source's dataset and every API filter, the band included, must be one indexed read.
+    public var derivedTables: [DerivedTable] {
+        [
+            DerivedTable(
+                "gp_patient_survey_banded",
+                comment: "GP Patient Survey current rows per practice, survey year and published column, with the practice's list size band",
+                definition: """
+                    CREATE TABLE data.gp_patient_survey_banded (
+                        period date NOT NULL, year text NOT NULL, practice text NOT NULL, practice_name text, pcn text, sub_icb text,
+                        ics text, region text, list_patients bigint, list_band text, measure text NOT NULL, value numeric, value_raw text,
+                        revision bigint NOT NULL,
+                        PRIMARY KEY (practice, period, measure)
+                    );
+                    CREATE INDEX gp_patient_survey_banded_year ON data.gp_patient_survey_banded (year);
+                    CREATE INDEX gp_patient_survey_banded_period ON data.gp_patient_survey_banded (period);
+                    CREATE INDEX gp_patient_survey_banded_pcn ON data.gp_patient_survey_banded (pcn, period) WHERE pcn IS NOT NULL;
+                    CREATE INDEX gp_patient_survey_banded_ics ON data.gp_patient_survey_banded (ics, period) WHERE ics IS NOT NULL;
+                    CREATE INDEX gp_patient_survey_banded_region ON data.gp_patient_survey_banded (region, period) WHERE region IS NOT NULL;
+                    CREATE INDEX gp_patient_survey_banded_list_band ON data.gp_patient_survey_banded (list_band, period) WHERE list_band IS NOT NULL;
+                    """,
+                refreshes: [
+                    // A survey year loaded (or rolled back): its rows again, banded by its January's list sizes.
+                    .init(after: .activated(dataset: Self.practices.id), [
+                        "DELETE FROM data.gp_patient_survey_banded WHERE period = $1::date",
+                        """
+                        INSERT INTO data.gp_patient_survey_banded
+                            (period, year, practice, practice_name, pcn, sub_icb, ics, region, list_patients, list_band, measure, value, value_raw, revision)
+                        SELECT s.period, extract(year FROM s.period)::int::text, s.org, s.practice_name, s.pcn, s.sub_icb, s.ics, s.region,
+                               t.patients, \(Self.band("t.patients")), u.measure, u.value, u.value_raw, s.revision_id
+                        FROM data.gp_patient_survey s
+                        CROSS JOIN LATERAL unnest(s.measure, s.value, s.value_raw) AS u(measure, value, value_raw)
+                        LEFT JOIN (\(Self.listTotals)) t ON t.org = s.org
+                        WHERE s.valid_to IS NULL AND s.period = $1::date
+                        """,
+                    ]),
+                    // A practice map changed PCNs for the years ending on or after its month ($1).
+                    .init(after: .hierarchyChanged(dataset: Self.practices.id), [
+                        """
+                        UPDATE data.gp_patient_survey_banded r SET pcn = s.pcn
+                        FROM data.gp_patient_survey s
+                        WHERE s.valid_to IS NULL AND s.org = r.practice AND s.period = r.period
+                          AND (s.period + interval '11 months')::date >= $1::date AND r.pcn IS DISTINCT FROM s.pcn
+                        """,
+                    ]),
+                    // A January's list sizes loaded: that survey year's bands (other months band nothing).
+                    .init(after: .activated(dataset: "list-sizes-all"), [
+                        """
+                        UPDATE data.gp_patient_survey_banded r SET list_patients = b.patients, list_band = \(Self.band("b.patients"))
+                        FROM (
+                            SELECT p.practice, t.patients
+                            FROM (SELECT DISTINCT practice FROM data.gp_patient_survey_banded WHERE period = $1::date) p
+                            LEFT JOIN (\(Self.listTotals)) t ON t.org = p.practice
+                        ) b
+                        WHERE r.period = $1::date AND r.practice = b.practice AND r.list_patients IS DISTINCT FROM b.patients
+                        """,
+                    ]),
+                ]),
+        ]
+    }
+
+    typealias C = CSVLayout.Column
+
+    /// 2017–2021: no ICS columns; the STP code is the ICB's forerunner.
+    static let layout2017 = LongLayout(
+        org: C("Practice_Code"),
+        attributes: [C("Practice_Name"), C("CCG_Code"), C("STP_Code"), C("CR_Code")],
+        ignored: [C("CCG_Name"), C("STP_Name"), C("CR_Name")])
+
+    /// 2022–2023: ICS columns beside the STP ones (the ICS code is kept, the STP's left out).
+    static let layout2022 = LongLayout(
+        org: C("Practice_Code"),
+        attributes: [C("Practice_Name"), C("CCG_Code"), C("ICS_Code"), C("CR_Code")],
+        ignored: [C("CCG_Name"), C("ICS_Name"), C("STP_Code"), C("STP_Name"), C("CR_Name")])
+
+    /// 2024 on: the new questionnaire's `ad_` (administrative data) columns.
+    static let layout2024 = LongLayout(
+        org: C("ad_practicecode"),
+        attributes: [C("ad_practicename"), C("ad_subicbcode", required: false), C("ad_icbcode", required: false),
+                     C("ad_regioncode", required: false)],
+        ignored: [C("ad_subicbname", required: false), C("ad_icbname", required: false), C("ad_regionname", required: false)])
+
+    public func recognise(fileName: String, firstRecord: [String]) throws -> FileReading {
+        let header = Set(firstRecord.map(CSVLayout.normalize))
+        let layout: LongLayout
+        let org: C
+        if header.contains("AD_PRACTICECODE") {
+            (layout, org) = (Self.layout2024, C("ad_practicecode"))
+        } else if header.contains("PRACTICE_CODE") && header.contains("CCG_CODE") {
+            (layout, org) = (header.contains("ICS_CODE") ? Self.layout2022 : Self.layout2017, C("Practice_Code"))
+        } else {
+            throw TransformError(.unsupported, file: fileName,
+                                 "not a GP Patient Survey practice data file (no ad_practicecode, or Practice_Code and CCG_Code, column)")
+        }
+        return FileReading(
+            spec: Self.practices, layout: CSVLayout(org: org, period: .external, measures: [C("VALUE")]),
+            period: Self.period(fromName: fileName),
+            makeMapper: { header, source, period in
+                try LongMapper(spec: Self.practices, layout: layout, header: header, source: source, period: period)
+            })
+    }
+
+    /// `GPPS_2025_Practice_data_(weighted)_(csv)_PUBLIC.csv`: the survey year after `GPPS_`.
+    static func period(fromName name: String) -> ReportingPeriod? {
+        let base = Array(Self.baseName(name).uppercased().utf8)
+        let prefix = Array("GPPS_".utf8)
+        guard base.count >= 9, Array(base[0..<5]) == prefix, base[5..<9].allSatisfy({ $0 >= 48 && $0 <= 57 }),
+              base.count == 9 || !(base[9] >= 48 && base[9] <= 57),
+              let year = Int(String(decoding: base[5..<9], as: UTF8.self)), (2000...2100).contains(year)
+        else { return nil }
+        return ReportingPeriod(kind: .surveyYear, start: CalendarDate(year: year, month: 1, day: 1)!)
+    }
+}
