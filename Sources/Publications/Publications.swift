@@ -13,5 +13,6 @@ public enum Publications {
         PcnDes(),
         OnlineConsultations(),
         Workforce(),
+        Fingertips(),
     ]
 }
