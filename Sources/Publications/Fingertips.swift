@@ -108,21 +108,19 @@ public struct Fingertips: SourceDeclaration {
                 "fingertips_values",
                 comment: "OHID Fingertips indicator values per GP practice (all_data/csv/by_indicator_id, child area type 7), "
                     + "the current snapshot of each indicator; England's comparator rows are not included",
-                rows: .current(datasets: [Self.values.id]),
+                rows: .derived(table: "fingertips_value_rows"),
                 columns: [
-                    APIColumn("snapshot", .period, "The day the indicator was fetched (the snapshot the row belongs to)"),
-                    APIColumn("indicator", .org, "Fingertips indicator id (Indicator ID)"),
+                    APIColumn("snapshot", .field("snapshot"), "The day the indicator was fetched (the snapshot the row belongs to)"),
+                    APIColumn("indicator", .field("indicator"), "Fingertips indicator id (Indicator ID)"),
                     APIColumn("indicator_name", .field("indicator_name"), "Indicator name as published"),
                     APIColumn("practice", .field("practice"), "Practice ODS code (Area Code)"),
                     APIColumn("practice_name", .field("practice_name"), "Practice name as published (Area Name)"),
-                    APIColumn("pcn", .expression("(SELECT d.pcn FROM data.practice_directory d WHERE d.ods_code = u.practice)", type: "text"),
-                              "Current PCN code from the practice directory (ODS); NULL when unknown"),
-                    APIColumn("icb", .expression("(SELECT d.icb FROM data.practice_directory d WHERE d.ods_code = u.practice)", type: "text"),
-                              "Current ICB code from the practice directory (ODS); NULL when unknown"),
-                    APIColumn("period", .field("time_period"), "The publisher's time period as published (2019, 2022/23, 2022/23 Q1)"),
-                    APIColumn("period_start", .expression(Self.periodStart, type: "date"),
-                              "First day of the time period (financial years from 1 April), for sorting"),
-                    APIColumn("time_period_sortable", .field("time_period_sortable"), "Time period Sortable as published (YYYYMM00)"),
+                    APIColumn("pcn", .field("pcn"), "Current PCN code from the practice directory (ODS); NULL when unknown"),
+                    APIColumn("icb", .field("icb"), "Current ICB code from the practice directory; NULL when unknown"),
+                    APIColumn("period", .field("period"), "The publisher's time period as published (2019, 2022/23, 2022/23 Q1)"),
+                    APIColumn("period_start", .field("period_start"),
+                              "First day of the time period (financial years from 1 April, their quarters 3 months apart), for sorting"),
+                    APIColumn("time_period_sortable", .field("time_period_sortable"), "Time period Sortable as published"),
                     APIColumn("sex", .field("sex"), "Sex as published (Persons, Male, Female)"),
                     APIColumn("age", .field("age"), "Age band as published"),
                     APIColumn("category_type", .field("category_type"), "Category type as published; empty when none"),
@@ -138,8 +136,8 @@ public struct Fingertips: SourceDeclaration {
                     APIColumn("compared_to_parent", .field("compared_to_parent"),
                               "The comparison with the parent area (the column named Compared to <parent> value or percentiles)"),
                     APIColumn("parent_code", .field("parent_code"), "Parent area code as published"),
-                    APIColumn("revision", .revision, "The revision whose file this row was read from"),
-                    APIColumn("line", .line, "The line of the indicator's CSV the row was read from"),
+                    APIColumn("revision", .field("revision"), "The revision whose file this row was read from"),
+                    APIColumn("line", .field("line"), "The line of the indicator's CSV the row was read from"),
                 ],
                 filters: ["indicator", "practice", "pcn", "icb", "period"],
                 key: ["indicator", "practice", "sex", "age", "category_type", "category", "period"]),
@@ -178,8 +176,66 @@ public struct Fingertips: SourceDeclaration {
         ]
     }
 
+    /// The indicators current in snapshot `$1` replace their rows (an indicator not fetched that
+    /// day keeps the rows of the snapshot that last loaded it), with PCN and ICB from the
+    /// practice directory.
+    static let valueRowsRebuild: [String] = [
+        """
+        DELETE FROM data.fingertips_value_rows r
+        WHERE r.indicator IN (SELECT v.org FROM data.fingertips_values v WHERE v.valid_to IS NULL AND v.period = $1::date)
+        """,
+        """
+        INSERT INTO data.fingertips_value_rows
+            (snapshot, indicator, indicator_name, practice, practice_name, pcn, icb, period, period_start, time_period_sortable, sex, age,
+             category_type, category, value, lower_ci95, upper_ci95, lower_ci998, upper_ci998, count, denominator, value_note,
+             compared_to_parent, parent_code, revision, line)
+        SELECT v.period, v.org, v.indicator_name, u.practice, u.practice_name, d.pcn, d.icb, u.time_period, \(periodStart),
+               u.time_period_sortable, coalesce(u.sex, ''), coalesce(u.age, ''), coalesce(u.category_type, ''), coalesce(u.category, ''), u.value, u.lower_ci95, u.upper_ci95, u.lower_ci998,
+               u.upper_ci998, u.count, u.denominator, u.value_note, u.compared_to_parent, u.parent_code, v.revision_id, u.line
+        FROM data.fingertips_values v
+        CROSS JOIN LATERAL unnest(v.practice, v.practice_name, v.time_period, v.time_period_sortable, v.sex, v.age, v.category_type,
+                                  v.category, v.value, v.lower_ci95, v.upper_ci95, v.lower_ci998, v.upper_ci998, v.count,
+                                  v.denominator, v.value_note, v.compared_to_parent, v.parent_code, v.line)
+            AS u(practice, practice_name, time_period, time_period_sortable, sex, age, category_type, category, value, lower_ci95,
+                 upper_ci95, lower_ci998, upper_ci998, count, denominator, value_note, compared_to_parent, parent_code, line)
+        LEFT JOIN data.practice_directory d ON d.ods_code = u.practice
+        WHERE v.valid_to IS NULL AND v.period = $1::date
+        """,
+    ]
+
+    /// The practice directory changed (ODS or a practice map loaded): PCN and ICB again, written
+    /// only where they differ.
+    static let directoryUpdate = """
+        UPDATE data.fingertips_value_rows r SET pcn = d.pcn, icb = d.icb
+        FROM data.fingertips_value_rows x LEFT JOIN data.practice_directory d ON d.ods_code = x.practice
+        WHERE r.ctid = x.ctid AND (r.pcn, r.icb) IS DISTINCT FROM (d.pcn, d.icb)
+        """
+
     public var derivedTables: [DerivedTable] {
         [
+            DerivedTable(
+                "fingertips_value_rows",
+                comment: "Current Fingertips values, one per published GP row, with PCN and ICB (behind api.fingertips_values)",
+                definition: """
+                    CREATE TABLE data.fingertips_value_rows (
+                        snapshot date NOT NULL, indicator text NOT NULL, indicator_name text, practice text NOT NULL, practice_name text,
+                        pcn text, icb text, period text NOT NULL, period_start date, time_period_sortable bigint, sex text NOT NULL,
+                        age text NOT NULL, category_type text NOT NULL, category text NOT NULL, value numeric, lower_ci95 numeric,
+                        upper_ci95 numeric, lower_ci998 numeric, upper_ci998 numeric, count numeric, denominator numeric, value_note text,
+                        compared_to_parent text, parent_code text, revision bigint NOT NULL, line integer NOT NULL,
+                        PRIMARY KEY (indicator, practice, sex, age, category_type, category, period)
+                    );
+                    CREATE INDEX fingertips_value_rows_practice ON data.fingertips_value_rows (practice);
+                    CREATE INDEX fingertips_value_rows_pcn ON data.fingertips_value_rows (pcn) WHERE pcn IS NOT NULL;
+                    CREATE INDEX fingertips_value_rows_icb ON data.fingertips_value_rows (icb) WHERE icb IS NOT NULL;
+                    CREATE INDEX fingertips_value_rows_period ON data.fingertips_value_rows (period);
+                    """,
+                refreshes: [
+                    .init(after: .activated(dataset: Self.values.id), Self.valueRowsRebuild),
+                    .init(after: .activated(dataset: Ods.practices.id), [Self.directoryUpdate]),
+                    .init(after: .activated(dataset: Ods.members.id), [Self.directoryUpdate]),
+                    .init(after: .activated(dataset: ListSizes.map.id), [Self.directoryUpdate]),
+                ]),
             DerivedTable(
                 "fingertips_indicator_list",
                 comment: "Fingertips indicators with current data, one row each (behind api.fingertips_indicators)",

@@ -1,0 +1,98 @@
+import Foundation
+import TestSupport
+import XCTest
+
+/// OHID Fingertips through its API, from the saved answers: the profile's indicator metadata is
+/// the index, each indicator's data CSV one file; every served row reconciled with an
+/// independent reading in Python; an unchanged indicator costs one request on the next refresh;
+/// a re-uploaded indicator is counted exactly; bad files are refused.
+final class FingertipsSourceTests: PublisherSiteTestCase {
+    let index = "/fingertips.phe.org.uk/api/indicator_metadata/by_profile_id/profile_id=20"
+
+    override func setUpWithError() throws {
+        try super.setUpWithError()
+        h.extraEnvironment["PIPELINE_NOW"] = "2026-11-21T06:00:00Z"
+    }
+
+    func dataPath(_ iid: String) -> String {
+        "/fingertips.phe.org.uk/api/all_data/csv/by_indicator_id/indicator_ids=\(iid)&child_area_type_id=7&parent_area_type_id=15"
+    }
+
+    func siteFile(_ iid: String) -> String { site.url.path + dataPath(iid) }
+
+    /// Python's reading of the data CSVs: GP rows only (England's two comparator rows left out),
+    /// a blank cell NULL (empty here), the period as published with its start date (a financial
+    /// year from 1 April, its quarter three months later each), one line per row.
+    func python(_ files: [String]) throws -> [String] {
+        let script = """
+            import csv, json, sys
+            for path in json.loads(sys.argv[1]):
+                for r in csv.DictReader(open(path, encoding='utf-8', newline='')):
+                    if r['Area Type'] != 'GP': continue
+                    tp = r['Time period']
+                    if '/' in tp:
+                        y, m = int(tp[:4]), 4
+                        if ' Q' in tp: m += 3 * (int(tp[-1]) - 1)
+                        y, m = y + (m - 1) // 12, (m - 1) % 12 + 1
+                    else:
+                        s = int(r['Time period Sortable']); y, m = s // 10000, max(s // 100 % 100, 1)
+                    num = lambda v: '' if v == '' else repr(float(v))
+                    print('|'.join([r['Indicator ID'], r['Area Code'], r['Sex'], r['Age'], tp, '%04d-%02d-01' % (y, m),
+                                    num(r['Value']), num(r['Lower CI 95.0 limit']), num(r['Upper CI 99.8 limit']),
+                                    num(r['Count']), num(r['Denominator']), r['Value note'],
+                                    r['Compared to England value or percentiles'], r['Indicator Name'], r['Area Name']]))
+            """
+        let text = String(decoding: try JSONSerialization.data(withJSONObject: files), as: UTF8.self)
+        let result = try Run.program("python3", ["-c", script, text])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        return result.lines.sorted()
+    }
+
+    /// What api.fingertips_values serves, in the same shape (numbers read back as floats by
+    /// Python's repr, so 32.3609392614188 compares exactly).
+    func served(_ condition: String = "true") throws -> [String] {
+        let rows = try h.database.psql("""
+            SELECT concat_ws('|', indicator, practice, sex, age, period, period_start, coalesce(value::text, ''),
+                             coalesce(lower_ci95::text, ''), coalesce(upper_ci998::text, ''), coalesce(count::text, ''),
+                             coalesce(denominator::text, ''), coalesce(value_note, ''), compared_to_parent, indicator_name, practice_name)
+            FROM api.fingertips_values WHERE \(condition)
+            """).map { $0.joined(separator: "\t") }
+        // Numbers through the same float reading as Python's.
+        let script = """
+            import sys
+            for line in sys.stdin.read().splitlines():
+                f = line.split('|')
+                for i in (6, 7, 8, 9, 10):
+                    f[i] = '' if f[i] == '' else repr(float(f[i]))
+                print('|'.join(f))
+            """
+        let result = try Run.program("python3", ["-c", script], stdin: Data(rows.joined(separator: "\n").utf8))
+        XCTAssertEqual(result.status, 0, result.stderr)
+        return result.lines.sorted()
+    }
+
+    func testRefreshLoadsEveryIndicatorAndEveryRowReconcilesWithPython() throws {
+        let result = try h.pipeline("refresh", "fingertips")
+        XCTAssertEqual(result.status, 0, result.stderr)
+        let scopes = try h.database.psql("SELECT dataset, period, array_to_string(inputs, ',') FROM etl.revision_log WHERE source = 'fingertips' AND status = 'current' ORDER BY 1, 2")
+            .map { $0.joined(separator: " ") }
+        XCTAssertEqual(scopes, ["fingertips-values 2026-11-21 fingertips-indicator-90640.csv,fingertips-indicator-92590.csv,fingertips-indicator-93553.csv"])
+
+        let expected = try python(["93553", "90640", "92590"].map(siteFile))
+        XCTAssertEqual(expected.count, 60 + 2 * 60 + 4 * 2 * 20)
+        XCTAssertEqual(try served(), expected)
+        XCTAssertEqual(try h.database.value("SELECT count(*) FROM api.fingertips_values WHERE practice = 'E92000001'"), "0",
+                       "England's comparator rows (published twice) are not practices")
+        XCTAssertEqual(try h.database.psql("SELECT value_note FROM api.fingertips_values WHERE value IS NULL"),
+                       [["Value suppressed for disclosure control due to small count"]])
+        XCTAssertEqual(try h.database.psql("SELECT DISTINCT period, period_start FROM api.fingertips_values WHERE indicator = '92590' ORDER BY 2"),
+                       [["2022/23 Q1", "2022-04-01"], ["2022/23 Q2", "2022-07-01"], ["2022/23 Q3", "2022-10-01"], ["2022/23 Q4", "2023-01-01"]])
+        XCTAssertEqual(try h.database.psql("SELECT indicator, indicator_name, profile, snapshot, practices, periods FROM api.fingertips_indicators ORDER BY 1"), [
+            ["90640", "Smoking prevalence in adults (15+), recorded (modelled)", "20", "2026-11-21", "60", "2021/22,2022/23"],
+            ["92590", "Patients seen within two weeks (modelled)", "20", "2026-11-21", "20", "2022/23 Q1,2022/23 Q2,2022/23 Q3,2022/23 Q4"],
+            ["93553", "Deprivation score (IMD 2019)", "20", "2026-11-21", "60", "2019"],
+        ])
+        XCTAssertEqual(try h.database.value("SELECT practice_name FROM api.fingertips_values WHERE practice = 'A81001' AND indicator = '93553'"),
+                       "The Densham Surgery")
+    }
+}
