@@ -95,4 +95,70 @@ final class FingertipsSourceTests: PublisherSiteTestCase {
         XCTAssertEqual(try h.database.value("SELECT practice_name FROM api.fingertips_values WHERE practice = 'A81001' AND indicator = '93553'"),
                        "The Densham Surgery")
     }
+
+    /// Python's count of what changes between two sets of indicator files, by natural key
+    /// (indicator, practice, sex, age, category type, category, time period), GP rows only.
+    func pythonDiff(before: [String], after: [String]) throws -> String {
+        let script = """
+            import csv, json, sys
+            def rows(paths):
+                out = {}
+                for p in paths:
+                    for r in csv.DictReader(open(p, encoding='utf-8', newline='')):
+                        if r['Area Type'] != 'GP': continue
+                        k = (r['Indicator ID'], r['Area Code'], r['Sex'], r['Age'], r['Category Type'], r['Category'], r['Time period'])
+                        out[k] = tuple(v for c, v in r.items() if c not in ('Area Type',))
+                return out
+            a, b = rows(json.loads(sys.argv[1])), rows(json.loads(sys.argv[2]))
+            added = sum(1 for k in b if k not in a); removed = sum(1 for k in a if k not in b)
+            changed = sum(1 for k in b if k in a and a[k] != b[k])
+            print(f"{len(b)} rows: +{added} added, ~{changed} changed, -{removed} removed, ={len(b) - added - changed} unchanged")
+            """
+        let args = try [before, after].map { String(decoding: try JSONSerialization.data(withJSONObject: $0), as: UTF8.self) }
+        let result = try Run.program("python3", ["-c", script] + args)
+        XCTAssertEqual(result.status, 0, result.stderr)
+        return result.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    /// The requests the test server answered since the last clear, as `status path` lines.
+    func requestLog() throws -> [String] {
+        try server.requests().map { "\($0["status"] as? Int ?? 0) \($0["path"] as? String ?? "")" }.sorted()
+    }
+
+    func testAnUnchangedIndicatorCostsOneRequestAndAReuploadIsCountedExactly() throws {
+        XCTAssertEqual(try h.pipeline("refresh", "fingertips").status, 0)
+        try server.clearRequests()
+        let again = try h.pipeline("refresh", "fingertips")
+        XCTAssertEqual(again.status, 0, again.stderr)
+        XCTAssertTrue(again.stdout.contains("nothing new"), again.stdout)
+        let log = try requestLog()
+        XCTAssertEqual(log.filter { $0.contains("/all_data/") }.count, 3, "one request per unchanged indicator: \(log)")
+        XCTAssertEqual(log.filter { $0.contains("/indicator_metadata/") }.count, 1, "\(log)")
+
+        // 90640 re-uploaded: one practice's 2022/23 value corrected, one practice gone, one added.
+        let path = siteFile("90640")
+        let before = try String(contentsOfFile: path, encoding: .utf8)
+        var lines = before.components(separatedBy: "\r\n")
+        let a81002 = lines.firstIndex { $0.contains(",A81002,") && $0.contains(",2022/23,") }!
+        lines[a81002] = lines[a81002].replacingOccurrences(of: ",11.8827,", with: ",11.9,")
+        lines.removeAll { $0.contains(",A81004,") }
+        let moved = lines.firstIndex { $0.contains(",A81002,") && $0.contains(",2022/23,") }!
+        lines.insert(lines[moved].replacingOccurrences(of: "A81002,Queens Park Medical Centre", with: "Y99999,New Practice"), at: moved + 1)
+        let saved = h.scratch.url.appendingPathComponent("90640-before.csv").path
+        try before.write(toFile: saved, atomically: true, encoding: .utf8)
+        try lines.joined(separator: "\r\n").write(toFile: path, atomically: true, encoding: .utf8)
+        let indexPath = site.url.path + index
+        let text = try String(contentsOfFile: indexPath, encoding: .utf8).replacingOccurrences(of: "2023-11-07T09:30:00", with: "2026-11-20T09:30:00")
+        try text.write(toFile: indexPath, atomically: true, encoding: .utf8)
+        try server.clearRequests()
+        let third = try h.pipeline("refresh", "fingertips")
+        XCTAssertEqual(third.status, 0, third.stdout + third.stderr)
+        let counted = try pythonDiff(before: [saved, siteFile("92590"), siteFile("93553")], after: ["90640", "92590", "93553"].map(siteFile))
+        XCTAssertEqual(counted, "339 rows: +1 added, ~1 changed, -2 removed, =337 unchanged")
+        XCTAssertTrue(third.stdout.contains("fingertips-values 2026-11-21: revision 2 is now current (\(counted))"), third.stdout)
+        XCTAssertEqual(try h.database.psql("SELECT value FROM api.fingertips_values WHERE practice = 'A81002' AND indicator = '90640' AND period = '2022/23'"),
+                       [["11.9"]])
+        XCTAssertEqual(try h.database.value("SELECT count(*) FROM api.fingertips_values WHERE practice = 'A81004' AND indicator = '90640'"), "0")
+        XCTAssertEqual(try served(), try python(["93553", "90640", "92590"].map(siteFile)))
+    }
 }
