@@ -82,9 +82,10 @@ public struct Fingertips: SourceDeclaration {
 
     public func recognise(fileName: String, firstRecord: [String]) throws -> FileReading {
         let header = Set(firstRecord.map(CSVLayout.normalize))
-        guard header.contains("INDICATOR_ID") && header.contains("AREA_CODE") && header.contains("TIME_PERIOD") else {
-            throw TransformError(.unsupported, file: fileName,
-                                 "not a Fingertips indicator data CSV (no Indicator ID, Area Code and Time period columns)")
+        // Only what says "this is a data CSV" is checked here; every other column is the
+        // layout's to name when missing (file, line 1, the column).
+        guard header.contains("INDICATOR_ID") && header.contains("AREA_CODE") else {
+            throw TransformError(.unsupported, file: fileName, "not a Fingertips indicator data CSV (no Indicator ID and Area Code columns)")
         }
         return FileReading(spec: Self.values, layout: Self.layout)
     }

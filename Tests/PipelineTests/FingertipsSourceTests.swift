@@ -161,4 +161,36 @@ final class FingertipsSourceTests: PublisherSiteTestCase {
         XCTAssertEqual(try h.database.value("SELECT count(*) FROM api.fingertips_values WHERE practice = 'A81004' AND indicator = '90640'"), "0")
         XCTAssertEqual(try served(), try python(["93553", "90640", "92590"].map(siteFile)))
     }
+
+    /// Rewrites one served indicator file with Python (`rows`, a list of lists, edited in place).
+    func edit(_ iid: String, _ statement: String) throws {
+        let result = try Run.program("python3", ["-c", """
+            import csv, io, sys
+            path = sys.argv[1]
+            rows = list(csv.reader(open(path, encoding='utf-8', newline='')))
+            \(statement)
+            buf = io.StringIO(); csv.writer(buf, lineterminator='\\r\\n').writerows(rows)
+            open(path, 'w', encoding='utf-8', newline='').write(buf.getvalue())
+            """, siteFile(iid)])
+        XCTAssertEqual(result.status, 0, result.stderr)
+    }
+
+    func testBadFilesAreRefusedNamingFileLineAndColumnAndNothingOfTheSnapshotIsVisible() throws {
+        try edit("90640", "rows[0][11] = 'Period'")
+        let renamed = try h.pipeline("refresh", "fingertips")
+        XCTAssertEqual(renamed.status, 65, renamed.stdout)
+        XCTAssertEqual(renamed.stderr.split(separator: "\n").filter { $0.hasPrefix("fingertips-indicator-90640.csv") },
+                       ["fingertips-indicator-90640.csv:1: header does not match fingertips-values: missing TIME_PERIOD; unexpected 'Period'"], renamed.stderr)
+        XCTAssertEqual(try h.database.value("SELECT count(*) FROM api.fingertips_values"), "0")
+        XCTAssertEqual(try h.database.value("SELECT count(*) FROM api.fingertips_indicators"), "0")
+        XCTAssertEqual(try h.database.value("SELECT count(*) FROM etl.revision_log WHERE source = 'fingertips'"), "0")
+
+        try edit("90640", "rows[0][11] = 'Time period'; rows[9][23] = '2022-23'")
+        let restyled = try h.pipeline("refresh", "fingertips")
+        XCTAssertEqual(restyled.status, 65, restyled.stdout)
+        XCTAssertEqual(restyled.stderr.split(separator: "\n").filter { $0.hasPrefix("fingertips-indicator-90640.csv") },
+                       ["fingertips-indicator-90640.csv:10:24: invalid integer '2022-23' in Time period Sortable"], restyled.stderr)
+        XCTAssertEqual(try h.database.value("SELECT count(*) FROM api.fingertips_values"), "0")
+        XCTAssertEqual(try h.database.value("SELECT count(*) FROM etl.revision_log WHERE source = 'fingertips'"), "0")
+    }
 }
