@@ -133,6 +133,7 @@ final class FingertipsSourceTests: PublisherSiteTestCase {
         XCTAssertTrue(again.stdout.contains("nothing new"), again.stdout)
         let log = try requestLog()
         XCTAssertEqual(log.filter { $0.contains("/all_data/") }.count, 3, "one request per unchanged indicator: \(log)")
+        XCTAssertEqual(log.filter { $0.contains("/all_data/") && $0.hasPrefix("304 ") }.count, 3, "each a conditional request answered 304: \(log)")
         XCTAssertEqual(log.filter { $0.contains("/indicator_metadata/") }.count, 1, "\(log)")
 
         // 90640 re-uploaded: one practice's 2022/23 value corrected, one practice gone, one added.
