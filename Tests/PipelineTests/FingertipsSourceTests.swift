@@ -194,4 +194,21 @@ final class FingertipsSourceTests: PublisherSiteTestCase {
         XCTAssertEqual(try h.database.value("SELECT count(*) FROM api.fingertips_values"), "0")
         XCTAssertEqual(try h.database.value("SELECT count(*) FROM etl.revision_log WHERE source = 'fingertips'"), "0")
     }
+
+    /// PCN and ICB come from the practice directory, whichever is loaded first.
+    func testPCNAndICBFollowThePracticeDirectoryWhicheverIsLoadedFirst() throws {
+        XCTAssertEqual(try h.pipeline("refresh", "fingertips").status, 0)
+        XCTAssertEqual(try h.database.value("SELECT count(*) FROM api.fingertips_values WHERE pcn IS NOT NULL OR icb IS NOT NULL"), "0", "no directory yet")
+        let ods = try h.pipeline("refresh", "ods")
+        XCTAssertEqual(ods.status, 0, ods.stderr)
+        let mismatched = """
+            SELECT count(*) FROM api.fingertips_values v LEFT JOIN data.practice_directory d ON d.ods_code = v.practice
+            WHERE (v.pcn, v.icb) IS DISTINCT FROM (d.pcn, d.icb)
+            """
+        XCTAssertEqual(try h.database.value(mismatched), "0")
+        XCTAssertNotEqual(try h.database.value("SELECT count(*) FROM api.fingertips_values WHERE pcn IS NOT NULL"), "0")
+        let pcn = try h.database.value("SELECT min(pcn) FROM api.fingertips_values")
+        XCTAssertEqual(try h.database.value("SELECT count(*) FROM api.fingertips_values WHERE pcn = '\(pcn)'"),
+                       try h.database.value("SELECT count(*) FROM api.fingertips_values v JOIN data.practice_directory d ON d.ods_code = v.practice WHERE d.pcn = '\(pcn)'"))
+    }
 }
