@@ -211,4 +211,14 @@ final class FingertipsSourceTests: PublisherSiteTestCase {
         XCTAssertEqual(try h.database.value("SELECT count(*) FROM api.fingertips_values WHERE pcn = '\(pcn)'"),
                        try h.database.value("SELECT count(*) FROM api.fingertips_values v JOIN data.practice_directory d ON d.ods_code = v.practice WHERE d.pcn = '\(pcn)'"))
     }
+
+    /// The comparison column is named after the parent area type, and older responses called
+    /// `Compared to goal` `Target data`: both read by name.
+    func testTheComparisonColumnIsReadUnderTheParentAreaTypesName() throws {
+        try edit("92590", "rows[0][21] = 'Compared to ICB value or percentiles'; rows[0][25] = 'Target data'")
+        let result = try h.pipeline("refresh", "fingertips")
+        XCTAssertEqual(result.status, 0, result.stderr)
+        XCTAssertEqual(try h.database.psql("SELECT compared_to_parent, count(*) FROM api.fingertips_values WHERE indicator = '92590' GROUP BY 1 ORDER BY 1"),
+                       [["Higher", "53"], ["Similar", "107"]])
+    }
 }
