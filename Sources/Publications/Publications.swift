@@ -16,5 +16,6 @@ public enum Publications {
         Workforce(),
         Cqc(),
         GPPatientSurvey(),
+        Fingertips(),
     ]
 }

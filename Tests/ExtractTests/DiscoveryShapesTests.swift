@@ -81,6 +81,23 @@ final class DiscoveryShapesTests: XCTestCase {
         XCTAssertEqual(try server.requests(path: "/api.example.org/v1/indicators/page=2").compactMap { $0["status"] as? Int }, [429, 200])
     }
 
+    /// Fingertips' `indicator_metadata/by_profile_id` is one object keyed by indicator id, not a list.
+    func testAnIndexKeyedByItemIdListsItsItemsInKeyOrder() throws {
+        try write("api.example.org/v1/meta/profile_id=20", #"""
+            {"93553": {"IID": 93553, "DataChange": {"LastUploadedAt": "2022-07-05T10:14:00"}},
+             "241": {"IID": 241, "DataChange": {"LastUploadedAt": "2025-02-11T10:30:00"}}}
+            """#)
+        let keyed = EditionListing.webAPI(WebAPIListing(
+            indexURL: "https://api.example.org/v1/meta?profile_id=20", idField: "IID", changeField: "DataChange.LastUploadedAt",
+            dataURL: "https://api.example.org/v1/data/csv?indicator_ids={id}", fileName: "indicator-{id}.csv"))
+        let source = Shape(listing: keyed, periodKind: .snapshot, hosts: ["api.example.org"],
+                           files: [FileFamily("indicator data", match: ["indicator-*.csv"], datasets: ["x"])])
+        let discovery = Discovery(source: source, downloader: try downloader(hosts: ["api.example.org"]))
+        guard case .found(let publication) = try discovery.discover() else { return XCTFail("not found") }
+        XCTAssertEqual(publication.files.map(\.file.name), ["indicator-241.csv", "indicator-93553.csv"], "numeric keys in numeric order")
+        XCTAssertEqual(publication.files.map(\.file.changeMarker), ["2025-02-11T10:30:00", "2022-07-05T10:14:00"])
+    }
+
     func testAnIndexThatIsNotWhatItShouldBeIsADiscoveryErrorNamingTheRequest() throws {
         let source = Shape(listing: api, periodKind: .snapshot, hosts: ["api.example.org"], files: [])
         let d = try downloader(hosts: ["api.example.org"])

@@ -33,7 +33,14 @@ struct WebAPIIndex: EditionFinder {
             } catch {
                 throw ExtractError(.discovery, path: url, "the API index is not JSON (\(Self.firstWords(text)))")
             }
-            guard let array = Self.value(at: listing.itemsPath, in: json) as? [Any] else {
+            // Fingertips' metadata is an object keyed by indicator id rather than a list: its
+            // items are the object's values, in key order (numeric keys as numbers).
+            let listed = Self.value(at: listing.itemsPath, in: json)
+            let keyed = (listed as? [String: Any]).flatMap { object in
+                object.values.allSatisfy({ $0 is [String: Any] }) && !object.isEmpty
+                    ? object.sorted { (Int($0.key) ?? Int.max, $0.key) < (Int($1.key) ?? Int.max, $1.key) }.map(\.value) : nil
+            }
+            guard let array = (listed as? [Any]) ?? keyed else {
                 throw ExtractError(.discovery, path: url, "the API index has no item list at \(listing.itemsPath.isEmpty ? "its top level" : listing.itemsPath.joined(separator: "."))")
             }
             for (index, item) in array.enumerated() {
