@@ -59,7 +59,11 @@ class Links(html.parser.HTMLParser):
 
 
 def parse_csv(data, name, header_fields=None):
-    text = data.decode("utf-8-sig")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        # Some publishers' files are Windows-1252 (the real PCN workforce individual CSV).
+        text = data.decode("cp1252")
     rows = list(csv.reader(io.StringIO(text, newline="")))
     width = header_fields or len(rows[0])
     bad = [i for i, r in enumerate(rows) if len(r) != width]
