@@ -287,7 +287,8 @@ public final class PGConnection {
             JOIN pg_catalog.pg_class c ON c.oid = l.relation
             JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
             JOIN pg_catalog.pg_stat_activity a ON a.pid = l.pid
-            WHERE l.granted AND l.pid <> $1::int AND n.nspname IN ('data', 'etl', 'api')
+            WHERE l.granted AND l.pid <> $1::int
+              AND l.database = (SELECT oid FROM pg_catalog.pg_database WHERE datname = current_database()) AND n.nspname IN ('data', 'etl', 'api')
             GROUP BY a.pid, a.application_name, a.xact_start, a.state
             ORDER BY a.xact_start NULLS LAST
             LIMIT 4

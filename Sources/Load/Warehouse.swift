@@ -129,9 +129,18 @@ public final class Warehouse {
         guard allowed.bool(0, 0) == true else {
             return .needsDBA(Roles.creationSQL + Roles.grants)
         }
-        try connection.transaction {
-            for statement in Roles.creationSQL { try connection.execute(statement) }
-            try Roles.grant(on: connection)
+        do {
+            try connection.transaction {
+                for statement in Roles.creationSQL { try connection.execute(statement) }
+                try Roles.grant(on: connection)
+            }
+        } catch {
+            // Roles belong to the cluster: a migration of another database on it may have created
+            // them between our check and our CREATE ROLE (a duplicate or "tuple concurrently
+            // updated"). Then they exist, and granting is all that is left to do here.
+            guard try Roles.exist(on: connection) else { throw error }
+            try connection.transaction { try Roles.grant(on: connection) }
+            return .existed
         }
         return .created
     }
@@ -166,7 +175,8 @@ public final class Warehouse {
             FROM pg_catalog.pg_locks l
             JOIN pg_catalog.pg_stat_activity a ON a.pid = l.pid
             LEFT JOIN etl.runs r ON r.backend_pid = l.pid AND r.finished_at IS NULL
-            WHERE l.locktype = 'advisory' AND l.classid = $1::int::oid AND l.objid = $2::int::oid AND l.objsubid = 2 AND l.granted
+            WHERE l.database = (SELECT oid FROM pg_catalog.pg_database WHERE datname = current_database())
+              AND l.locktype = 'advisory' AND l.classid = $1::int::oid AND l.objid = $2::int::oid AND l.objsubid = 2 AND l.granted
             ORDER BY r.run_id DESC NULLS LAST
             LIMIT 1
             """, [String(Self.lockKeys.0), String(Self.lockKeys.1)])

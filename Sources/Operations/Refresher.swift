@@ -143,7 +143,14 @@ final class Refresher {
         // Files whose bytes the warehouse has, kept in case a sibling feeding the same datasets changed.
         var known: [(local: LocalFile, family: FileFamily, note: String)] = []
         var changedDatasets = Set<String>()
-        for (file, family) in publication.files {
+        // Files giving other datasets their hierarchy (the practice map) load first, so that the
+        // files they serve are written with it (docs/performance.md, "Backfill").
+        let registry = session.warehouse.registry
+        let givesHierarchy = { (family: FileFamily) in
+            family.datasets.contains { id in registry.datasets.contains { $0.hierarchy?.from == id } }
+        }
+        let ordered = publication.files.filter { givesHierarchy($0.family) } + publication.files.filter { !givesHierarchy($0.family) }
+        for (file, family) in ordered {
             let dataset = family.datasets.joined(separator: ",")
             let progress = Progress(label: "fetch \(file.name)\(ofRun)")
             downloader.onProgress = { [progress] bytes, total in progress?.bytes(bytes, of: total) }

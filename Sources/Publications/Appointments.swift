@@ -66,6 +66,27 @@ public struct Appointments: SourceDeclaration {
                 ],
                 filters: ["month", "practice", "pcn", "sub_icb", "icb", "region", "supplier"],
                 key: ["month", "practice", "line"]),
+            APIObject(
+                "gp_appointments_practice_months",
+                comment: "One row per practice and month of api.gp_appointments, without its rows: how many rows the practice's "
+                    + "crosstab held and the appointments they add up to, from totals kept with each practice-month, so counts "
+                    + "and sums over a PCN, sub-ICB, ICB or region read one row per practice",
+                rows: .currentSegments(datasets: [Self.practiceLevel.id]),
+                columns: [
+                    APIColumn("month", .period, "The month of the appointments (first day)"),
+                    APIColumn("practice", .org, "Practice ODS code (GP_CODE)"),
+                    APIColumn("practice_name", .field("practice_name"), "Practice name as published (GP_NAME)"),
+                    APIColumn("supplier", .field("supplier"), "GP system supplier as published (SUPPLIER)"),
+                    APIColumn("pcn", .field("pcn"), "PCN code as published (PCN_CODE)"),
+                    APIColumn("sub_icb", .field("sub_icb"), "Sub-ICB location code as published"),
+                    APIColumn("icb", .field("icb"), "ICB code, from the practice map of the month (or the newest before it)"),
+                    APIColumn("region", .field("region"), "NHS England region code, from the practice map"),
+                    APIColumn("row_count", .rowCount, "Rows of api.gp_appointments for this practice and month"),
+                    APIColumn("appointments", .total("count"), "Sum of count over those rows (blank counts add nothing); NULL when every count was blank"),
+                    APIColumn("revision", .revision, "The revision whose file these rows were read from"),
+                ],
+                filters: ["month", "practice", "pcn", "sub_icb", "icb", "region", "supplier"],
+                key: ["month", "practice"]),
         ]
     }
 

@@ -51,7 +51,7 @@ final class FaultTests: XCTestCase {
         let copying = try eventually(timeout: 60) {
             try h.database.value("""
                 SELECT count(*) FROM pg_stat_activity
-                WHERE application_name = 'pipeline load list-sizes' AND state = 'active' AND query LIKE 'COPY%'
+                WHERE datname = current_database() AND application_name = 'pipeline load list-sizes' AND state = 'active' AND query LIKE 'COPY%'
                 """) == "1"
         }
         XCTAssertTrue(copying, "the load reached its COPY")
@@ -59,7 +59,7 @@ final class FaultTests: XCTestCase {
 
     func waitForNoLoaderSessions() throws {
         XCTAssertTrue(try eventually {
-            try h.database.value("SELECT count(*) FROM pg_stat_activity WHERE application_name LIKE 'pipeline%'") == "0"
+            try h.database.value("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND application_name LIKE 'pipeline%'") == "0"
         }, "the server let go of the dead client's session")
     }
 
@@ -85,7 +85,7 @@ final class FaultTests: XCTestCase {
         let before = try loadFirstEdition()
         let run = try h.start(["load", "list-sizes", Self.edition2, "--published", "2025-11-20"])
         try waitForCopy()
-        try h.database.psql("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'pipeline load list-sizes'")
+        try h.database.psql("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'pipeline load list-sizes'")
         let result = run.wait()
         XCTAssertEqual(result.status, 75, result.stderr)
         XCTAssertTrue(result.stderr.contains("connection") || result.stderr.contains("terminat"), result.stderr)
@@ -107,7 +107,7 @@ final class FaultTests: XCTestCase {
             XCTAssertTrue(result.stderr.hasSuffix("cancelled: rolled back; nothing of this run was kept\n"), result.stderr)
             XCTAssertEqual(try state(), before)
             XCTAssertEqual(try h.database.value("SELECT outcome FROM etl.runs ORDER BY run_id DESC LIMIT 1"), "cancelled")
-            XCTAssertEqual(try h.database.value("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory'"), "0", "lock released")
+            XCTAssertEqual(try h.database.value("SELECT count(*) FROM pg_locks WHERE database = (SELECT oid FROM pg_database WHERE datname = current_database()) AND locktype = 'advisory'"), "0", "lock released")
         }
         let runs = try h.pipeline("runs", "--json")
         XCTAssertEqual(runs.lines.filter { $0.contains("\"outcome\":\"cancelled\"") }.count, 2, runs.stdout)
@@ -141,13 +141,13 @@ final class FaultTests: XCTestCase {
         // Hold the lock so the pipeline waits long enough to be looked at.
         let holder = try RunningProcess("/usr/bin/env", ["psql", h.database.url, "-qXc",
             "SELECT pg_advisory_lock(\(0x4E48_5357), 1); SELECT pg_sleep(60)"])
-        XCTAssertTrue(try eventually { try h.database.value("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted") == "1" })
+        XCTAssertTrue(try eventually { try h.database.value("SELECT count(*) FROM pg_locks WHERE database = (SELECT oid FROM pg_database WHERE datname = current_database()) AND locktype = 'advisory' AND granted") == "1" })
         h.extraEnvironment["DATABASE_URL"] = ""
         let run = try h.start(["load", "list-sizes", Fixtures.registrations("gp-reg-pat-prac-all_2025-10.csv"), "--database-url", url, "--wait-lock"])
-        XCTAssertTrue(try eventually { try h.database.value("SELECT count(*) FROM pg_stat_activity WHERE application_name = 'pipeline load list-sizes' AND wait_event_type = 'Lock'") == "1" })
+        XCTAssertTrue(try eventually { try h.database.value("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'pipeline load list-sizes' AND wait_event_type = 'Lock'") == "1" })
         XCTAssertFalse(run.visibleCommandLine.contains(secret), "ps shows: \(run.visibleCommandLine)")
         XCTAssertTrue(run.visibleCommandLine.contains("--database-url"), run.visibleCommandLine)
-        try h.database.psql("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'psql' AND query LIKE '%pg_sleep%' AND pid <> pg_backend_pid()")
+        try h.database.psql("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'psql' AND query LIKE '%pg_sleep%' AND pid <> pg_backend_pid()")
         _ = holder.wait()
         let result = run.wait()
         XCTAssertEqual(result.status, 0, result.stderr)

@@ -16,7 +16,7 @@ final class LockWaitTests: XCTestCase {
                                                    "BEGIN; LOCK TABLE data.list_sizes IN ACCESS EXCLUSIVE MODE; SELECT pg_sleep(60); COMMIT;"],
                                           environment: ["PGAPPNAME": "reviewer-notebook"])
         defer {
-            _ = try? h.database.value("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'reviewer-notebook'")
+            _ = try? h.database.value("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'reviewer-notebook'")
             _ = reviewer.wait()
         }
         // Wait until the lock is held.
@@ -24,12 +24,12 @@ final class LockWaitTests: XCTestCase {
         for _ in 0..<100 where !held {
             held = try h.database.value("""
                 SELECT count(*) FROM pg_locks l JOIN pg_stat_activity a USING (pid)
-                WHERE a.application_name = 'reviewer-notebook' AND l.relation = 'data.list_sizes'::regclass AND l.granted
+                WHERE a.datname = current_database() AND a.application_name = 'reviewer-notebook' AND l.relation = 'data.list_sizes'::regclass AND l.granted
                 """) == "1"
             if !held { Thread.sleep(forTimeInterval: 0.1) }
         }
         XCTAssertTrue(held, "the reviewer holds the lock")
-        let reviewerPID = try h.database.value("SELECT pid FROM pg_stat_activity WHERE application_name = 'reviewer-notebook'")
+        let reviewerPID = try h.database.value("SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'reviewer-notebook'")
 
         h.extraEnvironment["PIPELINE_LOCK_TIMEOUT"] = "1"
         let november = Fixtures.registrations("gp-reg-pat-prac-all_2025-11.csv")

@@ -150,7 +150,7 @@ final class OperationsTests: PublisherSiteTestCase {
         let holder = try RunningProcess("/usr/bin/env", ["psql", h.database.url, "-qXc",
                                                          "SELECT pg_advisory_lock(\(0x4E48_5357), 1); SELECT pg_sleep(60)"])
         defer { holder.signal(SIGTERM); _ = holder.wait() }
-        XCTAssertTrue(try eventually { try h.database.value("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted") == "1" })
+        XCTAssertTrue(try eventually { try h.database.value("SELECT count(*) FROM pg_locks WHERE database = (SELECT oid FROM pg_database WHERE datname = current_database()) AND locktype = 'advisory' AND granted") == "1" })
         let status = try on("2026-03-21T08:00:00Z", "status")
         XCTAssertEqual(status.status, 3)
         XCTAssertTrue(status.stdout.contains("lock: held by psql (backend pid "), status.stdout)

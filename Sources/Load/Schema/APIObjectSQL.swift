@@ -14,7 +14,7 @@ struct APIObjectSQL {
 
     /// The segment table behind `.current` rows, and the datasets it holds.
     var segmentTable: SegmentTable? {
-        guard case .current(let datasets) = object.rows, let spec = datasets.first.flatMap(registry.dataset) else { return nil }
+        guard let spec = object.segmentDatasets.first.flatMap(registry.dataset) else { return nil }
         return SegmentTable(spec)
     }
 
@@ -42,7 +42,7 @@ struct APIObjectSQL {
             return "CREATE VIEW \(viewName) AS\nSELECT \(object.columns.map(\.name).joined(separator: ", "))\nFROM \(materialisedTable)"
         }
         switch object.rows {
-        case .current:
+        case .current, .currentSegments:
             return "CREATE VIEW \(viewName) AS\n" + selectFromSegments(where: "s.valid_to IS NULL")
         case .derived(let table):
             return "CREATE VIEW \(viewName) AS\nSELECT \(selectList)\nFROM data.\(table) s"
@@ -65,7 +65,8 @@ struct APIObjectSQL {
             from += "\nCROSS JOIN LATERAL unnest(\(unnested.map { "s.\($0)" }.joined(separator: ", "))) AS u(\(unnested.joined(separator: ", ")))"
         }
         var conditions = [condition]
-        if case .current(let datasets) = object.rows {
+        if !object.segmentDatasets.isEmpty {
+            let datasets = object.segmentDatasets
             let sharing = registry.datasets.filter { $0.table == table.spec.table }.map(\.id)
             if Set(sharing) != Set(datasets) {
                 conditions.append("s.dataset IN (\(datasets.map { Self.literal($0) }.joined(separator: ", ")))")
@@ -77,9 +78,12 @@ struct APIObjectSQL {
     // MARK: history functions
 
     /// The datasets behind a `.current` object.
-    var datasets: [String] {
-        if case .current(let datasets) = object.rows { return datasets }
-        return []
+    var datasets: [String] { object.segmentDatasets }
+
+    /// True for an object of one row per segment (`.currentSegments`): nothing is unnested.
+    var perSegment: Bool {
+        if case .currentSegments = object.rows { return true }
+        return false
     }
 
     /// A predicate on alias `s`: the segment is part of the content scope `c.scope_id` had at
@@ -176,7 +180,7 @@ struct APIObjectSQL {
     /// The row arrays a view over a segment table must unnest: those its columns read, and
     /// `line` always (one output row per published row, whichever columns are chosen).
     func rowLevelColumns(in table: SegmentTable) -> [String] {
-        guard !table.flat else { return [] }
+        guard !table.flat, !perSegment else { return [] }
         let arrays = ["line"] + table.dimensionColumns + table.measureColumns + table.rawColumns
         var used = Set(["line"])
         for column in object.columns {
@@ -200,6 +204,10 @@ struct APIObjectSQL {
         case .org: return "s.org"
         case .revision: return "s.revision_id"
         case .dataset: return "s.dataset"
+        case .rowCount: return "s.row_count"
+        case .total(let measure):
+            // Segments written before totals were stored (an upgraded warehouse) sum their rows.
+            return "coalesce(s.\(measure)_total, (SELECT sum(x) FROM unnest(s.\(measure)) AS x)::bigint)"
         case .line: return table.map { $0.flat ? "s.line" : "u.line" } ?? "s.line"
         case .field(let name):
             guard let table, !table.isSegmentLevel(name) else { return "s.\(name)" }

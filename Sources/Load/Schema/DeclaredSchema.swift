@@ -137,6 +137,15 @@ struct DeclaredSchema {
             try connection.execute(index.sql)
             done.append("built index data.\(index.name)")
         }
+        for table in segmentTables {
+            for index in table.supersededIndexes {
+                let onTable = try connection.execute(
+                    "SELECT 1 FROM pg_catalog.pg_index WHERE indexrelid = to_regclass($1) AND indrelid = $2::regclass", [index, table.name])
+                guard onTable.rowCount == 1 else { continue }
+                try connection.execute("DROP INDEX \(index)")
+                done.append("dropped index \(index) (superseded by \(table.name)'s period_org)")
+            }
+        }
         // Schema `api` is rebuilt whole: generated objects only.
         let existing = try connection.execute("""
             SELECT 'VIEW', c.oid::regclass::text FROM pg_catalog.pg_class c

@@ -48,7 +48,7 @@ struct DerivedData {
         }
     }
 
-    private func hierarchyUpdate(_ target: DatasetSpec, _ fill: HierarchyFill) -> HierarchyUpdate {
+    func hierarchyUpdate(_ target: DatasetSpec, _ fill: HierarchyFill) -> HierarchyUpdate {
         let source = registry.dataset(fill.from)!
         let shared = registry.datasets.filter { $0.table == source.table }.count > 1
         return HierarchyUpdate(target: target, fill: fill, sourceTable: "data." + source.table, sourceDataset: shared ? fill.from : nil)
@@ -84,6 +84,29 @@ struct HierarchyUpdate {
         case .quarter: return "(\(column) + interval '2 months')::date"
         case .month, .snapshot: return column
         }
+    }
+
+    /// What the update would set on a segment of `period` written now, by organisation: the
+    /// columns' values then the source period (ISO), as the source's current content in this
+    /// transaction has them (segments written earlier in the same load included, the newest step
+    /// first). The writer puts these in the COPY, so that the update after activation, which
+    /// stays the rule, finds nothing to change in the usual case (the map loaded before the
+    /// files it serves) instead of rewriting every new segment (docs/performance.md, "Backfill").
+    func lookup(period: ReportingPeriod, on connection: PGConnection) throws -> [String: [String?]] {
+        let ofDataset = sourceDataset.map { " AND h.dataset = " + APIObjectSQL.literal($0) } ?? ""
+        let match = fill.match == .samePeriod ? "h.period = $1::date" : "h.period <= \(periodEnd("$1::date"))"
+        let result = try connection.execute("""
+            SELECT DISTINCT ON (h.org) h.org, \(fill.columns.map { "h.\($0)" }.joined(separator: ", ")), h.period::text
+            FROM \(sourceTable) h
+            WHERE h.valid_to IS NULL\(ofDataset) AND \(match)
+            ORDER BY h.org, h.period DESC, h.valid_from DESC
+            """, [period.start.iso])
+        var values: [String: [String?]] = [:]
+        values.reserveCapacity(result.rowCount)
+        for row in 0..<result.rowCount {
+            values[result.string(row, 0)!] = (1...fill.columns.count + 1).map { result.string(row, $0) }
+        }
+        return values
     }
 
     /// Sets the columns on current segments of the target's table matching `condition` (over alias `l`).

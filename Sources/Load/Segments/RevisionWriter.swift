@@ -107,6 +107,9 @@ public final class RevisionWriter {
     /// Bytes of segment data sent to the server so far (for progress).
     public private(set) var bytesSent = 0
     private var checkpoints = 0
+    /// Hierarchy lookups by source dataset and period, shared by the scopes of one load that
+    /// fill from the same map for the same period (a month's four list-size datasets).
+    private var hierarchyLookups: [String: [String: [String?]]] = [:]
 
     fileprivate struct ScopeKey: Hashable {
         let dataset: String
@@ -141,6 +144,8 @@ public final class RevisionWriter {
         var misaligned: [String] = []
         /// What the edition holds, for a gated dataset.
         var totals = EditionTotals()
+        /// The hierarchy columns written with each organisation's segment (`HierarchyUpdate.lookup`).
+        var hierarchy: [String: [String?]]?
 
         init(spec: DatasetSpec, period: ReportingPeriod, scopeID: Int, currentStep: Int, currentRevision: Int64?,
              currentPublished: CalendarDate?, current: [String: CurrentSegment], revision: Int64, published: CalendarDate) {
@@ -210,7 +215,7 @@ public final class RevisionWriter {
         let writer = try copyWriter(for: table)
         try table.write(segment, scopeID: scope.scopeID, validFrom: scope.becomesCurrent ? scope.step : 0,
                         validTo: scope.becomesCurrent ? nil : 0, revision: scope.revision,
-                        detached: scope.becomesCurrent ? nil : scope.revision, to: writer)
+                        detached: scope.becomesCurrent ? nil : scope.revision, hierarchy: scope.hierarchy?[segment.org], to: writer)
         scope.writtenSegments += 1
     }
 
@@ -263,6 +268,14 @@ public final class RevisionWriter {
             currentRevision: row.string(0, 2).flatMap { Int64($0) },
             currentPublished: row.string(0, 3).flatMap { CalendarDate(iso: $0) }, current: current,
             revision: Int64(row.string(0, 4)!)!, published: published)
+        // A hierarchy source met in this load: lookups made before it are stale from here on.
+        if warehouse.registry.datasets.contains(where: { $0.hierarchy?.from == spec.id }) { hierarchyLookups = [:] }
+        if let fill = spec.hierarchy, state.becomesCurrent {
+            let update = DerivedData(registry: warehouse.registry, connection: connection).hierarchyUpdate(spec, fill)
+            let cacheKey = "\(fill.from) \(fill.match) \(spec.periodKind) \(key.period.start.iso)"
+            if hierarchyLookups[cacheKey] == nil { hierarchyLookups[cacheKey] = try update.lookup(period: key.period, on: connection) }
+            state.hierarchy = hierarchyLookups[cacheKey]
+        }
         scopes[key] = state
         scopeOrder.append(key)
         return state

@@ -47,6 +47,9 @@ extension SegmentTable {
             columns += spec.dimensions.map { .init(name: $0.name, type: $0.kind.sqlType + "[]", notNull: true) }
             columns += spec.measures.map { .init(name: $0.name, type: $0.kind.sqlType + "[]", notNull: true) }
             columns += rawColumns.map { .init(name: $0, type: "text[]", notNull: false) }
+            // NULL in segments written before these columns existed (an upgraded warehouse):
+            // readers fall back to summing the row values (`APIObjectSQL.expression`).
+            columns += totalColumns.map { .init(name: $0, type: "bigint", notNull: false) }
         }
         return columns
     }
@@ -73,15 +76,21 @@ extension SegmentTable {
         ]
     }
 
-    /// The indexes every segment table has, by name.
+    /// The indexes every segment table has, by name. `_period_org` serves a filter on the period
+    /// and, in organisation order, keyset pages of a period's rows (`practice >= $2 AND
+    /// (practice, line) > ($2, $3) ORDER BY practice, line`: the page starts at its practice
+    /// instead of after a sort of the whole period).
     var baseIndexes: [(name: String, sql: String)] {
         let table = spec.table
         return [
             ("\(table)_history", "CREATE INDEX IF NOT EXISTS \(table)_history ON \(name) USING brin (scope_id, valid_from)"),
             ("\(table)_org", "CREATE INDEX IF NOT EXISTS \(table)_org ON \(name) (org, period) WHERE valid_to IS NULL"),
-            ("\(table)_period", "CREATE INDEX IF NOT EXISTS \(table)_period ON \(name) (period) WHERE valid_to IS NULL"),
+            ("\(table)_period_org", "CREATE INDEX IF NOT EXISTS \(table)_period_org ON \(name) (period, org) WHERE valid_to IS NULL"),
         ]
     }
+
+    /// Indexes earlier versions built that `baseIndexes` now replaces (dropped on upgrade).
+    var supersededIndexes: [String] { ["data.\(spec.table)_period"] }
 
     /// The partial index behind an API filter on a segment-level column, leaving out NULLs (an
     /// equality filter implies NOT NULL, so it still serves it; rows loaded before their map cost

@@ -20,22 +20,28 @@ struct SegmentTable {
     var measureColumns: [String] { spec.measures.map(\.name) }
     /// Suppression tokens are kept only for measures that can be numbers.
     var rawColumns: [String] { spec.numericMeasures.map { spec.measures[$0].name + "_raw" } }
+    /// Each segment's sum of a whole-number measure (`DatasetSpec.totalledMeasures`).
+    var totalColumns: [String] { spec.totalledMeasures.map { spec.measures[$0].name + "_total" } }
 
     /// Columns holding the segment's content, in COPY order after the bookkeeping ones.
-    var contentColumns: [String] { attributeColumns + (flat ? [] : ["dims_hash"]) + ["line"] + dimensionColumns + measureColumns + rawColumns }
+    var contentColumns: [String] { attributeColumns + (flat ? [] : ["dims_hash"]) + ["line"] + dimensionColumns + measureColumns + rawColumns + totalColumns }
     /// Every column staged for a segment.
     var stagedColumns: [String] { ["scope_id", "org", "seg_hash", "row_count"] + contentColumns }
 
     private func type(_ field: DatasetSpec.Field) -> String { flat ? field.kind.sqlType : field.kind.sqlType + "[]" }
 
-    /// COPY straight into the segment table.
+    /// COPY straight into the segment table: the content, then the hierarchy the writer looked
+    /// up for each organisation (`DerivedData` keeps it right after activation).
     var copyIntoTable: String {
-        "COPY \(name) (\(insertColumns)) FROM STDIN"
+        let hierarchy = spec.hierarchy == nil ? "" : ", " + (hierarchyColumns + ["hierarchy_period"]).joined(separator: ", ")
+        return "COPY \(name) (\(insertColumns)\(hierarchy)) FROM STDIN"
     }
 
     /// Writes one segment as a row of the segment table.
+    /// `hierarchy`: the hierarchy columns' values then their source period, for a dataset that
+    /// has a hierarchy (nil: not known, all NULL).
     func write(_ segment: Segment, scopeID: Int, validFrom: Int, validTo: Int?, revision: Int64, detached: Int64?,
-               to writer: CopyWriter) throws {
+               hierarchy: [String?]?, to writer: CopyWriter) throws {
         writer.plain(String(scopeID))
         writer.text(spec.id)
         writer.plain(segment.period.start.iso)
@@ -58,6 +64,14 @@ struct SegmentTable {
             for m in segment.measures.indices { writer.array(segment.measures[m]) }
             for m in spec.numericMeasures {
                 if segment.hasRaws(m) { writer.array(segment.raws[m]) } else { writer.null() }
+            }
+            for m in spec.totalledMeasures {
+                if let total = segment.measures[m].integerSum() { writer.plain(String(total)) } else { writer.null() }
+            }
+        }
+        if spec.hierarchy != nil {
+            for i in 0...hierarchyColumns.count {
+                if let value = hierarchy?[i] { writer.text(value) } else { writer.null() }
             }
         }
         try writer.endRow()

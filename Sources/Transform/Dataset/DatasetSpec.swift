@@ -60,6 +60,13 @@ public struct DatasetSpec: Sendable, Equatable {
     public var numericMeasures: [Int] {
         measures.indices.filter { measures[$0].kind != .text }
     }
+
+    /// Whole-number measures of a dataset with dimensions: each segment stores their sum
+    /// (`<measure>_total`), so totals and counts over many organisations are answered from one
+    /// value per segment instead of every row's (docs/performance.md, "Reading at history size").
+    public var totalledMeasures: [Int] {
+        dimensions.isEmpty ? [] : measures.indices.filter { [.integer, .count].contains(measures[$0].kind) }
+    }
 }
 
 /// How a value is checked and stored.

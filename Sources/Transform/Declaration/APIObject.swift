@@ -21,6 +21,11 @@ public struct APIObject: Sendable {
         /// The current content of these datasets (they share one segment table): one row per
         /// published row, or per segment for datasets without dimensions.
         case current(datasets: [String])
+        /// The current segments of these datasets without their rows: one row per organisation
+        /// and period, holding only what a segment knows of itself (its attributes and
+        /// hierarchy, `.rowCount`, `.total`). Counts and sums over many organisations read one
+        /// row per segment, never the row arrays.
+        case currentSegments(datasets: [String])
         /// A table a source keeps itself (`DerivedTable`), read as it is.
         case derived(table: String)
         /// A hand-written query, for an object that fits neither (kept in its source's file).
@@ -52,6 +57,14 @@ public struct APIObject: Sendable {
     }
 
     public func column(_ name: String) -> APIColumn? { columns.first { $0.name == name } }
+
+    /// The datasets whose current segments the object reads (empty for other objects).
+    public var segmentDatasets: [String] {
+        switch rows {
+        case .current(let datasets), .currentSegments(let datasets): return datasets
+        case .derived, .query: return []
+        }
+    }
 }
 
 /// One column of an `api` object: its name (as the API filter names it), where its value comes
@@ -80,6 +93,10 @@ public struct APIColumn: Sendable {
         /// A stored column by name: an attribute, hierarchy column, dimension, measure or
         /// `<measure>_raw` (or a derived table's column).
         case field(String)
+        /// How many published rows the segment holds (integer).
+        case rowCount
+        /// The sum of a whole-number measure over the segment's rows, NULLs left out (bigint).
+        case total(String)
         /// A hand-written SQL expression over `s` and `u`, with its type.
         case expression(String, type: String)
     }

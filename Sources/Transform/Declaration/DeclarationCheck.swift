@@ -91,7 +91,7 @@ struct DeclarationCheck {
                     }
                 }
                 switch object.rows {
-                case .current(let names):
+                case .current(let names), .currentSegments(let names):
                     let specs = names.compactMap { datasets[$0] }
                     for missing in names where datasets[missing] == nil {
                         problems.append("\(name) reads dataset \(missing), which no source declares")
@@ -109,6 +109,23 @@ struct DeclarationCheck {
                     for filter in object.filters {
                         if case .expression = object.column(filter)?.value {
                             problems.append("\(name): filter \(filter) is a computed column, which no index serves")
+                        }
+                    }
+                    for column in object.columns {
+                        if case .total(let measure) = column.value,
+                           !first.totalledMeasures.contains(where: { first.measures[$0].name == measure }) {
+                            problems.append("\(name): column \(column.name) totals \(measure), which is not a whole-number measure of \(first.id) with dimensions")
+                        }
+                    }
+                    if case .currentSegments = object.rows {
+                        let rowLevel = Set(first.dimensions.map(\.name) + first.measures.map(\.name) + Self.storedColumns(first).filter { $0.hasSuffix("_raw") })
+                        for column in object.columns {
+                            switch column.value {
+                            case .line: problems.append("\(name): column \(column.name) is a row's line, which a per-segment object does not have")
+                            case .field(let field) where rowLevel.contains(field) && !first.dimensions.isEmpty:
+                                problems.append("\(name): column \(column.name) reads \(field), a value of each row, which a per-segment object does not have")
+                            default: break
+                            }
                         }
                     }
                 case .derived(let table):

@@ -83,6 +83,28 @@ public struct ColumnBuffer: Sendable {
 }
 
 extension ColumnBuffer {
+    /// The exact sum of a column of canonical whole numbers (`-12`), NULLs left out; nil when
+    /// every value is NULL (as SQL's `sum`) or the sum does not fit in 64 bits. Linear, no
+    /// allocation.
+    public func integerSum() -> Int? {
+        var total = 0, any = false, overflow = false
+        bytes.withUnsafeBufferPointer { b in
+            var start = 0
+            for row in 0..<ends.count {
+                let end = Int(ends[row])
+                defer { start = end }
+                if nulls[row] != 0 || end == start { continue }
+                var i = start, negative = false, value = 0
+                if b[i] == 45 { negative = true; i += 1 }
+                while i < end { value = value &* 10 &+ Int(b[i] &- 48); i += 1 }
+                if end - start > 18 { overflow = true }
+                let (sum, over) = total.addingReportingOverflow(negative ? -value : value)
+                total = sum; overflow = overflow || over; any = true
+            }
+        }
+        return any && !overflow ? total : nil
+    }
+
     /// The sum of the column's values read as canonical decimal numbers (`-12.5`; NULL adds
     /// nothing), for quality gates. Linear, no allocation.
     public func numericSum() -> Double {
