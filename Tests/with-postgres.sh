@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Starts a throwaway PostgreSQL cluster on a private Unix socket (no TCP listener), exports
 # ETL_TEST_DATABASE_URL for the command it runs, and removes the cluster afterwards.
-#   Tests/with-postgres.sh swift test --disable-swift-testing
+#   Tests/with-postgres.sh swift test --disable-swift-testing --parallel --num-workers 3
 # Under CI=true a missing PostgreSQL server is an error; otherwise the command still runs and
 # the database tests fail with a message saying how to get a server.
 set -euo pipefail

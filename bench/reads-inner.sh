@@ -4,7 +4,9 @@ set -euo pipefail
 OUT="$1"
 . "$(dirname "$0")/lib.sh"
 export PATH="$ETL_TEST_PG_BIN:$PATH"
-export PIPELINE_CACHE_DIR="$OUT/cache"; rm -rf "$PIPELINE_CACHE_DIR"
+export PIPELINE_CACHE_DIR="$OUT/cache"
+if [ -z "${REUSE:-}" ]; then  # REUSE=1: the history is loaded already (timing read shapes again)
+rm -rf "$PIPELINE_CACHE_DIR"
 "$BIN" migrate >/dev/null
 "$BIN" load list-sizes "$OUT/gp-reg-pat-prac-map.csv" --published 2025-02-13 >/dev/null
 csv_bytes=0; rows=0
@@ -21,6 +23,8 @@ q "CREATE UNLOGGED TABLE ref (month text, gp_code text, gp_name text, supplier t
 for f in "$OUT"/months/*.csv; do psql "$DATABASE_URL" -qXc "\\copy ref FROM '$f' CSV HEADER"; done
 ref=$(q "SELECT pg_table_size('ref')"); q "DROP TABLE ref"
 echo
+fi
+[ -n "${REUSE:-}" ] && { rows=0; csv_bytes=0; for f in "$OUT"/months/*.csv; do csv_bytes=$(( csv_bytes + $(stat -c %s "$f") )); done; table=$(q "SELECT pg_table_size('data.gp_appointments')"); indexes=$(q "SELECT pg_indexes_size('data.gp_appointments')"); ref=0; }
 awk -v r="$rows" -v c="$csv_bytes" -v t="$table" -v i="$indexes" -v ref="$ref" 'BEGIN {
   printf "storage: %d rows, CSV %.0f MB; data.gp_appointments %.0f MB + indexes %.0f MB = %.3f× the CSV (an unlogged keyless copy: %.0f MB, %.2f×)\n",
     r, c / 1048576, t / 1048576, i / 1048576, (t + i) / c, ref / 1048576, ref / c }'
@@ -43,8 +47,8 @@ declare -a shapes=(
   "page of a month (keyset, 100 rows)|SELECT * FROM api.gp_appointments WHERE month = $month AND practice >= $practice AND (practice, line) > ($practice, 2 + :p * $per + :k) ORDER BY practice, line LIMIT 100"
   "page of a month (OFFSET 10000)|SELECT * FROM api.gp_appointments WHERE month = $month ORDER BY practice, line OFFSET 10000 LIMIT 100"
   "count, ICB-month (rows)|SELECT count(*) FROM api.gp_appointments WHERE month = $month AND icb = 'QH' || :i"
-  "count, ICB-month (segment metadata)|SELECT sum(rows), sum(appointments) FROM api.gp_appointments_practice_months WHERE month = $month AND icb = 'QH' || :i"
-  "count, sub-ICB-month (segment metadata)|SELECT sum(rows), sum(appointments) FROM api.gp_appointments_practice_months WHERE month = $month AND sub_icb = lpad(:s::text, 2, '0') || substr('ABCDEFGHJK', :s % 10 + 1, 1)"
+  "count, ICB-month (segment metadata)|SELECT sum(row_count), sum(appointments) FROM api.gp_appointments_practice_months WHERE month = $month AND icb = 'QH' || :i"
+  "count, sub-ICB-month (segment metadata)|SELECT sum(row_count), sum(appointments) FROM api.gp_appointments_practice_months WHERE month = $month AND sub_icb = lpad(:s::text, 2, '0') || substr('ABCDEFGHJK', :s % 10 + 1, 1)"
 )
 : > "$OUT/plans.txt"
 printf "%-42s %8s %8s %8s %8s\n" shape queries "p50 ms" "p95 ms" "rows"
@@ -59,6 +63,6 @@ for shape in "${shapes[@]}"; do
   n=$(q "SELECT count(*) FROM ($example) x")
   { echo "== $label"; echo "$example;"; q "EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) $example"; echo; } >> "$OUT/plans.txt"
   cat "$OUT"/pgbench_log.* | awk '{print $3 / 1000}' | sort -n |
-    awk -v l="$label" -v n="$n" '{a[NR]=$1} END {printf "%-42s %8d %8.2f %8.2f %8s\n", l, NR, a[int(NR*0.5)+1], a[int(NR*0.95)+1 > NR ? NR : int(NR*0.95)+1], n}'
+    awk -v l="$label" -v n="$n" '{a[NR]=$1} END {p = int(NR * 0.95) + 1; if (p > NR) p = NR; printf "%-42s %8d %8.2f %8.2f %8s\n", l, NR, a[int(NR * 0.5) + 1], a[p], n}'
 done
 echo "plans: $OUT/plans.txt"
