@@ -242,6 +242,43 @@ final class CloudTelephonySourceTests: PublisherSiteTestCase {
                              ["cloud-telephony-unmapped-durations", "2025-11-01", "1", "0", "0"], ["cloud-telephony-unmapped-time", "2025-11-01", "2", "0", "0"]])
     }
 
+    /// Rewrites one part of a served workbook with a Python expression over its text `s`.
+    func editWorkbook(_ path: String, part: String, _ expression: String) throws {
+        let result = try Run.program("python3", ["-c", """
+            import io, re, sys, zipfile
+            path, part, expr = sys.argv[1:4]
+            src = zipfile.ZipFile(io.BytesIO(open(path, 'rb').read()))
+            with zipfile.ZipFile(path, 'w', zipfile.ZIP_DEFLATED) as out:
+                for info in src.infolist():
+                    data = src.read(info)
+                    if info.filename == part:
+                        s = data.decode('utf-8'); data = eval(expr).encode('utf-8')
+                    out.writestr(info, data)
+            """, path, part, expression])
+        XCTAssertEqual(result.status, 0, result.stderr)
+    }
+
+    func testABadCellOrAMissingTableInTheSummaryWorkbookIsRefusedNamingIt() throws {
+        let workbook = try served("Cloud Based Telephony Publication Summary September 2025.xlsx")
+        let original = try Data(contentsOf: URL(fileURLWithPath: workbook))
+        try editWorkbook(workbook, part: "xl/worksheets/sheet2.xml",
+                         #"re.sub(r'<c r="M13"[^>]*>.*?</c>', '<c r="M13" t="inlineStr"><is><t>1.5x</t></is></c>', s)"#)
+        let bad = try h.pipeline("refresh", "cloud-telephony", "--period", "2025-09")
+        XCTAssertEqual(bad.status, 65)
+        XCTAssertEqual(bad.stderrLines.last,
+                       "Cloud Based Telephony Publication Summary September 2025.xlsx:Table 3!M13: invalid number '1.5x' in 'Answered Count'")
+        XCTAssertEqual(try h.database.value("SELECT count(*) FROM api.cloud_telephony"), "0")
+
+        try original.write(to: URL(fileURLWithPath: workbook))
+        try editWorkbook(workbook, part: "xl/workbook.xml", #"s.replace('name="Table 3"', 'name="Table 3a"')"#)
+        let missing = try h.pipeline("refresh", "cloud-telephony", "--period", "2025-09")
+        XCTAssertEqual(missing.status, 65)
+        let line = try XCTUnwrap(missing.stderrLines.last)
+        XCTAssertTrue(line.hasPrefix("Cloud Based Telephony Publication Summary September 2025.xlsx"), line)
+        XCTAssertTrue(line.contains("Table 3"), line)
+        XCTAssertEqual(try h.database.value("SELECT count(*) FROM etl.revisions"), "0")
+    }
+
     func testARenamedColumnOrANewDateStyleIsRefusedAndNothingOfThePublicationIsVisible() throws {
         let zip = try served("November 2025 - Calls Answered Metric.zip")
         let original = try Data(contentsOf: URL(fileURLWithPath: zip))
