@@ -139,6 +139,17 @@ final class PublicationLoader {
                     }
                     for entry in entries {
                         let published = options.published ?? file.published ?? entry.modified.map(CalendarDate.utc)
+                        if SheetTable.isWorkbookName(entry.name) {
+                            let indexes = try readWorkbook(entry: entry, of: file, period: period, published: published,
+                                                           writer: writer, result: &result)
+                            for index in indexes {
+                                var info = describe(file, sha: sha, size: Int64(input.size))
+                                info.published = published
+                                described[index] = info
+                            }
+                            result.bytesRead += Int64(entry.uncompressedSize)
+                            continue
+                        }
                         let index = try read({ .csv(try archive.reader(for: entry)) }, name: "\(file.displayName):\(entry.name)",
                                              logName: "\((file.displayName as NSString).lastPathComponent):\(entry.name)", entryName: entry.name,
                                              sizeHint: Int64(clamping: entry.uncompressedSize), inArchive: true,
@@ -220,15 +231,47 @@ final class PublicationLoader {
     private func readWorkbook(_ file: LocalFile, size: Int, modified: Int64, period: ReportingPeriod?, options: LoadOptions,
                               writer: RevisionWriter, result: inout Result) throws -> Int {
         let fileName = (file.displayName as NSString).lastPathComponent
-        guard let table = source.sheetTable(forFile: fileName) else {
+        let tables = source.sheetTables(forFile: fileName)
+        guard !tables.isEmpty else {
             throw TransformError(.unsupported, file: file.displayName, "a workbook, and \(source.id) reads no sheet of this one")
         }
         guard let workbook = try Workbooks.open(path: file.path, displayName: file.displayName, zipLimits: zipLimits) else {
             throw TransformError(.unsupported, file: file.displayName, "not a workbook")
         }
         let published = options.published ?? file.published ?? CalendarDate.utc(Date(timeIntervalSince1970: TimeInterval(modified)))
-        return try read({ .sheet(workbook, table) }, name: file.displayName, logName: fileName, entryName: fileName,
-                        sizeHint: Int64(size), period: period, published: published, writer: writer, result: &result)
+        var index = -1
+        for table in tables {
+            // One input per table; a workbook of one table keeps the file's own name in the log.
+            let logName = tables.count == 1 ? fileName : "\(fileName)!\(table.sheet)"
+            index = try read({ .sheet(workbook, table) }, name: file.displayName, logName: logName, entryName: fileName,
+                             sizeHint: Int64(size), period: period, published: published, writer: writer, result: &result)
+        }
+        return index
+    }
+
+    /// Reads the tables a source declares for a workbook held as an entry of an archive (ODS's
+    /// `ePCN.xlsx` in `epcn.zip`); returns the input index of each. Errors name
+    /// `archive.zip:entry.xlsx:Sheet!C14`.
+    private func readWorkbook(entry: ZipEntry, of file: LocalFile, period: ReportingPeriod?, published: CalendarDate?,
+                              writer: RevisionWriter, result: inout Result) throws -> [Int] {
+        let archiveName = (file.displayName as NSString).lastPathComponent
+        let entryName = (entry.name as NSString).lastPathComponent
+        let tables = source.sheetTables(forFile: entryName)
+        guard !tables.isEmpty else {
+            throw TransformError(.unsupported, file: "\(file.displayName):\(entry.name)", "a workbook, and \(source.id) reads no sheet of this one")
+        }
+        // Opened under the name the user knows the archive by (not a cache path).
+        let archive = try ZipArchive(path: file.path, displayPath: file.displayName, limits: zipLimits)
+        guard let workbook = try Workbooks.open(entry: entry, of: archive) else {
+            throw TransformError(.unsupported, file: "\(file.displayName):\(entry.name)", "not a workbook")
+        }
+        var indexes: [Int] = []
+        for table in tables {
+            indexes.append(try read({ .sheet(workbook, table) }, name: workbook.displayName, logName: "\(archiveName):\(entry.name)!\(table.sheet)",
+                                    entryName: entryName, sizeHint: Int64(clamping: entry.uncompressedSize), inArchive: true,
+                                    period: period, published: published, writer: writer, result: &result))
+        }
+        return indexes
     }
 
     /// Where one input's records come from: a CSV byte stream, or the table under a header found

@@ -30,10 +30,10 @@ public struct GPPatientSurvey: SourceDeclaration {
 
     public init() {}
 
-    /// The negative sentinels the survey's CSVs use for a suppressed (fewer than 10 respondents,
-    /// or a small count in a small practice) or not-applicable result. Other negative numbers
-    /// would load as numbers: no result of the survey is negative, so a quality check on
-    /// `value < 0` finds any sentinel not listed here.
+    /// The negative sentinels seen in the survey's CSVs for a suppressed (fewer than 10
+    /// respondents, or a small count in a small practice) or not-applicable result. No result of
+    /// the survey is negative, so every negative number is read as a sentinel, listed here or
+    /// not (`negativeIsSuppressed`): NULL, the number kept as published in `value_raw`.
     static let sentinels: Set<String> = ["-97", "-98", "-99", "-999"]
 
     public static let practices = DatasetSpec(
@@ -45,7 +45,8 @@ public struct GPPatientSurvey: SourceDeclaration {
         suppressionTokens: sentinels,
         // The survey files name no PCN: the practice's PCN is the practice map's in force at the
         // end of the survey year (the newest loaded on or before its December).
-        hierarchy: HierarchyFill(from: "practice-map", columns: ["pcn"], match: .latestOnOrBefore))
+        hierarchy: HierarchyFill(from: "practice-map", columns: ["pcn"], match: .latestOnOrBefore),
+        negativeIsSuppressed: true)
 
     public var datasets: [DatasetSpec] { [Self.practices] }
 
@@ -92,7 +93,7 @@ public struct GPPatientSurvey: SourceDeclaration {
                     APIColumn("list_band", .field("list_band"), "Band of list_patients: one of \(Self.bandComment) (lower bound inclusive); NULL when list_patients is"),
                     APIColumn("measure", .field("measure"), "The published column's name (Q28_12pct, Q28base, received, overallexp.pcteval, …): *pct / .pct fractions 0–1, *base / .base* respondent bases, as published"),
                     APIColumn("value", .field("value"), "The published number; NULL when the file had a negative sentinel (result suppressed: fewer than 10 respondents, or a small count in a small practice; or not applicable)"),
-                    APIColumn("value_raw", .field("value_raw"), "The sentinel (-97, -98, -99, -999) when value is NULL because of one; NULL otherwise"),
+                    APIColumn("value_raw", .field("value_raw"), "The negative sentinel as published (-97, -98, -99, -999, or any other negative number) when value is NULL because of one; NULL otherwise"),
                     APIColumn("revision", .field("revision"), "The revision whose file this value was read from"),
                 ],
                 filters: ["year", "practice", "pcn", "ics", "region", "list_band"],

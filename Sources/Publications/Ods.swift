@@ -12,6 +12,12 @@ import Transform
 /// Memberships keep ended relationships and Welsh and Scottish partners; the API views flag them.
 /// The files carry no date: the period is the month of the snapshot (`--period`, or the month
 /// the refresh fetched it).
+///
+/// Years of PCN snapshots exist only as ODS's legacy `epcn.zip`: `ePCN.xlsx` (beside its
+/// specification PDF, left out) with the PCNs on sheet `PCNDetails` and the memberships on
+/// `PCN Core Partner Details`. Both sheets are read into the same PCN and membership datasets
+/// the DSE CSVs feed, their headers found by content (names with line breaks, the CCG-era
+/// spellings before July 2022 and the sub-ICB ones after, read as the DSE CSV's fields).
 public struct Ods: SourceDeclaration {
     public let id = "ods"
     public let title = "ODS practices and PCNs (Data Search and Export)"
@@ -27,6 +33,7 @@ public struct Ods: SourceDeclaration {
     public let files = [
         FileFamily("practices", match: ["epraccur*"], datasets: ["ods-practices"]),
         FileFamily("PCN memberships", match: ["epcncorepartner*"], datasets: ["ods-pcn-members"]),
+        FileFamily("ePCN workbook (PCNs and memberships)", match: ["epcn.zip", "ePCN.xlsx"], datasets: ["ods-pcns", "ods-pcn-members"]),
         FileFamily("PCNs", match: ["epcn.*", "epcn"], datasets: ["ods-pcns"]),
     ]
 
@@ -283,20 +290,59 @@ public struct Ods: SourceDeclaration {
         "Practice to PCN Relationship Start Date", "Practice to PCN Relationship End Date", "Practice Sub ICB and PCN Sub ICB Match?",
     ]
 
+    /// A headed members file or sheet: the DSE names, and the ePCN workbook's CCG-era ones
+    /// (before July 2022 the sub-ICB locations were CCGs).
     static func membersLayout(header: CSVLayout.Header) -> CSVLayout {
         CSVLayout(
             header: header, org: C("Partner Organisation Code"), period: .external,
             dimensions: [C("PCN Code"), C("Practice to PCN Relationship Start Date")],
-            measures: [C("Partner Name"), C("Practice Parent Sub ICB Location Code"), C("Practice Parent Sub ICB Location Name"),
-                       C("PCN Name"), C("PCN Parent Sub ICB Location Code"), C("PCN Parent Sub ICB Location Name"),
-                       C("Practice to PCN Relationship End Date"), C("Practice Sub ICB and PCN Sub ICB Match?")],
-            dateFormats: [.compact])
+            measures: [C("Partner Name"), C("Practice Parent Sub ICB Location Code", "Practice Parent CCG Code"),
+                       C("Practice Parent Sub ICB Location Name", "Practice Parent CCG Name"),
+                       C("PCN Name"), C("PCN Parent Sub ICB Location Code", "PCN Parent CCG Code"),
+                       C("PCN Parent Sub ICB Location Name", "PCN Parent CCG Name"),
+                       C("Practice to PCN Relationship End Date"),
+                       C("Practice Sub ICB and PCN Sub ICB Match?", "Practice CCG and PCN CCG Match")],
+            // A workbook cell formatted as a date reads as ISO; ODS's own cells are YYYYMMDD text.
+            dateFormats: [.compact, .iso])
+    }
+
+    /// The ePCN workbook's `PCNDetails` sheet: the epcn fields by name (`Current Sub ICB Loc
+    /// Code` and `Sub ICB Location`, or their CCG-era `Current Clinical Commissioning Group
+    /// Code` and `Clinical Commissioning Group Name`).
+    static let pcnSheetLayout = CSVLayout(
+        org: C("PCN Code"), period: .external,
+        measures: [C("PCN Name"), C("Current Sub ICB Loc Code", "Sub ICB Location Code", "Current Clinical Commissioning Group Code"),
+                   C("Sub ICB Location", "Sub ICB Location Name", "Clinical Commissioning Group Name"), C("Open Date"), C("Close Date"),
+                   C("Address Line 1"), C("Address Line 2"), C("Address Line 3"), C("Address Line 4"), C("Address Line 5"), C("Postcode")],
+        dateFormats: [.compact, .iso])
+
+    /// The two sheets of `ePCN.xlsx`, headers found by their names; a row with no code under
+    /// a table is a blank or a note, not a PCN or a partner.
+    public func sheetTables(forFile name: String) -> [SheetTable] {
+        guard Self.baseName(name).lowercased() == "epcn.xlsx" else { return [] }
+        func table(_ sheet: String, _ required: [String]) -> SheetTable {
+            let key = required[0]
+            return SheetTable(sheet: sheet, search: SheetTableReader.Search(required: required, withinRows: 20) { record, header in
+                header.index(of: key).map { record.isEmpty($0) } ?? false
+            })
+        }
+        return [table("PCNDetails", ["PCN Code", "PCN Name", "Open Date"]),
+                table("PCN Core Partner Details", ["Partner Organisation Code", "PCN Code", "Practice to PCN Relationship Start Date"])]
+    }
+
+    /// The ePCN workbook (read sheet by sheet) and the CSVs of an archive; its PDF is left out.
+    public func wants(entryName: String) -> Bool {
+        Self.isCSV(entryName) || SheetTable.isWorkbookName(entryName) && !sheetTables(forFile: entryName).isEmpty
     }
 
     public func recognise(fileName: String, firstRecord: [String]) throws -> FileReading {
         let name = Self.baseName(fileName).lowercased()
+        // The ePCN workbook's PCN sheet comes with its header (the DSE epcn.csv never does).
+        if name == "epcn.xlsx" && firstRecord.first.map(CSVLayout.normalize) == "PCN_CODE" {
+            return FileReading(spec: Self.pcns, layout: Self.pcnSheetLayout)
+        }
         let headed = firstRecord.first.map(CSVLayout.normalize) == CSVLayout.normalize(Self.membersColumns[0])
-        if name.hasPrefix("epcncorepartner") || (headed || firstRecord.count == Self.membersColumns.count) && !name.hasPrefix("epraccur") && !name.hasPrefix("epcn.") {
+        if name.hasPrefix("epcncorepartner") || name == "epcn.xlsx" && headed || (headed || firstRecord.count == Self.membersColumns.count) && !name.hasPrefix("epraccur") && !name.hasPrefix("epcn.") {
             return FileReading(spec: Self.members, layout: Self.membersLayout(header: headed ? .firstRecord : .declared(Self.membersColumns)))
         }
         // The practice and PCN files must come without a header row: a header would otherwise

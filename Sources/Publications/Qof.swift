@@ -10,6 +10,18 @@ import Transform
 /// seven regional files (`ACHIEVEMENT_LONDON_2324.csv`, …) beside a national copy made only for
 /// the website contractor: the regional files are read, the national one left alone
 /// (nhs-formats.md §4). Practice validation outcomes have no published layout and are not read.
+///
+/// Editions before 2019-20 named their files otherwise, and each known family is read by name:
+/// 2015-16 to 2018-19 `ACHIEVEMENT_EXCEPTIONS.csv` (or `ACHIEVEMENT…`), `PREVALENCE….csv` with
+/// `INDICATOR_GROUP_CODE`, the indicator list as `INDICATOR_MAPPINGS….csv`, and
+/// `ORGANISATION_REFERENCE….csv` carrying the practice's CCG, STP and region (read as the year's
+/// organisation mapping; its REVISED_MAXIMUM_POINTS is then not stored); 2013-14 and 2014-15
+/// `PREVALENCE_BY_PRAC_v2.csv` / `prevalencebyprac.csv` (one register per group, over the whole
+/// list) and `PRAC_CONTROL.csv` (CCG, area team, region; the area team stands where the STP and
+/// ICB later do). Files of those years whose rows need another file to mean anything (the
+/// wide `INDICATORS_BY_PRAC.csv`, register sizes, exception counts, the three indicator
+/// reference files) are known and left out, logged; a CSV of any other family is refused by
+/// name, never guessed.
 public struct Qof: SourceDeclaration {
     public let id = "qof"
     public let title = "Quality and Outcomes Framework"
@@ -238,19 +250,22 @@ public struct Qof: SourceDeclaration {
         org: C("PRACTICE_CODE"), period: .external, dimensions: [C("INDICATOR_CODE"), C("MEASURE")], measures: [C("VALUE")],
         ignored: [C("REGION_ODS_CODE", required: false), C("REGION_ONS_CODE", required: false), C("REGION_NAME", required: false)])
 
-    /// 2013-15 `prevalencebyprac.csv` named the columns differently and had no list type (one
-    /// register per group, over the whole list).
+    /// 2013-15 `prevalencebyprac.csv` and `PREVALENCE_BY_PRAC_v2.csv` named the columns
+    /// differently and had no list type (one register per group, over the whole list).
     static let prevalenceLayout = CSVLayout(
         org: C("PRACTICE_CODE", "PRACTICECODE"), period: .external,
         dimensions: [C("GROUP_CODE", "INDICATOR_GROUP_CODE", "INDICATOR_GROUP"), C("PATIENT_LIST_TYPE", required: false)],
         constantDimensions: [nil, "TOTAL"],
         measures: [C("REGISTER", "DISEASE_REGISTER_SIZE", "REGISTER_SIZE"), C("PRACTICE_LIST_SIZE", "PRACTICE_LISTSIZE", "PATIENT_LIST_SIZE")],
-        ignored: [C("REGISTER_DESCRIPTION", required: false), C("PREVALENCE", required: false)])
+        ignored: [C("REGISTER_DESCRIPTION", required: false), C("PREVALENCE", required: false), C("PRACTICE_NAME", required: false),
+                  C("INDICATOR_GROUP_DESCRIPTION", required: false)])
 
     static let indicatorsLayout = CSVLayout(
         org: C("INDICATOR_CODE"), key: .code, period: .external,
         measures: [C("INDICATOR_POINT_VALUE"), C("GROUP_CODE", "INDICATOR_GROUP_CODE"), C("GROUP_DESCRIPTION", "INDICATOR_GROUP_DESCRIPTION"),
-                   C("DOMAIN_CODE"), C("DOMAIN_DESCRIPTION"), C("PATIENT_LIST_TYPE"), C("PATIENT_ADD_LIST_TYPE", required: false)])
+                   C("DOMAIN_CODE"), C("DOMAIN_DESCRIPTION"), C("PATIENT_LIST_TYPE"), C("PATIENT_ADD_LIST_TYPE", required: false)],
+        // 2015-16 to 2018-19 `INDICATOR_MAPPINGS` also describe each indicator; not stored.
+        ignored: [C("INDICATOR_DESCRIPTION", required: false)])
 
     /// 2019-20 and the manual mapping use CCG_/STP_ names; 2023-24 publishes SUB_ICB_/ICB_.
     static let organisationsLayout = CSVLayout(
@@ -262,7 +277,21 @@ public struct Qof: SourceDeclaration {
                    C("REGION_ODS_CODE", "REGION_CODE"), C("REGION_ONS_CODE"), C("REGION_NAME")],
         ignored: [C("NAT_ONS_CODE", required: false), C("NAT_CODE", required: false), C("COUNTRY", "NAT_COUNTRY", required: false)])
 
-    static let orgReferenceLayout = CSVLayout(org: C("PRACTICE_CODE"), period: .external, measures: [C("REVISED_MAX_POINTS")])
+    /// The template says REVISED_MAX_POINTS; the real 2020-21 file REVISED_MAXIMUM_POINTS.
+    static let orgReferenceLayout = CSVLayout(org: C("PRACTICE_CODE"), period: .external, measures: [C("REVISED_MAX_POINTS", "REVISED_MAXIMUM_POINTS")])
+
+    /// The practice's geography before the 2019-20 mapping file: `ORGANISATION_REFERENCE` of
+    /// 2015-16 to 2018-19 (CCG, STP, sub-region, region) and `PRAC_CONTROL` of 2013-14 and
+    /// 2014-15 (CCG, area team, region; run-together names such as `PRACTICECODE` in 2013-14).
+    /// No PCN existed yet; the STP or area team is stored where the ICB later is.
+    static let legacyOrganisationsLayout = CSVLayout(
+        org: C("PRACTICE_CODE", "PRACTICECODE"), period: .external,
+        measures: [C("PRACTICE_NAME", "PRACTICENAME"), C("PCN_CODE", required: false), C("PCN_NAME", required: false),
+                   C("CCG_CODE", "CCGCODE"), C("CCG_GEOGRAPHY_CODE", required: false), C("CCG_NAME", "CCGNAME"),
+                   C("STP_CODE", "AREA_TEAM_CODE", "ATCODE"), C("STP_GEOGRAPHY_CODE", required: false), C("STP_NAME", "AREA_TEAM_NAME", "ATNAME"),
+                   C("REGION_CODE", "REGIONCODE"), C("REGION_GEOGRAPHY_CODE", required: false), C("REGION_NAME", "REGIONNAME")],
+        ignored: [C("SUBREGION_CODE", required: false), C("SUBREGION_GEOGRAPHY_CODE", required: false), C("SUBREGION_NAME", required: false),
+                  C("COUNTRY", required: false), C("REVISED_MAXIMUM_POINTS", "REVISED_MAX_POINTS", required: false)])
 
     enum Kind { case achievement, prevalence, indicators, organisations, orgReference }
 
@@ -271,14 +300,27 @@ public struct Qof: SourceDeclaration {
         let name = Self.baseName(entryName).uppercased()
         if name.hasPrefix("ACHIEVEMENT") { return .achievement }
         if name.hasPrefix("PREVALENCE") { return .prevalence }
-        if name.hasPrefix("MAPPING_INDICATORS") { return .indicators }
-        if name.hasPrefix("MAPPING_NHS_GEOGRAPHIES") { return .organisations }
+        if name.hasPrefix("MAPPING_INDICATORS") || name.hasPrefix("INDICATOR_MAPPINGS") { return .indicators }
+        if name.hasPrefix("MAPPING_NHS_GEOGRAPHIES") || name.hasPrefix("PRAC_CONTROL") { return .organisations }
         if name.hasPrefix("ORGANISATION_REFERENCE") { return .orgReference }
         return nil
     }
 
+    /// Families QOF has published that are known and deliberately not read: validation
+    /// outcomes and the PCA mapping (no layout the datasets hold), and 2013-15's wide
+    /// achievement, register, exception and indicator reference files.
+    static let leftOut = ["PRACTICE_VALIDATION_OUTCOMES", "MAPPING_PCAS", "INDICATORS_BY_PRAC", "INDICATORSBYPRAC", "REGISTER_SIZES",
+                          "EXCEPTION_OUTPUT", "INDICATOR_REFERENCE", "INDICATOR_GRP_REFERENCE", "INDICATOR_DOM_REFERENCE"]
+
+    static func isLeftOut(_ entryName: String) -> Bool {
+        let name = Self.baseName(entryName).uppercased()
+        return leftOut.contains { name.hasPrefix($0) }
+    }
+
+    /// Every CSV but the known families left out: one of a family this loader does not know
+    /// reaches `recognise`, which refuses it by name.
     public func wants(entryName: String) -> Bool {
-        Self.isCSV(entryName) && Self.kind(of: entryName) != nil
+        Self.isCSV(entryName) && !Self.isLeftOut(entryName)
     }
 
     /// The national achievement file is left out when the regional ones are there: both hold
@@ -309,11 +351,20 @@ public struct Qof: SourceDeclaration {
         case .achievement: return FileReading(spec: Self.achievement, layout: Self.achievementLayout, period: period)
         case .prevalence: return FileReading(spec: Self.prevalence, layout: Self.prevalenceLayout, period: period)
         case .indicators: return FileReading(spec: Self.indicators, layout: Self.indicatorsLayout, period: period)
-        case .organisations: return FileReading(spec: Self.organisations, layout: Self.organisationsLayout, period: period)
-        case .orgReference: return FileReading(spec: Self.orgReference, layout: Self.orgReferenceLayout, period: period)
+        case .organisations:
+            let legacy = Self.baseName(fileName).uppercased().hasPrefix("PRAC_CONTROL")
+            return FileReading(spec: Self.organisations, layout: legacy ? Self.legacyOrganisationsLayout : Self.organisationsLayout, period: period)
+        case .orgReference:
+            // Until 2018-19 the file also carried the practice's geography: read as the mapping.
+            let header = Set(firstRecord.map(CSVLayout.normalize))
+            if header.contains("CCG_CODE") || header.contains("PRACTICE_NAME") {
+                return FileReading(spec: Self.organisations, layout: Self.legacyOrganisationsLayout, period: period)
+            }
+            return FileReading(spec: Self.orgReference, layout: Self.orgReferenceLayout, period: period)
         case nil:
             throw TransformError(.unsupported, file: fileName,
-                                 "not a QOF file this loader knows (expected ACHIEVEMENT_*, PREVALENCE_*, MAPPING_INDICATORS_*, MAPPING_NHS_GEOGRAPHIES_* or ORGANISATION_REFERENCE_*)")
+                                 "not a QOF file this loader knows (expected ACHIEVEMENT*, PREVALENCE*, MAPPING_INDICATORS* or INDICATOR_MAPPINGS*, "
+                                    + "MAPPING_NHS_GEOGRAPHIES*, PRAC_CONTROL* or ORGANISATION_REFERENCE*)")
         }
     }
 

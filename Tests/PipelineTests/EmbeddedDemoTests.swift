@@ -43,9 +43,9 @@ final class EmbeddedDemoTests: XCTestCase {
         let first = try inProject(["demo"])
         XCTAssertEqual(first.status, 0, first.stderr)
         XCTAssertTrue(first.stderr.contains("creating the embedded PostgreSQL cluster in \(project.path)/.pipeline/postgres"), first.stderr)
-        XCTAssertTrue(first.stdout.contains("demo: 98 new revisions from list-sizes, ods, gp-appointments, qof, nhs-payments, gp-contract, pcn-des, online-consultations, cloud-telephony, nwrs, cqc, gp-patient-survey, fingertips. The revision log:"), first.stdout)
+        XCTAssertTrue(first.stdout.contains("demo: 105 new revisions from list-sizes, ods, gp-appointments, qof, nhs-payments, gp-contract, pcn-des, online-consultations, cloud-telephony, nwrs, cqc, gp-patient-survey, fingertips. The revision log:"), first.stdout)
         let log = first.lines.drop { !$0.hasPrefix("rev\t") }
-        XCTAssertEqual(log.count, 99, "a header and one line per revision:\n\(first.stdout)")
+        XCTAssertEqual(log.count, 106, "a header and one line per revision:\n\(first.stdout)")
         let listSizes = log.dropFirst().filter { $0.contains("\tlist-sizes-") || $0.contains("\tpractice-map\t") }
         XCTAssertEqual(listSizes.map { $0.split(separator: "\t")[3] }, [
             "2017-09-01", "2020-09-01", "2021-01-01", "2022-01-01", "2025-10-01", "2025-11-01", "2025-12-01", "2026-01-01", "2026-03-01",
@@ -112,16 +112,16 @@ final class EmbeddedDemoTests: XCTestCase {
         XCTAssertEqual(first.status, 0, first.stderr)
         XCTAssertEqual(first.stdout + first.stderr, "", "nothing for cron to mail")
         XCTAssertEqual(try runOutcomes(), ["ok"])
-        // Every catalogued source's newest edition (34 scopes: ODS 3, appointments 3, QOF 5, payments 1, registrations 1,
+        // Every catalogued source's newest edition (37 scopes: ODS 3, appointments 3, QOF 5, payments 1, registrations 1,
         // GP contract 6, PCN DES 3, online consultations 2: the February 2026 workbook and day-and-time file, workforce 3,
-        // cloud telephony 3: November 2025's calls answered, day-and-time and durations files, CQC 2: September 2026 ratings and framework, GP Patient Survey 1, Fingertips 1).
-        XCTAssertEqual(try database.value("SELECT count(*) FROM etl.revisions"), "34")
+        // cloud telephony 6: November 2025's calls answered, day-and-time and durations files and their three unmapped-account files, CQC 2: September 2026 ratings and framework, GP Patient Survey 1, Fingertips 1).
+        XCTAssertEqual(try database.value("SELECT count(*) FROM etl.revisions"), "37")
 
         let second = try cron()
         XCTAssertEqual(second.status, 0, second.stderr)
         XCTAssertEqual(second.stdout + second.stderr, "")
         XCTAssertEqual(try runOutcomes(), ["ok", "nothing_new"])
-        XCTAssertEqual(try database.value("SELECT count(*) FROM etl.revisions"), "34", "nothing written the second time")
+        XCTAssertEqual(try database.value("SELECT count(*) FROM etl.revisions"), "37", "nothing written the second time")
 
         // The publisher's site fails: the run is recorded as failed and cron has one line to mail.
         try database.psql("DELETE FROM etl.source_checks")  // due again at once

@@ -214,6 +214,28 @@ final class GPPatientSurveySourceTests: PublisherSiteTestCase {
                        [["NULL", "-99"]])
     }
 
+    /// Any negative value in a result column is a sentinel, not only the four seen so far:
+    /// NULL with the token kept as published; reconciled to Python's own count and sums.
+    func testEveryNegativeValueIsASuppressionSentinelKeptRaw() throws {
+        let edited = try h.edited(served(2025), as: Self.fileName(2025), """
+            at = rows[0].index('overallexp_1.pct')
+            rows[2][at] = '-1'; rows[3][at] = '-96'; rows[4][at] = '-0.5'; rows[5][at + 1] = '-1000'
+            """)
+        let result = try h.pipeline("load", "gp-patient-survey", edited)
+        XCTAssertEqual(result.status, 0, result.stderr)
+        let expected = try python(edited)
+        let rows = try h.database.psql("SELECT measure, coalesce(sum(value), 0)::text FROM api.gp_patient_survey WHERE year = '2025' GROUP BY measure")
+        XCTAssertEqual(Dictionary(uniqueKeysWithValues: rows.map { ($0[0], Decimal(string: $0[1])!) }), expected.sums,
+                       "the negatives are left out of every sum")
+        XCTAssertEqual(try h.database.psql("SELECT count(*), count(value_raw) FROM api.gp_patient_survey WHERE year = '2025'")[0],
+                       [String(expected.cells), String(expected.sentinels)])
+        XCTAssertEqual(try h.database.value("SELECT count(*) FROM api.gp_patient_survey WHERE value < 0"), "0")
+        XCTAssertEqual(try h.database.psql("""
+            SELECT value_raw FROM api.gp_patient_survey
+            WHERE year = '2025' AND value IS NULL AND value_raw IN ('-1', '-96', '-0.5', '-1000') ORDER BY value_raw
+            """).map { $0[0] }, ["-0.5", "-1", "-1000", "-96"])
+    }
+
     func testBadFilesAreRefusedNamingFileLineAndColumnAndNothingOfThemIsVisible() throws {
         let renamed = try h.edited(served(2023), as: Self.fileName(2023), "rows[0][rows[0].index('CR_Code')] = 'Region_Code'")
         let r1 = try h.pipeline("load", "gp-patient-survey", renamed)

@@ -887,6 +887,20 @@ Edition slugs `{{yyyy}}-{{yy}}`: 2023-24 published 10 Oct 2024, 2022-23 publishe
 - **Synthetic values (consistent):** list sizes 2,000 to 20,000; sub-list sizes per PATIENT_LIST_TYPE as shares of the list; registers = modelled prevalence x list size, never above it; `REGISTER` in ACHIEVEMENT equals `REGISTER` in PREVALENCE for the group; DENOMINATOR = eligible - PCAS; NUMERATOR <= DENOMINATOR; ACHIEVED_POINTS <= INDICATOR_POINT_VALUE, scaled linearly between modelled thresholds of 40% and 80%, written with up to 2 decimals (`5`, `3.27`); register indicators earn full points when the register is not empty; QI indicators all or nothing. Blank VALUEs: about 3% of indicators have a blank PCAS, about 1% a blank NUMERATOR, DENOMINATOR and PCAS (then 0 points). `ORGANISATION_REFERENCE` REVISED_MAX_POINTS is the year's total ({qof["max_points_2324"]} for 2023-24) except for a few practices with a modelled reduction. `PRACTICE_VALIDATION_OUTCOMES` has a modelled layout `PRACTICE_CODE,VALIDATION_OUTCOME` (`Passed` / `Passed with warnings`). The national `ACHIEVEMENT_2324.csv` holds the same practice rows as the regional files without the three region columns; 2022-23 has no national file; 2019-20 has only the national `ACHIEVEMENT_1920.csv` and no ORGANISATION_REFERENCE or validation file.
 - **Modelled:** page text, card titles, zip timestamps.
 
+**Editions before 2019-20 (not on the saved site; `Fixtures/qof-history/`, made by `Tests/fixture-tools/make_qof_history.py`).**
+No real QOF raw-data file of 2013-14 to 2018-19 was found, so these zips are **modelled**: `qof-1314-csvfilescqrsdata.zip`
+(`prevalencebyprac.csv`, `Prac_Control.csv` with run-together names such as `PRACTICECODE`, `ATCODE`), `qof-1415-csvfiles-v2.zip`
+(`PREVALENCE_BY_PRAC_v2.csv`, `PRAC_CONTROL.csv` with `AREA_TEAM_CODE`), `qof-1718-csv.zip` (the 2015-16 to 2017-18 names:
+`ACHIEVEMENT_EXCEPTIONS.csv`, `PREVALENCE.csv` with `INDICATOR_GROUP_CODE`, `INDICATOR_MAPPINGS.csv` with `INDICATOR_DESCRIPTION`,
+`ORGANISATION_REFERENCE.csv` carrying CCG, STP, sub-region and region beside `REVISED_MAXIMUM_POINTS`) and `QOF_1819_v2.zip` (the same
+families suffixed `_1819_v2`; that 2018-19 used the 2017-18 family names is an assumption). File and column names follow public code
+that read the real files (nhs-formats.md §4); the 2013-15 files the loader leaves out (`INDICATORS_BY_PRAC.csv`, `REGISTER_SIZES.csv`,
+`EXCEPTION_OUTPUT.csv`, the `INDICATOR_*REFERENCE*` files) are present with made-up minimal layouts. **Real:** the 24 practices and their
+2020-21 CCG, STP and region (first rows of the real `MAPPING_NHS_GEOGRAPHIES_2021.csv`, used for every year, and the STP standing in for
+2013-15's area team) and the 2020-21 indicator list (`MAPPING_INDICATORS_2021_v2.csv`). **Synthetic:** every value. Not modelled: the
+2013-14 file's second heart-failure register row (`Heart Failure due to LVD`, reported by public code), which would be refused as a
+duplicate key until its treatment is decided.
+
 ## 4. {pay.title} (annual)
 
 {url_list(urls, "payments")}

@@ -21,6 +21,12 @@ public final class ZipArchive {
         try self.init(file: FileInput(path: path), displayPath: path, limits: limits)
     }
 
+    /// An archive whose errors name it `displayPath` (a downloaded file by its published name,
+    /// not its cache path).
+    public convenience init(path: String, displayPath: String, limits: ZipLimits = .standard) throws {
+        try self.init(file: FileInput(path: path), displayPath: displayPath, limits: limits)
+    }
+
     init(file: FileInput, displayPath: String, limits: ZipLimits) throws {
         self.file = file
         self.path = displayPath

@@ -19,6 +19,9 @@ public struct DatasetSpec: Sendable, Equatable {
     public let attributes: [Field]
     /// Tokens that mean "no value" in a measure; stored as NULL with the token kept beside it.
     public let suppressionTokens: Set<String>
+    /// Every negative number in a measure is a suppression sentinel (NULL, the number kept as
+    /// its token), listed or not: for publications where no real value is ever negative.
+    public let negativeIsSuppressed: Bool
     /// Organisation hierarchy (PCN, ICB, …) the files lack, filled from another dataset.
     public let hierarchy: HierarchyFill?
     /// What an edition must pass against the comparable one before it becomes current.
@@ -27,8 +30,9 @@ public struct DatasetSpec: Sendable, Equatable {
     public init(
         id: String, source: String, title: String, table: String, periodKind: ReportingPeriod.Kind,
         dimensions: [Field], measures: [Field], attributes: [Field] = [], suppressionTokens: Set<String> = [],
-        hierarchy: HierarchyFill? = nil, gate: QualityGate? = nil
+        hierarchy: HierarchyFill? = nil, gate: QualityGate? = nil, negativeIsSuppressed: Bool = false
     ) {
+        self.negativeIsSuppressed = negativeIsSuppressed
         self.id = id
         self.source = source
         self.title = title

@@ -137,8 +137,12 @@ public final class LayoutMapper: RecordMapper {
                 row.measures[m] = try translate(record, index, map, measure: m)
                 continue
             }
-            switch ValueParser.parse(record[index], kind: spec.measures[m].kind, suppression: suppression,
-                                     dateFormats: layout.dateFormats, scratch: scratch, slot: m) {
+            var outcome = ValueParser.parse(record[index], kind: spec.measures[m].kind, suppression: suppression,
+                                            dateFormats: layout.dateFormats, scratch: scratch, slot: m)
+            if spec.negativeIsSuppressed && spec.measures[m].kind != .text && spec.measures[m].kind != .date {
+                outcome = ValueParser.negativeAsSuppressed(outcome, field: record[index])
+            }
+            switch outcome {
             case .value(let bytes):
                 row.measures[m] = bytes
                 row.raws[m] = nil

@@ -102,7 +102,11 @@ public final class LongMapper: RecordMapper {
         let kind = spec.measures[0].kind
         for column in valueColumns {
             row.dimensions[0] = UnsafeRawBufferPointer(column.name)
-            switch ValueParser.parse(record[column.index], kind: kind, suppression: suppression, dateFormats: [], scratch: scratch, slot: 0) {
+            var outcome = ValueParser.parse(record[column.index], kind: kind, suppression: suppression, dateFormats: [], scratch: scratch, slot: 0)
+            if spec.negativeIsSuppressed && kind != .text && kind != .date {
+                outcome = ValueParser.negativeAsSuppressed(outcome, field: record[column.index])
+            }
+            switch outcome {
             case .value(let bytes):
                 row.measures[0] = bytes
                 row.raws[0] = nil

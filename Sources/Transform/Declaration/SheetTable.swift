@@ -11,4 +11,11 @@ public struct SheetTable: Sendable {
         self.sheet = sheet
         self.search = search
     }
+
+    /// A workbook entry of an archive, by its name: an entry is chosen by name before it is
+    /// opened, and the workbook's parts then decide whether it really is one.
+    public static func isWorkbookName(_ entryName: String) -> Bool {
+        let name = entryName.lowercased()
+        return (name.hasSuffix(".xlsx") || name.hasSuffix(".ods")) && !name.hasPrefix("__macosx/") && !name.contains("/._")
+    }
 }

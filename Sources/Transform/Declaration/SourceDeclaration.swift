@@ -40,6 +40,11 @@ public protocol SourceDeclaration: Sendable {
     /// the table to load and how to find its header; nil when the source reads no workbook
     /// (a workbook is then refused, naming it).
     func sheetTable(forFile name: String) -> SheetTable?
+    /// Every table to load from a workbook of this source, in order (default: the one
+    /// `sheetTable(forFile:)` names). A source overrides this when one workbook holds several
+    /// datasets (ODS's `ePCN.xlsx`: PCNs on one sheet, memberships on another); each table is
+    /// recognised from its header as a CSV is from its first record.
+    func sheetTables(forFile name: String) -> [SheetTable]
     /// The files of one edition to load, from the names of those a family claims (default:
     /// all). A source overrides this when one file makes another redundant in the same edition
     /// (a summary workbook whose table the edition's CSVs also hold).
@@ -60,6 +65,8 @@ extension SourceDeclaration {
     public func mayBeEmpty(entryName: String) -> Bool { false }
 
     public func sheetTable(forFile name: String) -> SheetTable? { nil }
+
+    public func sheetTables(forFile name: String) -> [SheetTable] { sheetTable(forFile: name).map { [$0] } ?? [] }
 
     public func select(editionFiles names: [String]) -> [String] { names }
 

@@ -52,6 +52,17 @@ public enum ValueParser {
         }
     }
 
+    /// For a dataset whose every negative number is a sentinel (the GP Patient Survey's `-97`,
+    /// `-98`, `-99`, `-999`, and any other it may add): a negative value becomes NULL with the
+    /// field as published (spaces trimmed) kept as its token.
+    public static func negativeAsSuppressed(_ outcome: Outcome, field bytes: UnsafeRawBufferPointer) -> Outcome {
+        guard case .value(let value?) = outcome, value.first == 45 else { return outcome }
+        var start = 0, end = bytes.count
+        while start < end && bytes[start] == 32 { start += 1 }
+        while end > start && bytes[end - 1] == 32 { end -= 1 }
+        return .suppressed(UnsafeRawBufferPointer(rebasing: bytes[start..<end]))
+    }
+
     /// Already canonical: digits only, no leading zero, short enough for a bigint (the common case).
     @inline(__always)
     static func isCanonical(_ b: UnsafeRawBufferPointer, allowFraction: Bool) -> Bool {
