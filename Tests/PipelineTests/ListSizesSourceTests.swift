@@ -42,6 +42,38 @@ final class ListSizesSourceTests: XCTestCase {
                        "the figure the October 2025 publication page states")
     }
 
+    /// Segments are written once, with the PCN, ICB and region of the map in force, when the map
+    /// comes first in the publication (as a refresh orders an edition's files); when it comes
+    /// after the files it serves, the rule after activation still gives them its hierarchy.
+    func testSegmentsAreWrittenOnceWithTheirHierarchyAndAMapLoadedLastStillGivesIt() throws {
+        let map = Fixtures.registrations("gp-reg-pat-prac-map_2020-09.csv"), all = Fixtures.registrations("gp-reg-pat-prac-all_2021-01.csv")
+        let differing = """
+            SELECT count(*) FROM data.list_sizes l
+            LEFT JOIN data.practice_map m ON m.org = l.org AND m.valid_to IS NULL
+            WHERE l.valid_to IS NULL AND (l.pcn, l.icb, l.region, l.hierarchy_period) IS DISTINCT FROM (m.pcn, m.icb, m.region, m.period)
+            """
+        func statistics() throws -> (inserted: Int, updated: Int) {
+            let row = try h.database.psql("SELECT n_tup_ins, n_tup_upd FROM pg_stat_user_tables WHERE relid = 'data.list_sizes'::regclass")[0]
+            return (Int(row[0]) ?? -1, Int(row[1]) ?? -1)
+        }
+        let first = try h.pipeline("load", "list-sizes", map, all)
+        XCTAssertEqual(first.status, 0, first.stderr)
+        let filled = Int(try h.database.value("SELECT count(*) FROM data.list_sizes WHERE valid_to IS NULL AND icb IS NOT NULL")) ?? 0
+        XCTAssertGreaterThan(filled, 10)
+        XCTAssertEqual(try h.database.value(differing), "0", "every practice has the map's hierarchy")
+        let segments = Int(try h.database.value("SELECT count(*) FROM data.list_sizes")) ?? 0
+        XCTAssertTrue(try eventually { try statistics().inserted >= segments }, "the load's statistics reached the server")
+        XCTAssertEqual(try statistics().updated, 0, "no segment was rewritten after its COPY")
+
+        let other = try Harness()
+        defer { try? other.assertIntegrityIfMigrated() }
+        h = other
+        let reversed = try h.pipeline("load", "list-sizes", all, map)
+        XCTAssertEqual(reversed.status, 0, reversed.stderr)
+        XCTAssertEqual(try h.database.value(differing), "0", "the map loaded last still gives every practice its hierarchy")
+        XCTAssertTrue(try eventually { try statistics().updated >= filled }, "set after activation instead")
+    }
+
     func testBothHeaderErasAndEveryDateStyleLoadIntoTheRightPeriod() throws {
         let cases: [(String, String, String)] = [
             ("gp-reg-pat-prac-all_2021-01.csv", "list-sizes-all", "2021-01"),        // CCG_* era, 01JAN2021
