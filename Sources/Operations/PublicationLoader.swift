@@ -21,6 +21,8 @@ struct LocalFile {
     /// feeds the same datasets changed (one half of a north/south split republished), and a
     /// scope's new content is what all of the edition's files hold, not only the changed one's.
     var rereadIfKnown = false
+    /// A web API item's change marker, recorded with the file's bytes.
+    var changeMarker: String?
 
     init(path: String, displayName: String? = nil) {
         self.path = path
@@ -211,7 +213,8 @@ final class PublicationLoader {
 
     private func describe(_ file: LocalFile, sha: String, size: Int64) -> InputFile {
         InputFile(name: (file.displayName as NSString).lastPathComponent, sha256: sha, size: size, published: file.published,
-                  url: file.url, page: file.page, etag: file.etag, lastModified: file.lastModified, fetchedAt: file.fetchedAt)
+                  url: file.url, page: file.page, etag: file.etag, lastModified: file.lastModified, fetchedAt: file.fetchedAt,
+                  changeMarker: file.changeMarker)
     }
 
     /// Reads the table a source declares for a workbook (`SheetTable`) into the writer, through

@@ -145,6 +145,14 @@ final class Refresher {
         var changedDatasets = Set<String>()
         for (file, family) in publication.files {
             let dataset = family.datasets.joined(separator: ",")
+            // A web API item whose change marker is the one held with its bytes is not asked
+            // for at all: its bytes come from the cache should a sibling's change need them read.
+            if !force, let local = try unchangedByMarker(file, source: source, page: publication.edition.url, published: publication.published) {
+                log.info("fetch.skipped", "", [("stage", .string("fetch")), ("file", .string(file.name)), ("dataset", .string(dataset)),
+                                               ("url", .string(file.url)), ("marker", .string(file.changeMarker ?? "")), ("reason", .string("marker_unchanged"))])
+                known.append((local, family, "\(file.name) (marker unchanged)"))
+                continue
+            }
             let progress = Progress(label: "fetch \(file.name)\(ofRun)")
             downloader.onProgress = { [progress] bytes, total in progress?.bytes(bytes, of: total) }
             let started = Date()
@@ -163,7 +171,13 @@ final class Refresher {
             local.fetchedAt = fetched.record.fetchedAt
             local.published = publication.published
             local.sha256 = fetched.record.sha256
+            local.changeMarker = file.changeMarker
             if isKnown {
+                // Same bytes under a moved marker: the new marker is the one to compare next time.
+                if let marker = file.changeMarker {
+                    try session.warehouse.recordChangeMarker(source: source.id, url: file.url, name: file.name, marker: marker,
+                                                             sha256: fetched.record.sha256)
+                }
                 known.append((local, family, "\(file.name) (\(fetched.notModified ? "not modified" : "same bytes"))"))
                 continue
             }
@@ -200,6 +214,25 @@ final class Refresher {
         Report.print(result, dryRun: false, out: out)
         Report.log(result, log: log, started: started)
         return .loaded(result)
+    }
+}
+
+extension Refresher {
+    /// The cached bytes of a web API item whose index marker equals the marker held with bytes
+    /// the warehouse has (nil: ask the server, conditionally as for any file).
+    func unchangedByMarker(_ file: PageFile, source: any SourceDeclaration, page: String, published: CalendarDate) throws -> LocalFile? {
+        guard let marker = file.changeMarker, let held = try session.warehouse.changeMarker(source: source.id, url: file.url),
+              held.marker == marker, let record = downloader.cache.record(for: file.url), record.sha256 == held.sha256 else { return nil }
+        var local = LocalFile(path: downloader.cache.objectURL(record.sha256).path, displayName: file.name)
+        local.url = file.url
+        local.page = page
+        local.etag = record.etag
+        local.lastModified = record.lastModified
+        local.fetchedAt = record.fetchedAt
+        local.published = published
+        local.sha256 = record.sha256
+        local.changeMarker = marker
+        return local
     }
 }
 

@@ -4,7 +4,7 @@ import XCTest
 
 /// OHID Fingertips through its API, from the saved answers: the profile's indicator metadata is
 /// the index, each indicator's data CSV one file; every served row reconciled with an
-/// independent reading in Python; an unchanged indicator costs one request on the next refresh;
+/// independent reading in Python; an indicator whose LastUploadedAt did not move costs no request on the next refresh;
 /// a re-uploaded indicator is counted exactly; bad files are refused.
 final class FingertipsSourceTests: PublisherSiteTestCase {
     let index = "/fingertips.phe.org.uk/api/indicator_metadata/by_profile_id/profile_id=20"
@@ -125,16 +125,29 @@ final class FingertipsSourceTests: PublisherSiteTestCase {
         try server.requests().map { "\($0["status"] as? Int ?? 0) \($0["path"] as? String ?? "")" }.sorted()
     }
 
-    func testAnUnchangedIndicatorCostsOneRequestAndAReuploadIsCountedExactly() throws {
+    func testAnUnchangedIndicatorCostsNoDataRequestAndAReuploadIsCountedExactly() throws {
         XCTAssertEqual(try h.pipeline("refresh", "fingertips").status, 0)
+        XCTAssertEqual(try h.database.psql("SELECT indicator, last_uploaded FROM api.fingertips_indicators ORDER BY 1"), [
+            ["90640", "2023-11-07 09:30:00"], ["92590", "2023-06-06 09:30:00"], ["93553", "2022-07-05 10:14:00"],
+        ], "the index's DataChange.LastUploadedAt, not the day it was fetched")
         try server.clearRequests()
         let again = try h.pipeline("refresh", "fingertips")
         XCTAssertEqual(again.status, 0, again.stderr)
         XCTAssertTrue(again.stdout.contains("nothing new"), again.stdout)
         let log = try requestLog()
-        XCTAssertEqual(log.filter { $0.contains("/all_data/") }.count, 3, "one request per unchanged indicator: \(log)")
-        XCTAssertEqual(log.filter { $0.contains("/all_data/") && $0.hasPrefix("304 ") }.count, 3, "each a conditional request answered 304: \(log)")
-        XCTAssertEqual(log.filter { $0.contains("/indicator_metadata/") }.count, 1, "\(log)")
+        XCTAssertEqual(log, ["304 \(index)"], "the index only (itself unchanged): no indicator whose LastUploadedAt did not move is asked for")
+
+        // The same bytes under a moved marker (a re-upload that changed nothing) cost one
+        // conditional request, once: the new marker is held for the next refresh.
+        let indexPath = site.url.path + index
+        let original = try String(contentsOfFile: indexPath, encoding: .utf8)
+        try original.replacingOccurrences(of: "2023-06-06T09:30:00", with: "2026-11-19T08:00:00").write(toFile: indexPath, atomically: true, encoding: .utf8)
+        try server.clearRequests()
+        XCTAssertEqual(try h.pipeline("refresh", "fingertips").status, 0)
+        XCTAssertEqual(try requestLog(), ["200 \(index)", "304 \(dataPath("92590"))"])
+        try server.clearRequests()
+        XCTAssertEqual(try h.pipeline("refresh", "fingertips").status, 0)
+        XCTAssertEqual(try requestLog(), ["304 \(index)"])
 
         // 90640 re-uploaded: one practice's 2022/23 value corrected, one practice gone, one added.
         let path = siteFile("90640")
@@ -148,12 +161,14 @@ final class FingertipsSourceTests: PublisherSiteTestCase {
         let saved = h.scratch.url.appendingPathComponent("90640-before.csv").path
         try before.write(toFile: saved, atomically: true, encoding: .utf8)
         try lines.joined(separator: "\r\n").write(toFile: path, atomically: true, encoding: .utf8)
-        let indexPath = site.url.path + index
         let text = try String(contentsOfFile: indexPath, encoding: .utf8).replacingOccurrences(of: "2023-11-07T09:30:00", with: "2026-11-20T09:30:00")
         try text.write(toFile: indexPath, atomically: true, encoding: .utf8)
         try server.clearRequests()
         let third = try h.pipeline("refresh", "fingertips")
         XCTAssertEqual(third.status, 0, third.stdout + third.stderr)
+        XCTAssertEqual(try requestLog(), ["200 \(dataPath("90640"))", "200 \(index)"],
+                       "only the indicator whose marker moved is fetched; the others are read again from the cache, unasked")
+        XCTAssertEqual(try h.database.value("SELECT last_uploaded FROM api.fingertips_indicators WHERE indicator = '90640'"), "2026-11-20 09:30:00")
         let counted = try pythonDiff(before: [saved, siteFile("92590"), siteFile("93553")], after: ["90640", "92590", "93553"].map(siteFile))
         XCTAssertEqual(counted, "339 rows: +1 added, ~1 changed, -2 removed, =337 unchanged")
         XCTAssertTrue(third.stdout.contains("fingertips-values 2026-11-21: revision 2 is now current (\(counted))"), third.stdout)
