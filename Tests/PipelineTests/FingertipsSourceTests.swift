@@ -178,6 +178,63 @@ final class FingertipsSourceTests: PublisherSiteTestCase {
         XCTAssertEqual(try served(), try python(["93553", "90640", "92590"].map(siteFile)))
     }
 
+    /// Rate limits and server errors through `pipeline refresh fingertips` against the local
+    /// server: a 429 with `Retry-After` on the index and on a data request is waited out (for at
+    /// least what it asks) and retried, as is a 503; the load is then whole.
+    func testRateLimitsAndServerErrorsAreWaitedOutAndRetried() throws {
+        try server.faults(index, [["status": 429, "retry_after": "1"]])
+        try server.faults(dataPath("90640"), [["status": 503], ["status": 429, "retry_after": "1"]])
+        let started = Date()
+        let result = try h.pipeline("refresh", "fingertips")
+        XCTAssertEqual(result.status, 0, result.stderr)
+        XCTAssertGreaterThanOrEqual(Date().timeIntervalSince(started), 2, "each Retry-After of 1 s is honoured")
+        XCTAssertTrue(result.stderr.contains("retrying https://fingertips.phe.org.uk/api/indicator_metadata/by_profile_id?profile_id=20 in 1.0 s after HTTP 429"), result.stderr)
+        XCTAssertTrue(result.stderr.contains("retrying https://fingertips.phe.org.uk/api/all_data/csv/by_indicator_id?indicator_ids=90640"), result.stderr)
+        let statuses = { (path: String) in try self.server.requests().filter { $0["path"] as? String == path }.compactMap { $0["status"] as? Int } }
+        XCTAssertEqual(try statuses(index), [429, 200])
+        XCTAssertEqual(try statuses(dataPath("90640")), [503, 429, 200])
+        XCTAssertEqual(try served(), try python(["93553", "90640", "92590"].map(siteFile)))
+    }
+
+    /// A server error that does not go away (on a moved indicator's data, or on the index) ends
+    /// the refresh with exit 75 and one line naming the request; the data loaded before stays
+    /// current, exactly as it was, and the failure is recorded against the source.
+    func testAPersistentServerErrorLeavesThePreviousCurrentDataIntact() throws {
+        XCTAssertEqual(try h.pipeline("refresh", "fingertips").status, 0)
+        let before = try served()
+        let log = try h.database.psql("SELECT revision, status, rows FROM etl.revision_log ORDER BY 1")
+
+        try edit("90640", "rows[5][12] = '12.5'")
+        let indexPath = site.url.path + index
+        let text = try String(contentsOfFile: indexPath, encoding: .utf8).replacingOccurrences(of: "2023-11-07T09:30:00", with: "2026-11-20T09:30:00")
+        try text.write(toFile: indexPath, atomically: true, encoding: .utf8)
+        try server.faults(dataPath("90640"), [["status": 500]], repeat: true)
+        let failed = try h.pipeline("refresh", "fingertips")
+        XCTAssertEqual(failed.status, 75, failed.stderr)
+        XCTAssertTrue(failed.stderr.hasSuffix("https://fingertips.phe.org.uk/api/all_data/csv/by_indicator_id?indicator_ids=90640&child_area_type_id=7&parent_area_type_id=15: gave up after 6 attempts: HTTP 500\n"), failed.stderr)
+        XCTAssertEqual(try served(), before)
+        XCTAssertEqual(try h.database.psql("SELECT revision, status, rows FROM etl.revision_log ORDER BY 1"), log)
+        XCTAssertEqual(try h.database.value("SELECT last_uploaded FROM api.fingertips_indicators WHERE indicator = '90640'"), "2023-11-07 09:30:00",
+                       "the marker of what is loaded, not of what could not be fetched")
+
+        try server.clearFaults()
+        try server.faults(index, [["status": 502]], repeat: true)
+        let noIndex = try h.pipeline("refresh", "fingertips")
+        XCTAssertEqual(noIndex.status, 75, noIndex.stderr)
+        XCTAssertTrue(noIndex.stderr.hasSuffix("https://fingertips.phe.org.uk/api/indicator_metadata/by_profile_id?profile_id=20: gave up after 6 attempts: HTTP 502\n"), noIndex.stderr)
+        XCTAssertEqual(try served(), before)
+        XCTAssertEqual(try h.database.psql("SELECT outcome FROM etl.source_checks WHERE source = 'fingertips' ORDER BY check_id"),
+                       [["ok"], ["failed"], ["failed"]])
+
+        // Once the server recovers, the moved indicator (and only it) is fetched and loaded.
+        try server.clearFaults()
+        try server.clearRequests()
+        let recovered = try h.pipeline("refresh", "fingertips")
+        XCTAssertEqual(recovered.status, 0, recovered.stderr)
+        XCTAssertEqual(try requestLog(), ["200 \(dataPath("90640"))", "304 \(index)"], "the index fetched by the failed run is cached")
+        XCTAssertEqual(try served(), try python(["93553", "90640", "92590"].map(siteFile)))
+    }
+
     /// Rewrites one served indicator file with Python (`rows`, a list of lists, edited in place).
     func edit(_ iid: String, _ statement: String) throws {
         let result = try Run.program("python3", ["-c", """
