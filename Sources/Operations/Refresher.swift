@@ -138,6 +138,14 @@ final class Refresher {
             for file in publication.ignored { out.line("  would ignore \(PrintableText.escaped(file.name)) (no dataset matches)") }
             return .dryRun
         }
+        // Files a family claims that the source left out of the edition (an original beside its
+        // re-issue): said once, so nobody wonders why a linked file was not loaded.
+        let chosen = publication.files.map(\.file.name)
+        for file in publication.ignored where source.family(forFile: file.name) != nil {
+            if let note = source.leftOutNote(editionFile: file.name, chosen: chosen) {
+                log.info("discover.left_out", "\(label): \(PrintableText.escaped(note))", [("file", .string(file.name))])
+            }
+        }
         var files: [LocalFile] = []
         var unchanged: [String] = []
         // Files whose bytes the warehouse has, kept in case a sibling feeding the same datasets changed.

@@ -44,6 +44,9 @@ public protocol SourceDeclaration: Sendable {
     /// all). A source overrides this when one file makes another redundant in the same edition
     /// (a summary workbook whose table the edition's CSVs also hold).
     func select(editionFiles names: [String]) -> [String]
+    /// Why `name`, claimed by a family but not chosen by `select(editionFiles:)`, is left out of
+    /// its edition, for the log (`… v2 supersedes … v1`); nil to leave it unexplained.
+    func leftOutNote(editionFile name: String, chosen: [String]) -> String?
 }
 
 extension SourceDeclaration {
@@ -62,6 +65,8 @@ extension SourceDeclaration {
     public func sheetTable(forFile name: String) -> SheetTable? { nil }
 
     public func select(editionFiles names: [String]) -> [String] { names }
+
+    public func leftOutNote(editionFile name: String, chosen: [String]) -> String? { nil }
 
     /// The family a published file name belongs to, if any.
     public func family(forFile name: String) -> FileFamily? {
