@@ -84,7 +84,13 @@ final class PublicationLoader {
         isCancelled = options.isCancelled
         var fileOutcomes: [FileOutcome] = []
         var toRead: [(LocalFile, FileInput, knownSHA: String?)] = []
-        for file in files {
+        var tables: [URL] = []
+        defer { for table in tables { try? FileManager.default.removeItem(at: table) } }
+        for var file in files {
+            if file.displayName.lowercased().hasSuffix(".json") {
+                file = try tabulate(file)
+                tables.append(URL(fileURLWithPath: file.path))
+            }
             let input = try FileInput(path: file.path)
             let sha = file.sha256 ?? fingerprints?.sha256(for: input.identity)
             if let sha, !options.force, !file.rereadIfKnown, try isKnown(sha) {
@@ -205,6 +211,24 @@ final class PublicationLoader {
             writer.abort()
             throw error
         }
+    }
+
+    /// A JSON file (a web API item) as the table its source makes of it, written as a CSV
+    /// beside the spill files; the file keeps the JSON's name and SHA-256 (its identity).
+    private func tabulate(_ file: LocalFile) throws -> LocalFile {
+        let data = try Data(contentsOf: URL(fileURLWithPath: file.path))
+        guard let table = try source.table(fromJSON: [UInt8](data), fileName: (file.displayName as NSString).lastPathComponent) else {
+            throw TransformError(.unsupported, file: file.displayName, "a JSON file, and \(source.id) reads no JSON")
+        }
+        let csv = table.map { $0.map { "\"" + $0.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }.joined(separator: ",") }.joined(separator: "\n") + "\n"
+        let parent = spillDirectory ?? FileManager.default.temporaryDirectory
+        try FileManager.default.createDirectory(at: parent, withIntermediateDirectories: true)
+        let target = parent.appendingPathComponent("nhs-pipeline-spill-\(UUID().uuidString).csv")
+        try Data(csv.utf8).write(to: target)
+        var tabulated = file
+        tabulated.path = target.path
+        tabulated.sha256 = file.sha256 ?? SHA256.hex(SHA256.hash([UInt8](data)))
+        return tabulated
     }
 
     private func isKnown(_ sha: String) throws -> Bool {

@@ -35,7 +35,7 @@ final class Refresher {
     /// The newest edition (or `period`'s), as `pipeline refresh` does.
     func refresh(source: any SourceDeclaration, period: ReportingPeriod?, dryRun: Bool) throws -> Outcome {
         try checking(source: source.id, dryRun: dryRun) {
-            let discovery = Discovery(source: source, downloader: downloader, now: context.now)
+            let discovery = Discovery(source: source, downloader: downloader, now: context.now, listing: keyedListing(for: source))
             switch try discovery.discover(period: period) {
             case .notYetPublished(let period):
                 out.line("\(source.id) \(period.label): not yet published (the series page does not list it)")
@@ -52,7 +52,7 @@ final class Refresher {
     /// and write nothing, so a re-run after a failure resumes at the edition that failed.
     func backfill(source: any SourceDeclaration, range: ClosedRange<ReportingPeriod>?,
                   dryRun: Bool, force: Bool) throws -> [Outcome] {
-        let discovery = Discovery(source: source, downloader: downloader, now: context.now)
+        let discovery = Discovery(source: source, downloader: downloader, now: context.now, listing: keyedListing(for: source))
         let listed = try discovery.editions()
         let editions = listed.filter { range?.contains($0.period) ?? true }
             .sorted { ($0.period, $0.listedDate ?? $0.period.start) < ($1.period, $1.listedDate ?? $1.period.start) }
@@ -226,6 +226,25 @@ final class Refresher {
 }
 
 extension Refresher {
+    /// The source's keyed listing when every key it needs is in the environment (CQC's API
+    /// with `CQC_SUBSCRIPTION_KEY`), else nil (its own listing). The keys are registered as
+    /// secrets first (redacted from every log line and error text) and handed to the
+    /// downloader for the API's host only, as request headers: never argv, a URL or the cache.
+    func keyedListing(for source: any SourceDeclaration, environment: [String: String] = ProcessInfo.processInfo.environment) -> EditionListing? {
+        guard let keyed = source.keyedListing, !keyed.secretHeaders.isEmpty else { return nil }
+        var headers: [(header: String, value: String)] = []
+        for secret in keyed.secretHeaders {
+            guard let value = environment[secret.environmentVariable], !value.isEmpty else { return nil }
+            Secrets.register(value)
+            headers.append((secret.header, value))
+        }
+        guard let host = URL(string: keyed.entryURL)?.host?.lowercased() else { return nil }
+        downloader.secretHeaders[host] = headers
+        log.info("discover.keyed", "\(source.id): reading \(host) (key from \(keyed.secretHeaders.map(\.environmentVariable).joined(separator: ", ")))",
+                 [("host", .string(host))])
+        return keyed
+    }
+
     /// The cached bytes of a web API item whose index marker equals the marker held with bytes
     /// the warehouse has (nil: ask the server, conditionally as for any file).
     func unchangedByMarker(_ file: PageFile, source: any SourceDeclaration, page: String, published: CalendarDate) throws -> LocalFile? {
