@@ -225,6 +225,17 @@ public struct Fingertips: SourceDeclaration {
         WHERE r.ctid = x.ctid AND (r.pcn, r.icb) IS DISTINCT FROM (d.pcn, d.icb)
         """
 
+    /// `last_uploaded` was the revision's publication date (a date) before it was the index's
+    /// LastUploadedAt: the column becomes a timestamp (the view over it is dropped first; the
+    /// `api` schema is rebuilt right after the upgrades). Rows keep their date until the
+    /// indicator's next load records its marker.
+    public var upgrades: [String] {
+        [
+            "DROP VIEW IF EXISTS api.fingertips_indicators CASCADE",
+            "ALTER TABLE data.fingertips_indicator_list ALTER COLUMN last_uploaded TYPE timestamp",
+        ]
+    }
+
     public var derivedTables: [DerivedTable] {
         [
             DerivedTable(
