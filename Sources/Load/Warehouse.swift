@@ -230,6 +230,31 @@ public final class Warehouse {
         try connection.execute("SELECT 1 FROM etl.files WHERE source = $1 AND sha256 = $2", [source, sha256]).rowCount > 0
     }
 
+    /// The change marker held for a web API item's URL and the bytes it vouches for, when
+    /// those bytes are still among the source's files.
+    public func changeMarker(source: String, url: String) throws -> (marker: String, sha256: String)? {
+        let result = try connection.execute("""
+            SELECT m.marker, m.sha256 FROM etl.change_markers m
+            WHERE m.source = $1 AND m.url = $2
+              AND EXISTS (SELECT 1 FROM etl.files f WHERE f.source = m.source AND f.sha256 = m.sha256)
+            """, [source, url])
+        guard result.rowCount == 1, let marker = result.string(0, 0), let sha = result.string(0, 1) else { return nil }
+        return (marker, sha)
+    }
+
+    /// Remembers `marker` for a web API item whose bytes (`sha256`) the warehouse holds.
+    public func recordChangeMarker(source: String, url: String, name: String, marker: String, sha256: String) throws {
+        try connection.execute(Self.upsertChangeMarker, [source, url, name, marker, sha256, runID.map { String($0) }])
+    }
+
+    static let upsertChangeMarker = """
+        INSERT INTO etl.change_markers (source, url, name, marker, sha256, run_id) VALUES ($1, $2, $3, $4, $5, $6::bigint)
+        ON CONFLICT (source, url) DO UPDATE SET name = excluded.name, marker = excluded.marker, sha256 = excluded.sha256,
+            recorded_at = now(), run_id = excluded.run_id
+        WHERE (etl.change_markers.marker, etl.change_markers.sha256, etl.change_markers.name)
+              IS DISTINCT FROM (excluded.marker, excluded.sha256, excluded.name)
+        """
+
     /// Marks runs that were left `running` by a process that died (their backend is gone).
     public func markAbandonedRuns() throws {
         try connection.execute("""

@@ -21,6 +21,8 @@ struct LocalFile {
     /// feeds the same datasets changed (one half of a north/south split republished), and a
     /// scope's new content is what all of the edition's files hold, not only the changed one's.
     var rereadIfKnown = false
+    /// A web API item's change marker, recorded with the file's bytes.
+    var changeMarker: String?
 
     init(path: String, displayName: String? = nil) {
         self.path = path
@@ -82,7 +84,13 @@ final class PublicationLoader {
         isCancelled = options.isCancelled
         var fileOutcomes: [FileOutcome] = []
         var toRead: [(LocalFile, FileInput, knownSHA: String?)] = []
-        for file in files {
+        var tables: [URL] = []
+        defer { for table in tables { try? FileManager.default.removeItem(at: table) } }
+        for var file in files {
+            if file.displayName.lowercased().hasSuffix(".json") {
+                file = try tabulate(file)
+                tables.append(URL(fileURLWithPath: file.path))
+            }
             let input = try FileInput(path: file.path)
             let sha = file.sha256 ?? fingerprints?.sha256(for: input.identity)
             if let sha, !options.force, !file.rereadIfKnown, try isKnown(sha) {
@@ -216,13 +224,32 @@ final class PublicationLoader {
         }
     }
 
+    /// A JSON file (a web API item) as the table its source makes of it, written as a CSV
+    /// beside the spill files; the file keeps the JSON's name and SHA-256 (its identity).
+    private func tabulate(_ file: LocalFile) throws -> LocalFile {
+        let data = try Data(contentsOf: URL(fileURLWithPath: file.path))
+        guard let table = try source.table(fromJSON: [UInt8](data), fileName: (file.displayName as NSString).lastPathComponent) else {
+            throw TransformError(.unsupported, file: file.displayName, "a JSON file, and \(source.id) reads no JSON")
+        }
+        let csv = table.map { $0.map { "\"" + $0.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }.joined(separator: ",") }.joined(separator: "\n") + "\n"
+        let parent = spillDirectory ?? FileManager.default.temporaryDirectory
+        try FileManager.default.createDirectory(at: parent, withIntermediateDirectories: true)
+        let target = parent.appendingPathComponent("nhs-pipeline-spill-\(UUID().uuidString).csv")
+        try Data(csv.utf8).write(to: target)
+        var tabulated = file
+        tabulated.path = target.path
+        tabulated.sha256 = file.sha256 ?? SHA256.hex(SHA256.hash([UInt8](data)))
+        return tabulated
+    }
+
     private func isKnown(_ sha: String) throws -> Bool {
         try warehouse.hasFile(source: source.id, sha256: sha)
     }
 
     private func describe(_ file: LocalFile, sha: String, size: Int64) -> InputFile {
         InputFile(name: (file.displayName as NSString).lastPathComponent, sha256: sha, size: size, published: file.published,
-                  url: file.url, page: file.page, etag: file.etag, lastModified: file.lastModified, fetchedAt: file.fetchedAt)
+                  url: file.url, page: file.page, etag: file.etag, lastModified: file.lastModified, fetchedAt: file.fetchedAt,
+                  changeMarker: file.changeMarker)
     }
 
     /// Reads the table a source declares for a workbook (`SheetTable`) into the writer, through

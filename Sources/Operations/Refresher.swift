@@ -35,7 +35,7 @@ final class Refresher {
     /// The newest edition (or `period`'s), as `pipeline refresh` does.
     func refresh(source: any SourceDeclaration, period: ReportingPeriod?, dryRun: Bool) throws -> Outcome {
         try checking(source: source.id, dryRun: dryRun) {
-            let discovery = Discovery(source: source, downloader: downloader, now: context.now)
+            let discovery = Discovery(source: source, downloader: downloader, now: context.now, listing: keyedListing(for: source))
             switch try discovery.discover(period: period) {
             case .notYetPublished(let period):
                 out.line("\(source.id) \(period.label): not yet published (the series page does not list it)")
@@ -52,7 +52,7 @@ final class Refresher {
     /// and write nothing, so a re-run after a failure resumes at the edition that failed.
     func backfill(source: any SourceDeclaration, range: ClosedRange<ReportingPeriod>?,
                   dryRun: Bool, force: Bool) throws -> [Outcome] {
-        let discovery = Discovery(source: source, downloader: downloader, now: context.now)
+        let discovery = Discovery(source: source, downloader: downloader, now: context.now, listing: keyedListing(for: source))
         let listed = try discovery.editions()
         let editions = listed.filter { range?.contains($0.period) ?? true }
             .sorted { ($0.period, $0.listedDate ?? $0.period.start) < ($1.period, $1.listedDate ?? $1.period.start) }
@@ -138,6 +138,14 @@ final class Refresher {
             for file in publication.ignored { out.line("  would ignore \(PrintableText.escaped(file.name)) (no dataset matches)") }
             return .dryRun
         }
+        // Files a family claims that the source left out of the edition (an original beside its
+        // re-issue): said once, so nobody wonders why a linked file was not loaded.
+        let chosen = publication.files.map(\.file.name)
+        for file in publication.ignored where source.family(forFile: file.name) != nil {
+            if let note = source.leftOutNote(editionFile: file.name, chosen: chosen) {
+                log.info("discover.left_out", "\(label): \(PrintableText.escaped(note))", [("file", .string(file.name))])
+            }
+        }
         var files: [LocalFile] = []
         var unchanged: [String] = []
         // Files whose bytes the warehouse has, kept in case a sibling feeding the same datasets changed.
@@ -152,6 +160,14 @@ final class Refresher {
         let ordered = publication.files.filter { givesHierarchy($0.family) } + publication.files.filter { !givesHierarchy($0.family) }
         for (file, family) in ordered {
             let dataset = family.datasets.joined(separator: ",")
+            // A web API item whose change marker is the one held with its bytes is not asked
+            // for at all: its bytes come from the cache should a sibling's change need them read.
+            if !force, let local = try unchangedByMarker(file, source: source, page: publication.edition.url, published: publication.published) {
+                log.info("fetch.skipped", "", [("stage", .string("fetch")), ("file", .string(file.name)), ("dataset", .string(dataset)),
+                                               ("url", .string(file.url)), ("marker", .string(file.changeMarker ?? "")), ("reason", .string("marker_unchanged"))])
+                known.append((local, family, "\(file.name) (marker unchanged)"))
+                continue
+            }
             let progress = Progress(label: "fetch \(file.name)\(ofRun)")
             downloader.onProgress = { [progress] bytes, total in progress?.bytes(bytes, of: total) }
             let started = Date()
@@ -170,7 +186,13 @@ final class Refresher {
             local.fetchedAt = fetched.record.fetchedAt
             local.published = publication.published
             local.sha256 = fetched.record.sha256
+            local.changeMarker = file.changeMarker
             if isKnown {
+                // Same bytes under a moved marker: the new marker is the one to compare next time.
+                if let marker = file.changeMarker {
+                    try session.warehouse.recordChangeMarker(source: source.id, url: file.url, name: file.name, marker: marker,
+                                                             sha256: fetched.record.sha256)
+                }
                 known.append((local, family, "\(file.name) (\(fetched.notModified ? "not modified" : "same bytes"))"))
                 continue
             }
@@ -207,6 +229,44 @@ final class Refresher {
         Report.print(result, dryRun: false, out: out)
         Report.log(result, log: log, started: started)
         return .loaded(result)
+    }
+}
+
+extension Refresher {
+    /// The source's keyed listing when every key it needs is in the environment (CQC's API
+    /// with `CQC_SUBSCRIPTION_KEY`), else nil (its own listing). The keys are registered as
+    /// secrets first (redacted from every log line and error text) and handed to the
+    /// downloader for the API's host only, as request headers: never argv, a URL or the cache.
+    func keyedListing(for source: any SourceDeclaration, environment: [String: String] = ProcessInfo.processInfo.environment) -> EditionListing? {
+        guard let keyed = source.keyedListing, !keyed.secretHeaders.isEmpty else { return nil }
+        var headers: [(header: String, value: String)] = []
+        for secret in keyed.secretHeaders {
+            guard let value = environment[secret.environmentVariable], !value.isEmpty else { return nil }
+            Secrets.register(value)
+            headers.append((secret.header, value))
+        }
+        guard let host = URL(string: keyed.entryURL)?.host?.lowercased() else { return nil }
+        downloader.secretHeaders[host] = headers
+        log.info("discover.keyed", "\(source.id): reading \(host) (key from \(keyed.secretHeaders.map(\.environmentVariable).joined(separator: ", ")))",
+                 [("host", .string(host))])
+        return keyed
+    }
+
+    /// The cached bytes of a web API item whose index marker equals the marker held with bytes
+    /// the warehouse has (nil: ask the server, conditionally as for any file).
+    func unchangedByMarker(_ file: PageFile, source: any SourceDeclaration, page: String, published: CalendarDate) throws -> LocalFile? {
+        guard let marker = file.changeMarker, let held = try session.warehouse.changeMarker(source: source.id, url: file.url),
+              held.marker == marker, let record = downloader.cache.record(for: file.url), record.sha256 == held.sha256 else { return nil }
+        var local = LocalFile(path: downloader.cache.objectURL(record.sha256).path, displayName: file.name)
+        local.url = file.url
+        local.page = page
+        local.etag = record.etag
+        local.lastModified = record.lastModified
+        local.fetchedAt = record.fetchedAt
+        local.published = published
+        local.sha256 = record.sha256
+        local.changeMarker = marker
+        return local
     }
 }
 

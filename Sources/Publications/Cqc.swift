@@ -1,3 +1,4 @@
+import Foundation
 import Transform
 
 /// Care Quality Commission: GP practice ratings from CQC's monthly bulk workbook, and the single
@@ -24,8 +25,14 @@ import Transform
 ///   framework apart. A month that lists the same file again (byte for byte) loads nothing, so
 ///   the framework is served from the snapshot it was first published in.
 ///
-/// CQC's API (`api.service.cqc.org.uk`, subscription key) is not used here: the bulk workbook
-/// carries the same ratings and the ODS code without a key.
+/// With a subscription key in the environment (`CQC_SUBSCRIPTION_KEY`, sent as CQC's API wants
+/// it in `Ocp-Apim-Subscription-Key`, never in a URL, argv, log or message), locations come from
+/// CQC's API instead (`api.service.cqc.org.uk/public/v1`): the paged `locations` list of GP
+/// practices (primary inspection category P2; `totalPages`) is the index, each location's
+/// detail (`locations/{locationId}`) one JSON file of the month's snapshot, tabulated into the
+/// Locations sheet's columns (its `currentRatings`: the Overall row, then one per key question)
+/// so the same layout, filter and API objects serve it. Without a key the bulk workbook is read:
+/// it carries the same ratings and the ODS code.
 public struct Cqc: SourceDeclaration {
     public let id = "cqc"
     public let title = "CQC ratings of GP practices and the single assessment framework"
@@ -35,13 +42,74 @@ public struct Cqc: SourceDeclaration {
     public let periodKind = ReportingPeriod.Kind.month
     // About monthly, on the 1st or 5th of the month (nhs-formats-2.md §3b).
     public let cadence = Cadence(every: "month", expectedAfterDays: 5, publishedWithinDays: 40)
-    public let hosts = ["www.cqc.org.uk"]
+    public let hosts = ["www.cqc.org.uk", "api.service.cqc.org.uk"]
     public let files = [
         FileFamily("latest ratings workbook (sheet Locations)", match: ["*_Latest_ratings.ods"], datasets: ["cqc-ratings"]),
+        FileFamily("API location detail (JSON, with a subscription key)", match: ["cqc-location-*.json"], datasets: ["cqc-ratings"]),
         FileFamily("assessment framework quality statements", match: ["*_SAF_quality_statements.csv"], datasets: ["cqc-framework"]),
     ]
 
     public init() {}
+
+    /// CQC's API, read instead of the bulk workbook when `CQC_SUBSCRIPTION_KEY` is set.
+    public var keyedListing: EditionListing? {
+        .webAPI(WebAPIListing(
+            indexURL: "https://api.service.cqc.org.uk/public/v1/locations?page={page}&perPage=500&primaryInspectionCategoryCode=P2",
+            paging: .init(totalPagesField: "totalPages"), itemsPath: ["locations"], idField: "locationId",
+            dataURL: "https://api.service.cqc.org.uk/public/v1/locations/{id}", fileName: "cqc-location-{id}.json",
+            secretHeaders: [.init(header: "Ocp-Apim-Subscription-Key", environmentVariable: "CQC_SUBSCRIPTION_KEY")]))
+    }
+
+    /// The Locations sheet's columns, which a location from the API is tabulated into.
+    static let apiTableHeader = [
+        "Location ID", "Location ODS Code", "Location Name", "Location Type", "Location Primary Inspection Category", "Location Post Code",
+        "Location Local Authority", "Location Region", "URL", "Provider ID", "Provider Name", "Brand ID", "Brand Name", "Care Home?",
+        "Location Street Address", "Location Address Line 2", "Location City", "Service / Population Group", "Domain", "Latest Rating",
+        "Publication Date", "Report Type", "Inherited Rating (Y/N)",
+    ]
+
+    /// One location's detail from CQC's API as Locations-sheet rows: the Overall rating, then
+    /// each key question's (`currentRatings.overall.keyQuestionRatings`), all for the location
+    /// as a whole (service group Overall). A location not yet rated gives one Overall row with
+    /// no rating, so it is still kept and counted. Fields CQC's API does not carry (provider
+    /// name, report type, inherited) are blank.
+    public func table(fromJSON bytes: [UInt8], fileName: String) throws -> [[String]]? {
+        guard fileName.hasPrefix("cqc-location-") else { return nil }
+        func refuse(_ why: String) -> TransformError { TransformError(.value, file: fileName, why) }
+        let json: Any
+        do {
+            json = try JSONSerialization.jsonObject(with: Data(bytes))
+        } catch {
+            throw refuse("not JSON (starts with \(TransformError.shown(String(decoding: bytes.prefix(40), as: UTF8.self))))")
+        }
+        guard let location = json as? [String: Any] else { throw refuse("not a location object") }
+        func text(_ object: [String: Any], _ key: String) -> String {
+            switch object[key] {
+            case let s as String: return s
+            case let n as NSNumber: return n.stringValue
+            default: return ""
+            }
+        }
+        let id = text(location, "locationId")
+        guard !id.isEmpty else { throw refuse("no locationId") }
+        let categories = location["inspectionCategories"] as? [[String: Any]] ?? []
+        let primary = categories.first { text($0, "primary") == "true" } ?? categories.first
+        let fixed = [id, text(location, "odsCode"), text(location, "name"), text(location, "type"), primary.map { text($0, "name") } ?? "",
+                     text(location, "postalCode"), text(location, "localAuthority"), text(location, "region"),
+                     "https://www.cqc.org.uk/location/\(id)", text(location, "providerId"), "", text(location, "brandId"),
+                     text(location, "brandName"), text(location, "careHome"), text(location, "postalAddressLine1"),
+                     text(location, "postalAddressLine2"), text(location, "postalAddressTownCity")]
+        let overall = (location["currentRatings"] as? [String: Any])?["overall"] as? [String: Any]
+        var rows = [Self.apiTableHeader, fixed + ["Overall", "Overall", overall.map { text($0, "rating") } ?? "",
+                                                  overall.map { text($0, "reportDate") } ?? "", "", ""]]
+        for (index, item) in ((overall?["keyQuestionRatings"] as? [Any]) ?? []).enumerated() {
+            guard let question = item as? [String: Any], !text(question, "name").isEmpty else {
+                throw refuse("currentRatings.overall.keyQuestionRatings[\(index)] has no name")
+            }
+            rows.append(fixed + ["Overall", text(question, "name"), text(question, "rating"), text(question, "reportDate"), "", ""])
+        }
+        return rows
+    }
 
     public static let ratings = DatasetSpec(
         id: "cqc-ratings", source: "cqc",

@@ -5,9 +5,10 @@ import Transform
 /// Which indicators are followed is configuration: a profile (default 20, the National General
 /// Practice Profiles) whose indicator metadata (`indicator_metadata/by_profile_id`, a JSON
 /// object keyed by indicator id) is the index; each indicator's `DataChange.LastUploadedAt`
-/// is its change marker. Each indicator's data is one CSV (`all_data/csv/by_indicator_id`),
-/// fetched through the shared downloader (retries, cache, conditional requests), so an
-/// indicator whose upload did not move costs one small request (a 304).
+/// is its change marker, kept with the bytes loaded (`etl.change_markers`). Each indicator's
+/// data is one CSV (`all_data/csv/by_indicator_id`), fetched through the shared downloader
+/// (retries, cache, conditional requests); an indicator whose upload did not move costs no
+/// request at all (the index is the one small request of a refresh that finds nothing new).
 ///
 /// One indicator's file is one segment: the indicator is the segment's key and the practice a
 /// dimension, because every indicator file lists every practice (practices as segment keys
@@ -43,8 +44,12 @@ public struct Fingertips: SourceDeclaration {
             idField: "IID", changeField: "DataChange.LastUploadedAt",
             dataURL: "https://fingertips.phe.org.uk/api/all_data/csv/by_indicator_id?indicator_ids={id}&child_area_type_id=7"
                 + "&parent_area_type_id=\(parentAreaType)",
-            fileName: "fingertips-indicator-{id}.csv"))
+            fileName: Self.fileName))
     }
+
+    /// One indicator's data file, as the revision log and `etl.change_markers` name it.
+    static let fileNamePrefix = "fingertips-indicator-", fileNameSuffix = ".csv"
+    static let fileName = fileNamePrefix + "{id}" + fileNameSuffix
 
     public static let values = DatasetSpec(
         id: "fingertips-values", source: "fingertips", title: "Fingertips indicator values per GP practice (all_data/csv)",
@@ -152,7 +157,7 @@ public struct Fingertips: SourceDeclaration {
                     APIColumn("profile", .field("profile"), "The profile id the indicator was followed under (20: National General Practice Profiles)"),
                     APIColumn("snapshot", .field("snapshot"), "The day the indicator's current data was fetched"),
                     APIColumn("last_uploaded", .field("last_uploaded"),
-                              "The publication date the revision log records for the indicator's current file"),
+                              "The indicator's DataChange.LastUploadedAt in the index when its current data was fetched (as published, UK time)"),
                     APIColumn("practices", .field("practices"), "Practices with a row for the indicator"),
                     APIColumn("periods", .field("periods"), "Time periods published for the indicator, as published, comma-separated"),
                     APIColumn("revision", .field("revision"), "The revision whose file this row was read from"),
@@ -162,15 +167,23 @@ public struct Fingertips: SourceDeclaration {
         ]
     }
 
+    /// The file name of indicator `v.org` in SQL (the declared name around the id), to find the
+    /// change marker its data was fetched under.
+    static let markerName = "'\(fileNamePrefix)' || v.org || '\(fileNameSuffix)'"
+
+    /// Each indicator with current data; `last_uploaded` is the index's marker (LastUploadedAt)
+    /// held with the bytes those rows came from.
     var indicatorListRebuild: [String] {
         [
             "DELETE FROM data.fingertips_indicator_list",
             """
             INSERT INTO data.fingertips_indicator_list (indicator, indicator_name, profile, snapshot, last_uploaded, practices, periods, revision)
-            SELECT DISTINCT ON (v.org) v.org, v.indicator_name, '\(profile)', v.period, r.published,
+            SELECT DISTINCT ON (v.org) v.org, v.indicator_name, '\(profile)', v.period,
+                   CASE WHEN m.marker ~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}(:[0-9]{2}(\\.[0-9]+)?)?$' THEN m.marker::timestamp END,
                    (SELECT count(DISTINCT p) FROM unnest(v.practice) p),
                    (SELECT string_agg(DISTINCT t, ',' ORDER BY t) FROM unnest(v.time_period) t), v.revision_id
-            FROM data.fingertips_values v LEFT JOIN etl.revisions r ON r.revision_id = v.revision_id
+            FROM data.fingertips_values v
+            LEFT JOIN etl.change_markers m ON m.source = 'fingertips' AND m.name = \(Self.markerName)
             WHERE v.valid_to IS NULL
             ORDER BY v.org, v.period DESC
             """,
@@ -212,6 +225,17 @@ public struct Fingertips: SourceDeclaration {
         WHERE r.ctid = x.ctid AND (r.pcn, r.icb) IS DISTINCT FROM (d.pcn, d.icb)
         """
 
+    /// `last_uploaded` was the revision's publication date (a date) before it was the index's
+    /// LastUploadedAt: the column becomes a timestamp (the view over it is dropped first; the
+    /// `api` schema is rebuilt right after the upgrades). Rows keep their date until the
+    /// indicator's next load records its marker.
+    public var upgrades: [String] {
+        [
+            "DROP VIEW IF EXISTS api.fingertips_indicators CASCADE",
+            "ALTER TABLE data.fingertips_indicator_list ALTER COLUMN last_uploaded TYPE timestamp",
+        ]
+    }
+
     public var derivedTables: [DerivedTable] {
         [
             DerivedTable(
@@ -243,7 +267,7 @@ public struct Fingertips: SourceDeclaration {
                 definition: """
                     CREATE TABLE data.fingertips_indicator_list (
                         indicator text PRIMARY KEY, indicator_name text, profile text NOT NULL, snapshot date NOT NULL,
-                        last_uploaded date, practices integer NOT NULL, periods text, revision bigint NOT NULL
+                        last_uploaded timestamp, practices integer NOT NULL, periods text, revision bigint NOT NULL
                     );
                     CREATE INDEX fingertips_indicator_list_profile ON data.fingertips_indicator_list (profile);
                     """,

@@ -16,8 +16,8 @@ import Transform
 ///   restated quarter whose rows did not change writes nothing.
 /// - Corrected files are re-issued as `… .csv v2`: the name still belongs to its family, and its
 ///   months become a new revision of the same scopes (added/changed/removed counted). An archive
-///   holding both versions is read at its newest only; a page linking both (not seen: the
-///   2025-26 page's notices speak of new files) is refused naming both, not guessed at.
+///   holding both versions is read at its newest only, and so is a page linking both side by
+///   side (the log says which supersedes which).
 /// - The 24 Oct 2025 v1 held "duplicate data for one practice and one sub ICB": a file with a
 ///   key twice is refused naming both lines, and its v2 loads as usual.
 ///
@@ -375,6 +375,27 @@ public struct GPContract: SourceDeclaration {
         }
         let kept = Set(newest.values.map(\.entry))
         return wanted.filter(kept.contains)
+    }
+
+    /// A page linking an original and its re-issue side by side: the newest only, as in an
+    /// archive (both hold the same practices and months; the re-issue is the correction).
+    public func select(editionFiles names: [String]) -> [String] {
+        var newest: [String: Int] = [:]
+        for name in names where Self.isServiceCSV(name) {
+            let (original, version) = Self.version(of: name)
+            newest[original.lowercased()] = max(newest[original.lowercased()] ?? 0, version)
+        }
+        return names.filter { name in
+            guard Self.isServiceCSV(name) else { return true }
+            let (original, version) = Self.version(of: name)
+            return newest[original.lowercased()] == version
+        }
+    }
+
+    public func leftOutNote(editionFile name: String, chosen: [String]) -> String? {
+        let (original, version) = Self.version(of: name)
+        guard let newer = chosen.first(where: { Self.version(of: $0).name.lowercased() == original.lowercased() }) else { return nil }
+        return "\(newer) (v\(Self.version(of: newer).version)) supersedes \(name) (v\(version)), linked beside it; v\(version) is left out"
     }
 
     public func recognise(fileName: String, firstRecord: [String]) throws -> FileReading {

@@ -231,14 +231,27 @@ public struct PcnDes: SourceDeclaration {
     }
 
     /// Rebuilds the month `$1` from the current segments.
+    ///
+    /// The month's segments were written in this transaction and have no statistics: the planner
+    /// takes each unnest for 10 rows and each CTE for a handful, and joins the rows to the
+    /// practices' PCN and ICB by nested loops over CTE scans, quadratic in practices × rows
+    /// (14 s for 300 practices; hours for a national month). Hash joins are what these sizes
+    /// need: the segment tables are analysed first (ANALYZE counts this transaction's own rows),
+    /// nested loops are switched off for this one statement (the LATERAL lookups, which only a
+    /// nested loop can run, still run as one; JIT, which the switch's cost penalty would set
+    /// off, too), and the per-practice and per-indicator lookups are materialised: once per
+    /// practice, not once per row. A national month (1.9 M rows): 26 s → 14 s for this statement.
     static let monthRebuild: [String] = [
         "DELETE FROM data.pcn_des_values WHERE period = $1::date",
+        "ANALYZE data.pcn_des, data.pcn_des_by_ruleset",
+        "SET LOCAL enable_nestloop = off",
+        "SET LOCAL jit = off",
         """
         WITH served AS (\(servedRows)),
         practices AS (SELECT DISTINCT practice, period, \(achievementDate("ach_date")) AS ach FROM served),
-        pcns AS (\(pcnOnDate("SELECT practice AS org, period, ach FROM practices"))),
-        icbs AS (\(icbOf("SELECT practice, period FROM practices"))),
-        rulesets AS (\(rulesetOf("SELECT DISTINCT period, indicator FROM served")))
+        pcns AS MATERIALIZED (\(pcnOnDate("SELECT practice AS org, period, ach FROM practices"))),
+        icbs AS MATERIALIZED (\(icbOf("SELECT practice, period FROM practices"))),
+        rulesets AS MATERIALIZED (\(rulesetOf("SELECT DISTINCT period, indicator FROM served")))
         INSERT INTO data.pcn_des_values
             (period, achievement_date, practice, practice_name, pcn, pcn_name, pcn_status, icb, ruleset, indicator, measure, value, value_raw,
              quality_service, dataset, revision, line)
@@ -250,6 +263,8 @@ public struct PcnDes: SourceDeclaration {
         JOIN icbs i ON i.practice = r.practice AND i.period = r.period
         LEFT JOIN rulesets q ON q.period = r.period AND q.indicator = r.indicator
         """,
+        "SET LOCAL enable_nestloop = on",
+        "SET LOCAL jit = on",
     ]
 
     /// The indicator-to-ruleset assignment of month `$1` as its by-ruleset zip files it.

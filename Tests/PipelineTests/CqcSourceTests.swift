@@ -206,4 +206,97 @@ final class CqcSourceTests: PublisherSiteTestCase {
         XCTAssertEqual(try h.database.value("SELECT count(*) FROM api.cqc_ratings"), "0")
         XCTAssertEqual(try h.database.value("SELECT count(*) FROM api.cqc_framework"), "0")
     }
+
+    // MARK: CQC's API, with a subscription key
+
+    static let key = "cqc-test-key-7f3a9c21e5"
+    let apiIndex = "/api.service.cqc.org.uk/public/v1/locations/page=2&perPage=500&primaryInspectionCategoryCode=P2"
+
+    /// Python's reading of the served API location details: the Overall row, then one per key
+    /// question (currentRatings.overall.keyQuestionRatings), in `servedRatings`' shape.
+    func pythonAPI() throws -> [String] {
+        let script = """
+            import glob, json, os, sys
+            out = []
+            for path in glob.glob(os.path.join(sys.argv[1], '*')):
+                if os.path.basename(path).startswith('page='): continue
+                d = json.load(open(path, encoding='utf-8'))
+                o = d.get('currentRatings', {}).get('overall', {})
+                rows = [('Overall', o.get('rating', ''), o.get('reportDate', ''))]
+                rows += [(q['name'], q.get('rating', ''), q.get('reportDate', '')) for q in o.get('keyQuestionRatings', [])]
+                for domain, rating, date in rows:
+                    out.append('|'.join([d['locationId'], d.get('odsCode', ''), 'Overall', domain, rating, date]))
+            print('\\n'.join(sorted(out)))
+            """
+        let result = try Run.program("python3", ["-c", script, site.url.appendingPathComponent("api.service.cqc.org.uk/public/v1/locations").path])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        return result.lines
+    }
+
+    /// With `CQC_SUBSCRIPTION_KEY` set, locations and ratings come from CQC's paged API: both
+    /// index pages (the second answered 429 with Retry-After first), one detail per location,
+    /// every request to the API host carrying the key in `Ocp-Apim-Subscription-Key` and no
+    /// request to the bulk files; what api.cqc_ratings serves is Python's reading of the
+    /// responses, the location without an ODS code kept (not linked); a second run writes nothing.
+    func testWithASubscriptionKeyRatingsComeFromThePagedAPI() throws {
+        h.extraEnvironment["CQC_SUBSCRIPTION_KEY"] = Self.key
+        try server.faults(apiIndex, [["status": 429, "retry_after": "1"]])
+        let result = try h.pipeline("refresh", "cqc")
+        XCTAssertEqual(result.status, 0, result.stderr)
+        let requests = try server.requests()
+        let paths = requests.map { "\($0["status"] as? Int ?? 0) \($0["path"] as? String ?? "")" }
+        XCTAssertEqual(paths.filter { $0.contains("/page=") }, [
+            "200 /api.service.cqc.org.uk/public/v1/locations/page=1&perPage=500&primaryInspectionCategoryCode=P2",
+            "429 \(apiIndex)", "200 \(apiIndex)",
+        ])
+        XCTAssertEqual(paths.filter { !$0.contains("/page=") }.count, 5, "one detail per location: \(paths)")
+        XCTAssertEqual(paths.filter { $0.contains("www.cqc.org.uk") }, [], "the bulk files are not read")
+        for request in requests {
+            let headers = request["headers"] as? [String: String] ?? [:]
+            XCTAssertEqual(headers["ocp-apim-subscription-key"], Self.key, "\(request["path"] ?? "")")
+        }
+        XCTAssertTrue(result.stderr.contains("retrying https://api.service.cqc.org.uk/public/v1/locations?page=2&perPage=500&primaryInspectionCategoryCode=P2 in 1.0 s after HTTP 429"), result.stderr)
+
+        let expected = try pythonAPI()
+        XCTAssertEqual(expected.count, 5 * 6)
+        XCTAssertEqual(try servedRatings("2026-09-01"), expected)
+        XCTAssertEqual(try h.database.value("SELECT count(DISTINCT location) FROM api.cqc_ratings WHERE practice IS NULL"), "1",
+                       "the location CQC gives no ODS code is kept and counted, not linked")
+        XCTAssertEqual(try h.database.value("SELECT string_agg(DISTINCT primary_inspection_category, ',') FROM api.cqc_ratings"), "GP Practices")
+
+        let again = try h.pipeline("refresh", "cqc")
+        XCTAssertEqual(again.status, 0, again.stderr)
+        XCTAssertTrue(again.stdout.contains("nothing new"), again.stdout)
+        XCTAssertEqual(try h.database.value("SELECT count(*) FROM etl.revisions WHERE source = 'cqc'"), "1")
+    }
+
+    /// The key never appears in argv, the log (text or JSON), the run log, the source checks,
+    /// the cache or an error, when a run fails on an API request and when a response is bad.
+    func testTheSubscriptionKeyNeverAppearsInArgvLogsTheRunLogOrErrors() throws {
+        h.extraEnvironment["CQC_SUBSCRIPTION_KEY"] = Self.key
+        let detail = "/api.service.cqc.org.uk/public/v1/locations/1-553213406"
+        try server.faults(detail, [["status": 500]], repeat: true)
+        let failed = try h.pipeline("refresh", "cqc")
+        XCTAssertEqual(failed.status, 75, failed.stderr)
+        XCTAssertTrue(failed.stderr.hasSuffix("https://api.service.cqc.org.uk/public/v1/locations/1-553213406: gave up after 6 attempts: HTTP 500\n"), failed.stderr)
+
+        try server.clearFaults()
+        let path = site.url.appendingPathComponent("api.service.cqc.org.uk/public/v1/locations/1-553213406").path
+        try "{\"locationId\": \"1-553213406\", \"currentRatings\": {\"overall\": {\"rating\": \"Good\", \"keyQuestionRatings\": [{\"rating\": \"Good\"}]}}}"
+            .write(toFile: path, atomically: true, encoding: .utf8)
+        h.extraEnvironment["PIPELINE_LOG_FORMAT"] = "json"
+        let bad = try h.pipeline("refresh", "cqc")
+        XCTAssertEqual(bad.status, 65, bad.stderr)
+        XCTAssertTrue(bad.stderr.contains("cqc-location-1-553213406.json: currentRatings.overall.keyQuestionRatings[0] has no name"), bad.stderr)
+        XCTAssertEqual(try h.database.value("SELECT count(*) FROM api.cqc_ratings"), "0", "nothing of the snapshot is visible")
+
+        var everything = [failed.stdout, failed.stderr, bad.stdout, bad.stderr]
+        everything += try h.database.psql("SELECT command, array_to_string(arguments, ' '), coalesce(error, ''), counts::text FROM etl.runs").flatMap { $0 }
+        everything += try h.database.psql("SELECT coalesce(error, ''), counts::text FROM etl.source_checks").flatMap { $0 }
+        XCTAssertTrue(everything.joined().contains("1-553213406"), "the failures were recorded")
+        for text in everything { XCTAssertFalse(text.contains(Self.key), text) }
+        let grep = try Run.program("grep", ["-rl", Self.key, h.cache.url.path])
+        XCTAssertEqual(grep.stdout, "", "the cache holds no copy of the key")
+        XCTAssertEqual(try server.requests().filter { ($0["headers"] as? [String: String])?["ocp-apim-subscription-key"] != Self.key }.count, 0)
+    }
 }

@@ -4,7 +4,7 @@ import XCTest
 
 /// OHID Fingertips through its API, from the saved answers: the profile's indicator metadata is
 /// the index, each indicator's data CSV one file; every served row reconciled with an
-/// independent reading in Python; an unchanged indicator costs one request on the next refresh;
+/// independent reading in Python; an indicator whose LastUploadedAt did not move costs no request on the next refresh;
 /// a re-uploaded indicator is counted exactly; bad files are refused.
 final class FingertipsSourceTests: PublisherSiteTestCase {
     let index = "/fingertips.phe.org.uk/api/indicator_metadata/by_profile_id/profile_id=20"
@@ -125,16 +125,29 @@ final class FingertipsSourceTests: PublisherSiteTestCase {
         try server.requests().map { "\($0["status"] as? Int ?? 0) \($0["path"] as? String ?? "")" }.sorted()
     }
 
-    func testAnUnchangedIndicatorCostsOneRequestAndAReuploadIsCountedExactly() throws {
+    func testAnUnchangedIndicatorCostsNoDataRequestAndAReuploadIsCountedExactly() throws {
         XCTAssertEqual(try h.pipeline("refresh", "fingertips").status, 0)
+        XCTAssertEqual(try h.database.psql("SELECT indicator, last_uploaded FROM api.fingertips_indicators ORDER BY 1"), [
+            ["90640", "2023-11-07 09:30:00"], ["92590", "2023-06-06 09:30:00"], ["93553", "2022-07-05 10:14:00"],
+        ], "the index's DataChange.LastUploadedAt, not the day it was fetched")
         try server.clearRequests()
         let again = try h.pipeline("refresh", "fingertips")
         XCTAssertEqual(again.status, 0, again.stderr)
         XCTAssertTrue(again.stdout.contains("nothing new"), again.stdout)
         let log = try requestLog()
-        XCTAssertEqual(log.filter { $0.contains("/all_data/") }.count, 3, "one request per unchanged indicator: \(log)")
-        XCTAssertEqual(log.filter { $0.contains("/all_data/") && $0.hasPrefix("304 ") }.count, 3, "each a conditional request answered 304: \(log)")
-        XCTAssertEqual(log.filter { $0.contains("/indicator_metadata/") }.count, 1, "\(log)")
+        XCTAssertEqual(log, ["304 \(index)"], "the index only (itself unchanged): no indicator whose LastUploadedAt did not move is asked for")
+
+        // The same bytes under a moved marker (a re-upload that changed nothing) cost one
+        // conditional request, once: the new marker is held for the next refresh.
+        let indexPath = site.url.path + index
+        let original = try String(contentsOfFile: indexPath, encoding: .utf8)
+        try original.replacingOccurrences(of: "2023-06-06T09:30:00", with: "2026-11-19T08:00:00").write(toFile: indexPath, atomically: true, encoding: .utf8)
+        try server.clearRequests()
+        XCTAssertEqual(try h.pipeline("refresh", "fingertips").status, 0)
+        XCTAssertEqual(try requestLog(), ["200 \(index)", "304 \(dataPath("92590"))"])
+        try server.clearRequests()
+        XCTAssertEqual(try h.pipeline("refresh", "fingertips").status, 0)
+        XCTAssertEqual(try requestLog(), ["304 \(index)"])
 
         // 90640 re-uploaded: one practice's 2022/23 value corrected, one practice gone, one added.
         let path = siteFile("90640")
@@ -148,18 +161,77 @@ final class FingertipsSourceTests: PublisherSiteTestCase {
         let saved = h.scratch.url.appendingPathComponent("90640-before.csv").path
         try before.write(toFile: saved, atomically: true, encoding: .utf8)
         try lines.joined(separator: "\r\n").write(toFile: path, atomically: true, encoding: .utf8)
-        let indexPath = site.url.path + index
         let text = try String(contentsOfFile: indexPath, encoding: .utf8).replacingOccurrences(of: "2023-11-07T09:30:00", with: "2026-11-20T09:30:00")
         try text.write(toFile: indexPath, atomically: true, encoding: .utf8)
         try server.clearRequests()
         let third = try h.pipeline("refresh", "fingertips")
         XCTAssertEqual(third.status, 0, third.stdout + third.stderr)
+        XCTAssertEqual(try requestLog(), ["200 \(dataPath("90640"))", "200 \(index)"],
+                       "only the indicator whose marker moved is fetched; the others are read again from the cache, unasked")
+        XCTAssertEqual(try h.database.value("SELECT last_uploaded FROM api.fingertips_indicators WHERE indicator = '90640'"), "2026-11-20 09:30:00")
         let counted = try pythonDiff(before: [saved, siteFile("92590"), siteFile("93553")], after: ["90640", "92590", "93553"].map(siteFile))
         XCTAssertEqual(counted, "339 rows: +1 added, ~1 changed, -2 removed, =337 unchanged")
         XCTAssertTrue(third.stdout.contains("fingertips-values 2026-11-21: revision 2 is now current (\(counted))"), third.stdout)
         XCTAssertEqual(try h.database.psql("SELECT value FROM api.fingertips_values WHERE practice = 'A81002' AND indicator = '90640' AND period = '2022/23'"),
                        [["11.9"]])
         XCTAssertEqual(try h.database.value("SELECT count(*) FROM api.fingertips_values WHERE practice = 'A81004' AND indicator = '90640'"), "0")
+        XCTAssertEqual(try served(), try python(["93553", "90640", "92590"].map(siteFile)))
+    }
+
+    /// Rate limits and server errors through `pipeline refresh fingertips` against the local
+    /// server: a 429 with `Retry-After` on the index and on a data request is waited out (for at
+    /// least what it asks) and retried, as is a 503; the load is then whole.
+    func testRateLimitsAndServerErrorsAreWaitedOutAndRetried() throws {
+        try server.faults(index, [["status": 429, "retry_after": "1"]])
+        try server.faults(dataPath("90640"), [["status": 503], ["status": 429, "retry_after": "1"]])
+        let started = Date()
+        let result = try h.pipeline("refresh", "fingertips")
+        XCTAssertEqual(result.status, 0, result.stderr)
+        XCTAssertGreaterThanOrEqual(Date().timeIntervalSince(started), 2, "each Retry-After of 1 s is honoured")
+        XCTAssertTrue(result.stderr.contains("retrying https://fingertips.phe.org.uk/api/indicator_metadata/by_profile_id?profile_id=20 in 1.0 s after HTTP 429"), result.stderr)
+        XCTAssertTrue(result.stderr.contains("retrying https://fingertips.phe.org.uk/api/all_data/csv/by_indicator_id?indicator_ids=90640"), result.stderr)
+        let statuses = { (path: String) in try self.server.requests().filter { $0["path"] as? String == path }.compactMap { $0["status"] as? Int } }
+        XCTAssertEqual(try statuses(index), [429, 200])
+        XCTAssertEqual(try statuses(dataPath("90640")), [503, 429, 200])
+        XCTAssertEqual(try served(), try python(["93553", "90640", "92590"].map(siteFile)))
+    }
+
+    /// A server error that does not go away (on a moved indicator's data, or on the index) ends
+    /// the refresh with exit 75 and one line naming the request; the data loaded before stays
+    /// current, exactly as it was, and the failure is recorded against the source.
+    func testAPersistentServerErrorLeavesThePreviousCurrentDataIntact() throws {
+        XCTAssertEqual(try h.pipeline("refresh", "fingertips").status, 0)
+        let before = try served()
+        let log = try h.database.psql("SELECT revision, status, rows FROM etl.revision_log ORDER BY 1")
+
+        try edit("90640", "rows[5][12] = '12.5'")
+        let indexPath = site.url.path + index
+        let text = try String(contentsOfFile: indexPath, encoding: .utf8).replacingOccurrences(of: "2023-11-07T09:30:00", with: "2026-11-20T09:30:00")
+        try text.write(toFile: indexPath, atomically: true, encoding: .utf8)
+        try server.faults(dataPath("90640"), [["status": 500]], repeat: true)
+        let failed = try h.pipeline("refresh", "fingertips")
+        XCTAssertEqual(failed.status, 75, failed.stderr)
+        XCTAssertTrue(failed.stderr.hasSuffix("https://fingertips.phe.org.uk/api/all_data/csv/by_indicator_id?indicator_ids=90640&child_area_type_id=7&parent_area_type_id=15: gave up after 6 attempts: HTTP 500\n"), failed.stderr)
+        XCTAssertEqual(try served(), before)
+        XCTAssertEqual(try h.database.psql("SELECT revision, status, rows FROM etl.revision_log ORDER BY 1"), log)
+        XCTAssertEqual(try h.database.value("SELECT last_uploaded FROM api.fingertips_indicators WHERE indicator = '90640'"), "2023-11-07 09:30:00",
+                       "the marker of what is loaded, not of what could not be fetched")
+
+        try server.clearFaults()
+        try server.faults(index, [["status": 502]], repeat: true)
+        let noIndex = try h.pipeline("refresh", "fingertips")
+        XCTAssertEqual(noIndex.status, 75, noIndex.stderr)
+        XCTAssertTrue(noIndex.stderr.hasSuffix("https://fingertips.phe.org.uk/api/indicator_metadata/by_profile_id?profile_id=20: gave up after 6 attempts: HTTP 502\n"), noIndex.stderr)
+        XCTAssertEqual(try served(), before)
+        XCTAssertEqual(try h.database.psql("SELECT outcome FROM etl.source_checks WHERE source = 'fingertips' ORDER BY check_id"),
+                       [["ok"], ["failed"], ["failed"]])
+
+        // Once the server recovers, the moved indicator (and only it) is fetched and loaded.
+        try server.clearFaults()
+        try server.clearRequests()
+        let recovered = try h.pipeline("refresh", "fingertips")
+        XCTAssertEqual(recovered.status, 0, recovered.stderr)
+        XCTAssertEqual(try requestLog(), ["200 \(dataPath("90640"))", "304 \(index)"], "the index fetched by the failed run is cached")
         XCTAssertEqual(try served(), try python(["93553", "90640", "92590"].map(siteFile)))
     }
 

@@ -271,7 +271,50 @@ final class GPContractSourceTests: PublisherSiteTestCase {
         XCTAssertEqual(try h.database.value("SELECT count(*) FROM api.gp_contract_values"), "0")
     }
 
-    func testAReissueWithDuplicatedRowsIsRefusedAsSuchAndBothVersionsOnOnePageAreRefusedNamingBoth() throws {
+    /// `pipeline load gp-contract --period 2023/24 FILE`: the period is the financial year, and
+    /// every row's month-end ACH_DATE must fall in it (the real Q1 2023-24 file loads; the same
+    /// file under 2024/25 is refused naming the first row's date cell, and nothing is loaded).
+    func testLoadWithAFinancialYearPeriodTakesEveryMonthEndInThatYear() throws {
+        let file = h.scratch.url.appendingPathComponent("Core GP Contract Q1 2023-24.csv").path
+        let extracted = try Run.program("python3", ["-c", """
+            import sys, zipfile
+            open(sys.argv[2], 'wb').write(zipfile.ZipFile(sys.argv[1]).read('Core GP Contract Q1 2023-24.csv'))
+            """, try siteFile("Core_GP_Contract_2324_csv_files.zip").path, file])
+        XCTAssertEqual(extracted.status, 0, extracted.stderr)
+
+        let wrongYear = try h.pipeline("load", "gp-contract", "--period", "2024/25", file)
+        XCTAssertEqual(wrongYear.status, 65, wrongYear.stderr)
+        XCTAssertEqual(wrongYear.stderrLines.last, "\(file):2:4: ACH_DATE 30/04/2023 is in period 2023-04-30, not in 2024-25 as --period says")
+        XCTAssertEqual(try h.database.value("SELECT count(*) FROM etl.revisions"), "0")
+
+        let loaded = try h.pipeline("load", "gp-contract", "--period", "2023/24", file)
+        XCTAssertEqual(loaded.status, 0, loaded.stderr)
+        XCTAssertEqual(try h.database.psql("SELECT period FROM etl.revision_log WHERE status = 'current' ORDER BY 1").map { $0[0] },
+                       ["2023-04-30", "2023-05-31", "2023-06-30"], "one scope per month-end date, all in 2023/24")
+        XCTAssertEqual(try servedRows(), try pythonRows([file]))
+    }
+
+    /// A page linking an original and its v2 side by side: the v2 is loaded (both give the
+    /// same practices and months; the re-issue is the correction) and the log says so.
+    func testAPageLinkingAFileAndItsReissueSideBySideLoadsTheReissue() throws {
+        let page = site.url.appendingPathComponent("\(series)/2025-26/index.html")
+        let html = try String(contentsOf: page, encoding: .utf8)
+        let v2 = try siteFile("Core GP Contract Q1 2025-26.csv v2").url, v1 = try siteFile("Core GP Contract Q1 2025-26.csv").url
+        try html.replacingOccurrences(of: "href=\"\(v2)\"", with: "href=\"\(v1)\">v1</a> <a href=\"\(v2)\"").write(to: page, atomically: true, encoding: .utf8)
+        let both = try h.pipeline("refresh", "gp-contract")
+        XCTAssertEqual(both.status, 0, both.stderr)
+        XCTAssertTrue(both.stderr.contains("Core GP Contract Q1 2025-26.csv v2 (v2) supersedes Core GP Contract Q1 2025-26.csv (v1), linked beside it; v1 is left out"),
+                      both.stderr)
+        XCTAssertEqual(try h.database.value("SELECT count(*) FROM etl.revision_log WHERE file = 'Core GP Contract Q1 2025-26.csv'"), "0")
+        XCTAssertEqual(try h.database.value("SELECT file FROM etl.revision_log WHERE status = 'current' AND period = '2025-04-30' AND dataset = 'gp-contract-core'"),
+                       "Core GP Contract Q1 2025-26.csv v2")
+        XCTAssertEqual(try servedRows(), try pythonRows([try siteFile("Core GP Contract Q1 2025-26.csv v2").path]))
+        let dry = try h.pipeline("refresh", "gp-contract", "--dry-run")
+        XCTAssertTrue(dry.stdout.contains("would ignore Core GP Contract Q1 2025-26.csv"), dry.stdout)
+        XCTAssertEqual(try h.pipeline("refresh", "gp-contract").stdout.contains("nothing new"), true, "a second run writes nothing")
+    }
+
+    func testAReissueWithDuplicatedRowsIsRefusedAsSuch() throws {
         // 24 October 2025: a v1 released "duplicate data for one practice and one sub ICB". Such
         // a file is refused, naming both lines; nothing of the edition is served.
         try editServed("CGPCMI01 Unpaid Carers Q1 2025-26.csv v2", "lines.insert(3, lines[2])")
@@ -281,16 +324,6 @@ final class GPContractSourceTests: PublisherSiteTestCase {
                        "CGPCMI01 Unpaid Carers Q1 2025-26.csv v2:4: duplicate key A81001/Female/All/All (first on line 3)")
         XCTAssertEqual(try h.database.value("SELECT count(*) FROM etl.revisions"), "0")
 
-        // A page linking an original and its v2 side by side: both give the same practices and
-        // months, so the load is refused naming both files rather than guessing.
-        let page = site.url.appendingPathComponent("\(series)/2025-26/index.html")
-        let html = try String(contentsOf: page, encoding: .utf8)
-        let v2 = try siteFile("Core GP Contract Q1 2025-26.csv v2").url, v1 = try siteFile("Core GP Contract Q1 2025-26.csv").url
-        try html.replacingOccurrences(of: "href=\"\(v2)\"", with: "href=\"\(v1)\">v1</a> <a href=\"\(v2)\"").write(to: page, atomically: true, encoding: .utf8)
-        let both = try h.pipeline("refresh", "gp-contract")
-        XCTAssertEqual(both.status, 65, both.stderr)
-        XCTAssertTrue(both.stderrLines.last?.hasSuffix("for 2025-04-30 is also in Core GP Contract Q1 2025-26.csv") == true, both.stderr)
-        XCTAssertEqual(try h.database.value("SELECT count(*) FROM api.gp_contract_values"), "0")
     }
 
     func testAnArchiveHoldingAFileAndItsReissueIsReadAtTheReissueOnly() throws {

@@ -13,6 +13,7 @@ publishes no machine-readable framework, so the CSV carrying them is invented.
 """
 import csv
 import io
+import json
 import zipfile
 
 HOST = "www.cqc.org.uk"
@@ -173,6 +174,46 @@ def page(links):
             f'<h2>Care directory and ratings</h2><ul>{items}</ul><p><a href="/about-us">About us</a></p></main></body></html>').encode("utf-8")
 
 
+API_HOST = "api.service.cqc.org.uk"
+API_INDEX = f"{API_HOST}/public/v1/locations/page={{page}}&perPage=500&primaryInspectionCategoryCode=P2"
+API_PAGE_SIZE = 3
+KEY_QUESTIONS = ["Safe", "Effective", "Caring", "Responsive", "Well-led"]
+
+
+def json_bytes(value):
+    return (json.dumps(value, indent=1, sort_keys=True) + "\n").encode("utf-8")
+
+
+def api_files():
+    """CQC's API as its public documentation describes it (MODELLED): the paged GP location list
+    (`totalPages`, `locations` of `locationId`/`locationName`/`postalCode`) and one detail per
+    location with `odsCode` (absent when CQC has none) and `currentRatings.overall` with its
+    `keyQuestionRatings`."""
+    gp = [loc for loc in LOCATIONS]
+    pages = [gp[i:i + API_PAGE_SIZE] for i in range(0, len(gp), API_PAGE_SIZE)]
+    files = []
+    for number, page in enumerate(pages, 1):
+        body = {"total": len(gp), "page": number, "perPage": 500, "totalPages": len(pages),
+                "firstPageUri": "/locations?page=1&perPage=500&primaryInspectionCategoryCode=P2",
+                "nextPageUri": None if number == len(pages) else f"/locations?page={number + 1}&perPage=500&primaryInspectionCategoryCode=P2",
+                "locations": [{"locationId": loc, "locationName": name, "postalCode": postcode} for loc, _, name, postcode, *_ in page]}
+        files.append((API_INDEX.format(page=number), json_bytes(body)))
+    for loc, ods, name, postcode, la, ratings, (y, mo, d), _ in gp:
+        date = f"{y:04d}-{mo:02d}-{d:02d}"
+        detail = {"locationId": loc, "providerId": "1-" + loc[2:7] + "01", "organisationType": "Location", "type": GP, "name": name,
+                  "registrationStatus": "Registered", "postalAddressLine1": "1 High Street", "postalAddressTownCity": la,
+                  "postalCode": postcode, "region": "North East", "localAuthority": la, "careHome": "N",
+                  "inspectionCategories": [{"code": "P2", "primary": "true", "name": "GP Practices"}],
+                  "currentRatings": {"overall": {"rating": ratings[0], "reportDate": date, "reportLinkId": "r-" + loc,
+                                                 "keyQuestionRatings": [{"name": q, "rating": r, "reportDate": date, "reportLinkId": "r-" + loc}
+                                                                        for q, r in zip(KEY_QUESTIONS, ratings[1:])]},
+                                     "reportDate": date}}
+        if ods:
+            detail["odsCode"] = ods
+        files.append((f"{API_HOST}/public/v1/locations/{loc}", json_bytes(detail)))
+    return files
+
+
 def build(samples_root, m):
     files, links = [], []
     for month, name, folder in [(9, "September", "system/files/2026-09"), (8, "August", "sites/default/files/2026-08")]:
@@ -183,6 +224,7 @@ def build(samples_root, m):
         links += [(f"/{folder}/{ratings}", f"Latest ratings ({name} 2026, ODS)"),
                   (f"/{folder}/{framework}", f"Single assessment framework quality statements ({name} 2026, CSV)")]
     files.append((f"{HOST}/{PAGE}", page(links)))
+    files += api_files()
     ungp = sum(1 for r in rows_of(9) if r[4] != GP)
     readme = f"""## CQC ratings and assessment framework (`cqc`)
 
@@ -199,5 +241,13 @@ care home and a dentist (left out by Location Type). Practices (A81001, A81002, 
 names of the mirror's ODS file; location ids, providers, ratings and dates are made up. The framework CSV is INVENTED
 (CQC publishes no machine-readable framework): its 34 quality statements are the names nhs-formats-2.md §3a lists from a
 third-party transcription.
+
+CQC's API (`https://{API_HOST}/public/v1`, read instead of the workbook when `CQC_SUBSCRIPTION_KEY` is set; the key
+goes in the `Ocp-Apim-Subscription-Key` header): MODELLED on CQC's public API documentation, not saved from it (no key
+was available). `locations?page=N&perPage=500&primaryInspectionCategoryCode=P2` in {-(-len(LOCATIONS) // API_PAGE_SIZE)} pages of
+{API_PAGE_SIZE} (`total`, `page`, `totalPages`, `locations` of `locationId`, `locationName`, `postalCode`), and
+`locations/<locationId>` per location (`odsCode` absent for the location without one, `type`, `inspectionCategories`,
+`currentRatings.overall` with `rating`, `reportDate` and `keyQuestionRatings`), the same {len(LOCATIONS)} locations and
+ratings as the workbook's location-level (Overall) rows.
 """
-    return {"hosts": [HOST], "files": files, "readme": readme}
+    return {"hosts": [HOST, API_HOST], "files": files, "readme": readme}

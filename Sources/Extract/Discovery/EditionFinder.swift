@@ -50,13 +50,14 @@ public struct Discovery {
     public let finder: any EditionFinder
 
     /// `now`: today, for sources whose one edition is a snapshot of the current period.
-    public init(source: any SourceDeclaration, downloader: Downloader, now: Date = Date()) {
+    /// `listing`: the source's keyed listing when its key is configured, else its own.
+    public init(source: any SourceDeclaration, downloader: Downloader, now: Date = Date(), listing: EditionListing? = nil) {
         self.source = source
-        self.finder = Self.finder(for: source, downloader: downloader, now: now)
+        self.finder = Self.finder(for: source, listing: listing ?? source.listing, downloader: downloader, now: now)
     }
 
-    public static func finder(for source: any SourceDeclaration, downloader: Downloader, now: Date) -> any EditionFinder {
-        switch source.listing {
+    public static func finder(for source: any SourceDeclaration, listing: EditionListing, downloader: Downloader, now: Date) -> any EditionFinder {
+        switch listing {
         case .digitalNHSSeries(let url, let slugs):
             return DigitalNHSSeries(source: source, seriesURL: url, editionSlugs: slugs, downloader: downloader)
         case .fixedDownloads(let downloads):

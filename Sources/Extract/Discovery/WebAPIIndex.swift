@@ -3,9 +3,9 @@ import Transform
 
 /// A JSON web API listed item by item (Fingertips indicators, CQC locations): the index (all
 /// pages of it) names the items and when each last changed; each item's data is one file of
-/// a snapshot edition dated today. A file carries its item's change marker, so the loader can
-/// leave alone an item whose marker did not move since it was last loaded (one small request
-/// per unchanged item, the index's).
+/// a snapshot edition dated today. A file carries its item's change marker, so the refresh
+/// leaves alone an item whose marker did not move since it was last loaded: no request for it,
+/// only the index's.
 struct WebAPIIndex: EditionFinder {
     let source: any SourceDeclaration
     let listing: WebAPIListing

@@ -73,6 +73,9 @@ public final class Downloader: @unchecked Sendable {
     public let mirror: Mirror?
     /// Called before each retry (for the run log, as a warning).
     public var onRetry: @Sendable (RetryEvent) -> Void = { _ in }
+    /// Headers sent only to requests for a publisher host (a subscription key read from the
+    /// environment): host → (header, value). Never part of a URL, the cache or a message.
+    public var secretHeaders: [String: [(header: String, value: String)]] = [:]
     /// Called with bytes received so far (for a progress line).
     /// Bytes received so far, and the whole file's size when the server said it.
     public var onProgress: @Sendable (Int64, Int64?) -> Void = { _, _ in }
@@ -119,6 +122,9 @@ public final class Downloader: @unchecked Sendable {
         while true {
             attempt += 1
             var request = URLRequest(url: target)
+            for (header, value) in secretHeaders[publisherURL.host?.lowercased() ?? ""] ?? [] {
+                request.setValue(value, forHTTPHeaderField: header)
+            }
             request.setValue(policy.userAgent, forHTTPHeaderField: "User-Agent")
             request.setValue("identity", forHTTPHeaderField: "Accept-Encoding")
             if let cached, resume == nil {

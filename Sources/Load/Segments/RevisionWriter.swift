@@ -14,9 +14,14 @@ public struct InputFile: Sendable {
     public var etag: String?
     public var lastModified: String?
     public var fetchedAt: Date?
+    /// A web API item's change marker (Fingertips' `DataChange.LastUploadedAt`), kept with the
+    /// bytes it came with in `etl.change_markers`.
+    public var changeMarker: String?
 
     public init(name: String, sha256: String, size: Int64, published: CalendarDate?, url: String? = nil,
-                page: String? = nil, etag: String? = nil, lastModified: String? = nil, fetchedAt: Date? = nil) {
+                page: String? = nil, etag: String? = nil, lastModified: String? = nil, fetchedAt: Date? = nil,
+                changeMarker: String? = nil) {
+        self.changeMarker = changeMarker
         self.name = name
         self.sha256 = sha256
         self.size = size
@@ -312,6 +317,12 @@ public final class RevisionWriter {
             let id = Int64(inserted.string(0, 0)!)!
             fileIDs[input] = id
             idBySHA[file.sha256] = (id, false)
+        }
+        // In the same transaction as the rows: a marker is held only with what it vouches for,
+        // and derived tables rebuilt below can read it.
+        for file in files.values {
+            guard let marker = file.changeMarker, let url = file.url else { continue }
+            try connection.execute(Warehouse.upsertChangeMarker, [source, url, file.name, marker, file.sha256, warehouse.runID.map { String($0) }])
         }
 
         var outcomes: [ScopeOutcome] = []

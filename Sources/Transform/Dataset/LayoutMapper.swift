@@ -200,8 +200,8 @@ public final class LayoutMapper: RecordMapper {
             throw TransformError(.value, file: source, line: record.line, column: index + 1, "invalid date \(TransformError.shown(record.string(index))) in \(header[index])")
         }
         let period = ReportingPeriod(kind: spec.periodKind, start: date)
-        if let expected = expectedPeriod, expected != period {
-            throw TransformError(.period, file: source, line: record.line, column: index + 1, "\(header[index]) \(record.string(index)) is in period \(period.label), not \(expected.label) as --period says")
+        if let expected = expectedPeriod, !expected.holds(period) {
+            throw TransformError(.period, file: source, line: record.line, column: index + 1, "\(header[index]) \(record.string(index)) is in period \(period.label), not \(expected.kind == period.kind ? "" : "in ")\(expected.label) as --period says")
         }
         lastPeriodBytes = Array(bytes)
         lastPeriod = period

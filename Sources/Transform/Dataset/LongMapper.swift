@@ -133,9 +133,9 @@ extension LongMapper {
                                  "invalid date \(TransformError.shown(record.string(index))) in \(TransformError.shown(header[index]))")
         }
         let found = ReportingPeriod(kind: spec.periodKind, start: date)
-        if let period, period != found {
+        if let period, !period.holds(found) {
             throw TransformError(.period, file: source, line: record.line, column: index + 1,
-                                 "\(header[index]) \(record.string(index)) is in period \(found.label), not \(period.label) as --period says")
+                                 "\(header[index]) \(record.string(index)) is in period \(found.label), not \(period.kind == found.kind ? "" : "in ")\(period.label) as --period says")
         }
         lastPeriod = (Array(bytes), found)
         return found

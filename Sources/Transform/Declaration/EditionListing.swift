@@ -15,6 +15,12 @@ public enum EditionListing: Sendable {
     /// Survey's `SurveysAndReports` page).
     case downloadPage(DownloadPageListing)
 
+    /// The request headers whose values come from the environment (none but a web API's).
+    public var secretHeaders: [WebAPIListing.SecretHeader] {
+        if case .webAPI(let api) = self { return api.secretHeaders }
+        return []
+    }
+
     /// The page or endpoint a person would open to see what is published.
     public var entryURL: String {
         switch self {

@@ -49,6 +49,16 @@ public protocol SourceDeclaration: Sendable {
     /// all). A source overrides this when one file makes another redundant in the same edition
     /// (a summary workbook whose table the edition's CSVs also hold).
     func select(editionFiles names: [String]) -> [String]
+    /// Why `name`, claimed by a family but not chosen by `select(editionFiles:)`, is left out of
+    /// its edition, for the log (`… v2 supersedes … v1`); nil to leave it unexplained.
+    func leftOutNote(editionFile name: String, chosen: [String]) -> String?
+    /// A listing used instead of `listing` when every secret header it names has its
+    /// environment variable set (CQC's API, given a subscription key); nil for none.
+    var keyedListing: EditionListing? { get }
+    /// A JSON file of this source (a web API item) as a table: its header first, then its
+    /// rows, read from there as a CSV would be. Nil when the source reads no JSON (the file is
+    /// then refused, naming it); throws a `TransformError` naming the file and entry.
+    func table(fromJSON bytes: [UInt8], fileName: String) throws -> [[String]]?
 }
 
 extension SourceDeclaration {
@@ -69,6 +79,12 @@ extension SourceDeclaration {
     public func sheetTables(forFile name: String) -> [SheetTable] { sheetTable(forFile: name).map { [$0] } ?? [] }
 
     public func select(editionFiles names: [String]) -> [String] { names }
+
+    public func leftOutNote(editionFile name: String, chosen: [String]) -> String? { nil }
+
+    public var keyedListing: EditionListing? { nil }
+
+    public func table(fromJSON bytes: [UInt8], fileName: String) throws -> [[String]]? { nil }
 
     /// The family a published file name belongs to, if any.
     public func family(forFile name: String) -> FileFamily? {

@@ -49,6 +49,14 @@ public struct ReportingPeriod: Hashable, Comparable, Sendable, CustomStringConve
 
     public var description: String { label }
 
+    /// Whether a row of period `other` belongs to this period as `--period` names it: the same
+    /// period, or (when the kinds differ) one starting inside this one, as a month-end date
+    /// (a snapshot) falls in the financial year `2023/24`.
+    public func holds(_ other: ReportingPeriod) -> Bool {
+        if kind == other.kind { return self == other }
+        return start <= other.start && other.start < next.start
+    }
+
     /// The period after this one (for backfill ranges and due dates).
     public var next: ReportingPeriod {
         switch kind {
