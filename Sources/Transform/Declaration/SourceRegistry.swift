@@ -9,6 +9,13 @@ public struct SourceRegistry: Sendable {
         self.sources = sources
         let problems = DeclarationCheck(sources).problems
         if !problems.isEmpty { throw DeclarationError(problems: problems) }
+        // A declaration builds its datasets and objects each time it is asked (they are
+        // computed properties): asked once here, so that generating the schema (every run
+        // checks its checksum) does not rebuild them thousands of times.
+        datasets = sources.flatMap(\.datasets)
+        apiObjects = sources.flatMap(\.apiObjects)
+        derivedTables = sources.flatMap(\.derivedTables)
+        datasetsByID = Dictionary(datasets.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
     }
 
     public func source(_ id: String) -> (any SourceDeclaration)? {
@@ -18,13 +25,14 @@ public struct SourceRegistry: Sendable {
     public var ids: [String] { sources.map(\.id) }
 
     /// Every dataset of every source.
-    public var datasets: [DatasetSpec] { sources.flatMap(\.datasets) }
+    public let datasets: [DatasetSpec]
+    private let datasetsByID: [String: DatasetSpec]
 
-    public func dataset(_ id: String) -> DatasetSpec? { datasets.first { $0.id == id } }
+    public func dataset(_ id: String) -> DatasetSpec? { datasetsByID[id] }
 
-    public var apiObjects: [APIObject] { sources.flatMap(\.apiObjects) }
+    public let apiObjects: [APIObject]
 
-    public var derivedTables: [DerivedTable] { sources.flatMap(\.derivedTables) }
+    public let derivedTables: [DerivedTable]
 
     /// The datasets stored in each segment table, tables in declaration order.
     public var segmentTables: [(table: String, datasets: [DatasetSpec])] {
