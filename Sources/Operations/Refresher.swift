@@ -154,9 +154,7 @@ final class Refresher {
         // Files giving other datasets their hierarchy (the practice map) load first, so that the
         // files they serve are written with it (docs/performance.md, "Backfill").
         let registry = session.warehouse.registry
-        let givesHierarchy = { (family: FileFamily) in
-            family.datasets.contains { id in registry.datasets.contains { $0.hierarchy?.from == id } }
-        }
+        let givesHierarchy = { (family: FileFamily) in family.datasets.contains(where: registry.givesHierarchy) }
         let ordered = publication.files.filter { givesHierarchy($0.family) } + publication.files.filter { !givesHierarchy($0.family) }
         for (file, family) in ordered {
             let dataset = family.datasets.joined(separator: ",")

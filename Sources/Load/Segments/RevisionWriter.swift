@@ -274,7 +274,7 @@ public final class RevisionWriter {
             currentPublished: row.string(0, 3).flatMap { CalendarDate(iso: $0) }, current: current,
             revision: Int64(row.string(0, 4)!)!, published: published)
         // A hierarchy source met in this load: lookups made before it are stale from here on.
-        if warehouse.registry.datasets.contains(where: { $0.hierarchy?.from == spec.id }) { hierarchyLookups = [:] }
+        if warehouse.registry.givesHierarchy(spec.id) { hierarchyLookups = [:] }
         if let fill = spec.hierarchy, state.becomesCurrent {
             let update = DerivedData(registry: warehouse.registry, connection: connection).hierarchyUpdate(spec, fill)
             let cacheKey = "\(fill.from) \(fill.match) \(spec.periodKind) \(key.period.start.iso)"

@@ -16,6 +16,7 @@ public struct SourceRegistry: Sendable {
         apiObjects = sources.flatMap(\.apiObjects)
         derivedTables = sources.flatMap(\.derivedTables)
         datasetsByID = Dictionary(datasets.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        hierarchySources = Set(datasets.compactMap(\.hierarchy?.from))
     }
 
     public func source(_ id: String) -> (any SourceDeclaration)? {
@@ -29,6 +30,13 @@ public struct SourceRegistry: Sendable {
     private let datasetsByID: [String: DatasetSpec]
 
     public func dataset(_ id: String) -> DatasetSpec? { datasetsByID[id] }
+
+    /// Datasets others take their hierarchy from (`HierarchyFill.from`: the practice map).
+    private let hierarchySources: Set<String>
+
+    /// True when other datasets take their hierarchy from dataset `id`: its file loads first in
+    /// an edition, and a writer meeting it forgets the hierarchy it looked up before.
+    public func givesHierarchy(_ id: String) -> Bool { hierarchySources.contains(id) }
 
     public let apiObjects: [APIObject]
 
