@@ -25,8 +25,8 @@ import Transform
 /// the achievement date (`pcn_status` says why it is NULL) and the ICB from the practice map of
 /// the month or the newest before it (HierarchyFill's rule, in SQL because the by-ruleset rows
 /// are not keyed by practice); per indicator and month, the ruleset from the month's by-ruleset
-/// zip, else the metadata; and which practices have each indicator (the indicator filter's
-/// index). A copy of every value (1.9 M rows a national month) cost 14 s of a 21 s load.
+/// zip, else the metadata. A copy of every value (1.9 M rows a national month) cost 14 s of a
+/// 21 s load.
 public struct PcnDes: SourceDeclaration {
     public let id = "pcn-des"
     public let title = "Network Contract DES (MI), NCDes"
@@ -154,9 +154,16 @@ public struct PcnDes: SourceDeclaration {
     // MARK: what api.pcn_des adds to the segments
 
     /// The ISO achievement date from the published ACH_DATE (`30/09/2024`, or ISO), over `column`.
-    /// The loader parsed the same column for the period, so it is one of the two.
+    /// The loader parsed the same column for the period, so it is one of the two. Immutable
+    /// functions only (not `to_date` or a cast): the segment tables index it for the date filter.
     static func achievementDate(_ column: String) -> String {
-        "CASE WHEN \(column) LIKE '__/__/____' THEN to_date(\(column), 'DD/MM/YYYY') ELSE \(column)::date END"
+        "CASE WHEN \(column) LIKE '__/__/____' THEN make_date(substr(\(column), 7, 4)::int, substr(\(column), 4, 2)::int, substr(\(column), 1, 2)::int) "
+            + "ELSE make_date(substr(\(column), 1, 4)::int, substr(\(column), 6, 2)::int, substr(\(column), 9, 2)::int) END"
+    }
+
+    /// The index behind the date filter on a segment table's current segments.
+    static func dateIndex(_ table: String) -> String {
+        "CREATE INDEX IF NOT EXISTS \(table)_achievement_date ON data.\(table) ((\(achievementDate("ach_date")))) WHERE valid_to IS NULL"
     }
 
     /// The first day of the financial year containing `date` (SQL).
@@ -233,26 +240,23 @@ public struct PcnDes: SourceDeclaration {
         """
     }
 
-    /// Rebuilds the three small tables for the months whose period satisfies `months` (SQL
-    /// after the column). The practice months go last: the upgrade's `months` are those the
-    /// practice months lack. A national month: 6,300 practice months, 66 indicator months and
-    /// ~416,000 postings, in place of 1.9 M copied values and their 7 indexes.
+    /// Rebuilds the two small tables for the months whose period satisfies `months` (SQL after
+    /// the column). The practice months go last: the upgrade's `months` are those the practice
+    /// months lack. A national month: 6,300 practice months and 66 indicator months, in place of
+    /// 1.9 M copied values and their 7 indexes.
     static func rebuild(months: String) -> [String] {
         [
-            "DELETE FROM data.pcn_des_indicator_practices WHERE period \(months)",
-            // Per segment, its distinct indicators: a small set each, not one sort of the month.
-            """
-            INSERT INTO data.pcn_des_indicator_practices (indicator, period, practice)
-            SELECT u.indicator, s.period, s.org
-            FROM data.pcn_des s
-            CROSS JOIN LATERAL (SELECT DISTINCT i FROM unnest(s.indicator) AS i) AS u(indicator)
-            WHERE s.valid_to IS NULL AND s.period \(months)
-            """,
             "DELETE FROM data.pcn_des_indicator_months WHERE period \(months)",
+            // Segments with the same dimensions hash have the same indicator array (most
+            // practices publish the same indicators and measures in the same order): one of each
+            // is unnested, not the month's 1.9 M rows.
             """
             INSERT INTO data.pcn_des_indicator_months (period, indicator, dataset, ruleset)
             \(indicatorFacts("""
-                SELECT DISTINCT 'pcn-des' AS dataset, x.period, x.indicator FROM data.pcn_des_indicator_practices x WHERE x.period \(months)
+                SELECT DISTINCT 'pcn-des' AS dataset, d.period, u.indicator
+                FROM (SELECT DISTINCT ON (s.period, s.dims_hash) s.period, s.indicator FROM data.pcn_des s
+                      WHERE s.valid_to IS NULL AND s.period \(months) ORDER BY s.period, s.dims_hash) d
+                CROSS JOIN LATERAL unnest(d.indicator) AS u(indicator)
                 UNION ALL
                 SELECT DISTINCT 'pcn-des-by-ruleset', b.period, b.org FROM data.pcn_des_by_ruleset b
                 WHERE b.valid_to IS NULL AND b.period \(months) AND NOT \(hasSingleFile("b.period"))
@@ -264,7 +268,7 @@ public struct PcnDes: SourceDeclaration {
             \(practiceFacts(servedPractices(months)))
             """,
             // Readers plan their joins on these tables right after the commit.
-            "ANALYZE data.pcn_des_indicator_practices, data.pcn_des_indicator_months, data.pcn_des_practice_months",
+            "ANALYZE data.pcn_des_indicator_months, data.pcn_des_practice_months",
         ]
     }
 
@@ -299,26 +303,31 @@ public struct PcnDes: SourceDeclaration {
         WHERE v.period = q.period AND v.indicator = q.indicator AND v.ruleset IS DISTINCT FROM q.ruleset
         """
 
-    /// api.pcn_des: the current rows of each month's served file, joined to the small tables.
-    /// Every join is an equality on a key, so each filter starts at its own index and reaches the
-    /// segments by `(org, period)`: practice at the single file's segments, indicator at the
-    /// postings (then the practices' segments) or the by-ruleset segment, date, PCN and ICB at
-    /// the practice months, ruleset at the indicator months. The postings join adds nothing to
-    /// a row (each row's indicator, month and practice are in it); it is the indicator's way in.
+    /// api.pcn_des: the current rows of each month's served file, joined to the two small
+    /// tables by their keys, so that each filter starts at its own index and reaches the other
+    /// side by key: practice at the single file's segments (`org`) or the practice months, date at
+    /// the segments (an index on the parsed ACH_DATE), PCN and ICB at the practice months, then
+    /// the practices' segments by `(org, period)`; indicator and ruleset at the indicator months,
+    /// then the month's segments (`(period, org)`), or the by-ruleset segment of the indicator.
     /// The `dataset` of the small tables keeps a month to the file that serves it.
+    ///
+    /// No index of `(indicator, month, practice)` postings: it would send an indicator filter to
+    /// the segments of the practices that have the indicator, and every practice has every
+    /// indicator in a month's file (416,000 postings a national month, built for nothing).
     static let servedView = """
-        SELECT 'pcn-des' AS dataset, s.period, p.achievement_date, s.org AS practice, s.practice_name, p.pcn, p.pcn_name, p.pcn_status,
-               p.icb, q.ruleset, u.indicator, u.measure, u.value, u.value_raw, s.quality_service, s.revision_id AS revision, u.line
+        SELECT 'pcn-des' AS dataset, s.period, \(achievementDate("s.ach_date")) AS achievement_date, s.org AS practice, s.practice_name,
+               p.pcn, p.pcn_name, p.pcn_status, p.icb, q.ruleset, u.indicator, u.measure, u.value, u.value_raw, s.quality_service,
+               s.revision_id AS revision, u.line
         FROM data.pcn_des s
         JOIN data.pcn_des_practice_months p ON p.practice = s.org AND p.period = s.period AND p.dataset = 'pcn-des'
         CROSS JOIN LATERAL (SELECT unnest(s.indicator) AS indicator, unnest(s.measure) AS measure, unnest(s.value) AS value,
                                    unnest(s.value_raw) AS value_raw, unnest(s.line) AS line) u
-        JOIN data.pcn_des_indicator_practices x ON x.indicator = u.indicator AND x.period = s.period AND x.practice = s.org
         JOIN data.pcn_des_indicator_months q ON q.indicator = u.indicator AND q.period = s.period AND q.dataset = 'pcn-des'
         WHERE s.valid_to IS NULL
         UNION ALL
-        SELECT 'pcn-des-by-ruleset', b.period, p.achievement_date, u.practice, u.practice_name, p.pcn, p.pcn_name, p.pcn_status,
-               p.icb, q.ruleset, b.org, u.measure, u.value, u.value_raw, b.quality_service, b.revision_id, u.line
+        SELECT 'pcn-des-by-ruleset', b.period, \(achievementDate("b.ach_date")), u.practice, u.practice_name,
+               p.pcn, p.pcn_name, p.pcn_status, p.icb, q.ruleset, b.org, u.measure, u.value, u.value_raw, b.quality_service,
+               b.revision_id, u.line
         FROM data.pcn_des_by_ruleset b
         JOIN data.pcn_des_indicator_months q ON q.indicator = b.org AND q.period = b.period AND q.dataset = 'pcn-des-by-ruleset'
         CROSS JOIN LATERAL (SELECT unnest(b.practice) AS practice, unnest(b.practice_name) AS practice_name, unnest(b.measure) AS measure,
@@ -335,11 +344,13 @@ public struct PcnDes: SourceDeclaration {
             EXCEPT SELECT period FROM data.pcn_des_practice_months)
         """
 
-    /// Until this version api.pcn_des read `data.pcn_des_values`, a copy of every value (1.9 M
-    /// rows a national month, 14 s of its 21 s load): dropped (with the view over it, which the
-    /// `api` rebuild right after replaces), and the small tables filled for the months it held.
+    /// The date filter's indexes on the segment tables (one entry per segment). Until this
+    /// version api.pcn_des read `data.pcn_des_values`, a copy of every value (1.9 M rows a
+    /// national month, 14 s of its 21 s load): dropped (with the view over it, which the `api`
+    /// rebuild right after replaces), and the small tables filled for the months it held.
     public var upgrades: [String] {
-        ["DROP TABLE IF EXISTS data.pcn_des_values CASCADE"] + Self.rebuild(months: Self.missingMonths)
+        [Self.dateIndex(Self.achievement.table), Self.dateIndex(Self.byRuleset.table), "DROP TABLE IF EXISTS data.pcn_des_values CASCADE"]
+            + Self.rebuild(months: Self.missingMonths)
     }
 
     public var derivedTables: [DerivedTable] {
@@ -356,21 +367,6 @@ public struct PcnDes: SourceDeclaration {
                     """,
                 refreshes: [.init(after: .activated(dataset: Self.byRuleset.id), Self.monthRulesetsRebuild)]),
             DerivedTable(
-                "pcn_des_indicator_practices",
-                comment: "Which practices have rows of which indicator in each month served from NCDes<Month><yy>.csv "
-                    + "(api.pcn_des's way in for a filter on the indicator)",
-                definition: """
-                    CREATE TABLE data.pcn_des_indicator_practices (
-                        indicator text NOT NULL, period date NOT NULL, practice text NOT NULL,
-                        PRIMARY KEY (indicator, period, practice)
-                    );
-                    """,
-                refreshes: [
-                    // One statement list for the three tables (run once per activation).
-                    .init(after: .activated(dataset: Self.achievement.id), Self.monthRebuild),
-                    .init(after: .activated(dataset: Self.byRuleset.id), Self.monthRebuild),
-                ]),
-            DerivedTable(
                 "pcn_des_indicator_months",
                 comment: "Each month's indicators as api.pcn_des serves them: the file serving the month and the indicator's ruleset",
                 definition: """
@@ -380,7 +376,12 @@ public struct PcnDes: SourceDeclaration {
                     );
                     CREATE INDEX pcn_des_indicator_months_ruleset ON data.pcn_des_indicator_months (ruleset, period) WHERE ruleset IS NOT NULL;
                     """,
-                refreshes: [.init(after: .activated(dataset: Self.indicators.id), [Self.rulesetUpdate])]),
+                refreshes: [
+                    // One statement list for both small tables (run once per activation).
+                    .init(after: .activated(dataset: Self.achievement.id), Self.monthRebuild),
+                    .init(after: .activated(dataset: Self.byRuleset.id), Self.monthRebuild),
+                    .init(after: .activated(dataset: Self.indicators.id), [Self.rulesetUpdate]),
+                ]),
             DerivedTable(
                 "pcn_des_practice_months",
                 comment: "Each month's practices as api.pcn_des serves them: achievement date, the file serving the month, "
@@ -391,7 +392,6 @@ public struct PcnDes: SourceDeclaration {
                         pcn text, pcn_name text, pcn_status text NOT NULL, icb text,
                         PRIMARY KEY (practice, period)
                     );
-                    CREATE INDEX pcn_des_practice_months_date ON data.pcn_des_practice_months (achievement_date);
                     CREATE INDEX pcn_des_practice_months_pcn ON data.pcn_des_practice_months (pcn, period) WHERE pcn IS NOT NULL;
                     CREATE INDEX pcn_des_practice_months_icb ON data.pcn_des_practice_months (icb, period) WHERE icb IS NOT NULL;
                     """,
