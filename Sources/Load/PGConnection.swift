@@ -176,6 +176,17 @@ public final class PGConnection {
         return CopyWriter(connection: self)
     }
 
+    /// Runs `COPY ... FROM STDIN (FORMAT binary)`; rows go through the returned writer.
+    public func startBinaryCopy(_ sql: String) throws -> BinaryCopyWriter {
+        let start = PQexec(conn, sql)
+        guard let start, PQresultStatus(start) == PGRES_COPY_IN else {
+            _ = try check(start)
+            throw LoadError(.sql, "COPY did not start")
+        }
+        PQclear(start)
+        return BinaryCopyWriter(connection: self)
+    }
+
     /// Ends a COPY in progress with an error so the server discards it.
     public func abortCopy(reason: String) {
         _ = PQputCopyEnd(conn, reason)

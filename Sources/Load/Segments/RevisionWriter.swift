@@ -106,7 +106,7 @@ public final class RevisionWriter {
     private let options: LoadOptions
     private var scopes: [ScopeKey: ScopeState] = [:]
     private var scopeOrder: [ScopeKey] = []
-    private var copy: (table: String, writer: CopyWriter)?
+    private var copy: (table: String, writer: BinaryCopyWriter)?
     private var inputs: [(name: String, header: [String], published: CalendarDate)] = []
     private var open = true
     /// Bytes of segment data sent to the server so far (for progress).
@@ -235,10 +235,10 @@ public final class RevisionWriter {
         return try warehouse.hasFile(source: source, sha256: sha256)
     }
 
-    private func copyWriter(for table: SegmentTable) throws -> CopyWriter {
+    private func copyWriter(for table: SegmentTable) throws -> BinaryCopyWriter {
         if let copy, copy.table == table.spec.table { return copy.writer }
         try endCopy()
-        let writer = try connection.startCopy(table.copyIntoTable)
+        let writer = try connection.startBinaryCopy(table.copyIntoTable)
         copy = (table.spec.table, writer)
         return writer
     }
