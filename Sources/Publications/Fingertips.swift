@@ -150,14 +150,22 @@ public struct Fingertips: SourceDeclaration {
             APIObject(
                 "fingertips_indicators",
                 comment: "OHID Fingertips indicators loaded (one row per indicator followed), from the indicator data CSVs",
-                rows: .derived(table: "fingertips_indicator_list"),
+                // `last_uploaded` is read from the marker held now: the same bytes re-uploaded
+                // under a moved LastUploadedAt write no revision but do move the marker.
+                rows: .query("""
+                    SELECT l.indicator, l.indicator_name, l.profile, l.snapshot,
+                           coalesce(\(Self.markerTimestamp("m.marker")), l.last_uploaded) AS last_uploaded,
+                           l.practices, l.periods, l.revision
+                    FROM data.fingertips_indicator_list l
+                    LEFT JOIN etl.change_markers m ON m.source = 'fingertips' AND m.name = \(Self.markerName(of: "l.indicator"))
+                    """),
                 columns: [
                     APIColumn("indicator", .field("indicator"), "Fingertips indicator id"),
                     APIColumn("indicator_name", .field("indicator_name"), "Indicator name as published"),
                     APIColumn("profile", .field("profile"), "The profile id the indicator was followed under (20: National General Practice Profiles)"),
                     APIColumn("snapshot", .field("snapshot"), "The day the indicator's current data was fetched"),
                     APIColumn("last_uploaded", .field("last_uploaded"),
-                              "The indicator's DataChange.LastUploadedAt in the index when its current data was fetched (as published, UK time)"),
+                              "The indicator's DataChange.LastUploadedAt in the index, as last seen with the bytes of its current data (as published, UK time)"),
                     APIColumn("practices", .field("practices"), "Practices with a row for the indicator"),
                     APIColumn("periods", .field("periods"), "Time periods published for the indicator, as published, comma-separated"),
                     APIColumn("revision", .field("revision"), "The revision whose file this row was read from"),
@@ -169,7 +177,12 @@ public struct Fingertips: SourceDeclaration {
 
     /// The file name of indicator `v.org` in SQL (the declared name around the id), to find the
     /// change marker its data was fetched under.
-    static let markerName = "'\(fileNamePrefix)' || v.org || '\(fileNameSuffix)'"
+    static func markerName(of indicator: String) -> String { "'\(fileNamePrefix)' || \(indicator) || '\(fileNameSuffix)'" }
+
+    /// The marker as a timestamp when it is one (LastUploadedAt), else NULL.
+    static func markerTimestamp(_ marker: String) -> String {
+        "CASE WHEN \(marker) ~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}(:[0-9]{2}(\\.[0-9]+)?)?$' THEN \(marker)::timestamp END"
+    }
 
     /// Each indicator with current data; `last_uploaded` is the index's marker (LastUploadedAt)
     /// held with the bytes those rows came from.
@@ -179,11 +192,11 @@ public struct Fingertips: SourceDeclaration {
             """
             INSERT INTO data.fingertips_indicator_list (indicator, indicator_name, profile, snapshot, last_uploaded, practices, periods, revision)
             SELECT DISTINCT ON (v.org) v.org, v.indicator_name, '\(profile)', v.period,
-                   CASE WHEN m.marker ~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}(:[0-9]{2}(\\.[0-9]+)?)?$' THEN m.marker::timestamp END,
+                   \(Self.markerTimestamp("m.marker")),
                    (SELECT count(DISTINCT p) FROM unnest(v.practice) p),
                    (SELECT string_agg(DISTINCT t, ',' ORDER BY t) FROM unnest(v.time_period) t), v.revision_id
             FROM data.fingertips_values v
-            LEFT JOIN etl.change_markers m ON m.source = 'fingertips' AND m.name = \(Self.markerName)
+            LEFT JOIN etl.change_markers m ON m.source = 'fingertips' AND m.name = \(Self.markerName(of: "v.org"))
             WHERE v.valid_to IS NULL
             ORDER BY v.org, v.period DESC
             """,

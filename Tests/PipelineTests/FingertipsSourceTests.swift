@@ -145,6 +145,9 @@ final class FingertipsSourceTests: PublisherSiteTestCase {
         try server.clearRequests()
         XCTAssertEqual(try h.pipeline("refresh", "fingertips").status, 0)
         XCTAssertEqual(try requestLog(), ["200 \(index)", "304 \(dataPath("92590"))"])
+        XCTAssertEqual(try h.database.value("SELECT last_uploaded FROM api.fingertips_indicators WHERE indicator = '92590'"), "2026-11-19 08:00:00",
+                       "the moved marker is what the indicator list says, though no revision was written")
+        XCTAssertEqual(try h.revisions("fingertips").count, 1)
         try server.clearRequests()
         XCTAssertEqual(try h.pipeline("refresh", "fingertips").status, 0)
         XCTAssertEqual(try requestLog(), ["304 \(index)"])
