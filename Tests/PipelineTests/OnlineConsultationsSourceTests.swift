@@ -193,6 +193,103 @@ final class OnlineConsultationsSourceTests: PublisherSiteTestCase {
         XCTAssertEqual(log, [["2025-10-01", "0", "1", "0"], ["2025-11-01", "0", "2", "7"]])
     }
 
+    /// A metric filter is answered from the postings of each practice-month's metrics: when a
+    /// republication drops a metric from one practice's month, the filter no longer finds that
+    /// practice there (and still finds every other), and rolling the republication back finds
+    /// it again.
+    func testAMetricARepublicationDropsFromAPracticeIsNoLongerFoundByTheFilter() throws {
+        XCTAssertEqual(try h.pipeline("refresh", "online-consultations", "--period", "2025-11").status, 0)
+        let north = try served("November 2025_north_regions.csv")
+        // Drops the first November practice's first metric row; prints practice, metric.
+        let script = """
+            import csv, sys
+            rows = list(csv.reader(open(sys.argv[1], newline='')))
+            header, body = rows[0], rows[1:]
+            gone = next(r for r in body if r[0] == '01/11/2025')
+            out = [header] + [r for r in body if r is not gone]
+            csv.writer(open(sys.argv[1], 'w', newline=''), lineterminator='\\r\\n').writerows(out)
+            print(gone[1], gone[12])
+            """
+        let edit = try Run.program("python3", ["-c", script, north])
+        XCTAssertEqual(edit.status, 0, edit.stderr)
+        let parts = edit.stdout.split(separator: " ").map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
+        let (practice, metric) = (parts[0], parts[1])
+        let pair = "month = '2025-11-01' AND practice = '\(practice)' AND metric = '\(metric)'"
+        XCTAssertEqual(try h.database.value("SELECT count(*) FROM api.online_consultations WHERE \(pair)"), "1")
+        let otherPractices = try h.database.value("SELECT count(*) FROM api.online_consultations WHERE month = '2025-11-01' AND metric = '\(metric)'")
+
+        let republished = try h.pipeline("refresh", "online-consultations", "--period", "2025-11")
+        XCTAssertEqual(republished.status, 0, republished.stderr)
+        XCTAssertTrue(normalised(republished.lines).contains { $0.hasPrefix("online-consultations 2025-11: revision N is now current") && $0.contains("-1 removed") },
+                      republished.stdout)
+        XCTAssertEqual(try h.database.value("SELECT count(*) FROM api.online_consultations WHERE \(pair)"), "0", "the dropped metric is not found")
+        XCTAssertEqual(try h.database.value("SELECT count(*) FROM api.online_consultations WHERE month = '2025-11-01' AND metric = '\(metric)'"),
+                       String(Int(otherPractices)! - 1), "every other practice still has it")
+        // What the filter finds is what the files say: Python over both halves of the edition.
+        let files = [north, try served("November 2025_south_regions.csv")]
+        let counted = try python("""
+            import csv, sys
+            n = 0
+            for path in sys.argv[1:]:
+                for r in list(csv.reader(open(path, newline='')))[1:]:
+                    if r[0] == '01/11/2025' and r[12] == '\(metric)': n += 1
+            print(n)
+            """, files)
+        XCTAssertEqual(counted, [String(Int(otherPractices)! - 1)])
+        XCTAssertEqual(try h.database.value("SELECT count(*) FROM api.online_consultations WHERE month = '2025-11-01' AND practice = '\(practice)'"),
+                       try h.database.value("SELECT count(*) FROM api.online_consultations WHERE month = '2025-11-01' AND practice = '\(practice)' AND metric <> '\(metric)'"),
+                       "the practice's other metrics are served")
+
+        let revision = try h.database.value("SELECT current_revision FROM etl.scopes WHERE dataset = 'online-consultations' AND period = '2025-11-01'")
+        let rollback = try h.pipeline("rollback", revision)
+        XCTAssertEqual(rollback.status, 0, rollback.stderr)
+        XCTAssertEqual(try h.database.value("SELECT count(*) FROM api.online_consultations WHERE \(pair)"), "1", "found again after the rollback")
+        XCTAssertEqual(try h.database.value("SELECT count(*) FROM api.online_consultations WHERE month = '2025-11-01' AND metric = '\(metric)'"), otherPractices)
+    }
+
+    /// At a size where the plan matters (1,200 practices, bench/gen_sources.py's national-shaped
+    /// month), a metric only three practices report is found through its postings: the plan
+    /// reaches the table of segments for those three practices only, by scope and practice,
+    /// and serves their three rows (Python's count of the files).
+    func testAMetricFilterReadsOnlyThePracticesReportingIt() throws {
+        let directory = try TemporaryDirectory("oc-month")
+        let generated = try Run.program("python3", [Fixtures.root.appendingPathComponent("bench/gen_sources.py").path, "oc", "1200", "1", directory.path])
+        XCTAssertEqual(generated.status, 0, generated.stderr)
+        let files = ["north", "south"].map { directory.path + "/Submissions via OC Systems in General Practice - November 2025_\($0)_regions.csv" }
+        // OC_CAPABILITY kept for the first three practices (in file order) only.
+        let rare = try python("""
+            import csv, sys
+            kept = []
+            for path in sys.argv[1:]:
+                rows = list(csv.reader(open(path, newline='')))
+                out = [rows[0]]
+                for r in rows[1:]:
+                    if r[12] == 'OC_CAPABILITY':
+                        if len(kept) == 3: continue
+                        kept.append(r[1])
+                    out.append(r)
+                csv.writer(open(path, 'w', newline=''), lineterminator='\\r\\n').writerows(out)
+            print(len(kept))
+            """, files)
+        XCTAssertEqual(rare, ["3"])
+        let load = try h.pipeline(["load", "online-consultations"] + files + ["--published", "2025-12-11"])
+        XCTAssertEqual(load.status, 0, load.stderr)
+        try h.database.psql("ANALYZE")
+        XCTAssertEqual(try h.database.value("SELECT count(*) FROM data.online_consultations WHERE valid_to IS NULL"), "1200")
+        for settings in ["", "SET enable_seqscan = off;"] {
+            let plan = try h.database.psql("""
+                \(settings) EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF) SELECT * FROM api.online_consultations WHERE metric = 'OC_CAPABILITY'
+                """).map { $0.joined() }
+            let text = plan.joined(separator: "\n")
+            XCTAssertTrue(plan.contains { $0.contains("Index Cond: (metric = 'OC_CAPABILITY'::text)") }, text)
+            let reads = plan.filter { $0.contains(" on online_consultations s ") }
+            XCTAssertEqual(reads.count, 1, text)
+            XCTAssertTrue(reads.first?.contains("Index Scan using online_consultations_one_current on online_consultations s (actual rows=1 loops=3)") == true,
+                          "three segments read, by scope and practice:\n\(text)")
+            XCTAssertTrue(plan.first?.contains("(actual rows=3 loops=1)") == true, text)
+        }
+    }
+
     func testARenamedColumnOrANewDateStyleIsRefusedAndNothingOfThePublicationIsVisible() throws {
         let south = try served("November 2025_south_regions.csv")
         let original = try String(contentsOfFile: south, encoding: .utf8)
