@@ -112,11 +112,11 @@ final class DeclaredSchemaTests: XCTestCase {
     }
 
     /// A filter on a value inside the row arrays (a metric, an indicator, a sex) is answered from
-    /// its postings: they hold exactly the distinct values of every current segment, the rows
+    /// its postings: they hold exactly the distinct values of every scope's current segments, the rows
     /// served are every current row with that value (counted here from the segments' own
     /// arrays), and the filter is an index condition on the postings. (That the plan then reads
-    /// only the segments holding the value, at a size where that matters, is
-    /// OnlineConsultationsSourceTests.testAMetricFilterReadsOnlyThePracticesReportingIt.)
+    /// only the periods holding the value, at a size where that matters, is
+    /// OnlineConsultationsSourceTests.testAMetricFilterReadsOnlyTheMonthsThatPublishIt.)
     func testRowLevelFiltersAreServedFromPostingsOfTheCurrentSegments() throws {
         var checked = 0
         for object in registry.apiObjects {
@@ -125,11 +125,11 @@ final class DeclaredSchemaTests: XCTestCase {
                 let table = postings.table.name, column = postings.column
                 let filter = try XCTUnwrap(object.filters.first { object.column($0)?.value == .field(column) })
                 let datasets = object.segmentDatasets.map { "'\($0)'" }.joined(separator: ", ")
-                let values = "SELECT DISTINCT v, scope_id, org FROM \(table) s, unnest(s.\(column)) v WHERE s.valid_to IS NULL AND v IS NOT NULL"
+                let values = "SELECT DISTINCT v, scope_id FROM \(table) s, unnest(s.\(column)) v WHERE s.valid_to IS NULL AND v IS NOT NULL"
                 XCTAssertEqual(try database.value("""
-                    SELECT count(*) FROM ((SELECT \(column), scope_id, org FROM \(postings.name) EXCEPT \(values))
-                                          UNION ALL (\(values) EXCEPT SELECT \(column), scope_id, org FROM \(postings.name))) d
-                    """), "0", "\(postings.name) holds the distinct values of the current segments")
+                    SELECT count(*) FROM ((SELECT \(column), scope_id FROM \(postings.name) EXCEPT \(values))
+                                          UNION ALL (\(values) EXCEPT SELECT \(column), scope_id FROM \(postings.name))) d
+                    """), "0", "\(postings.name) holds the distinct values of each scope's current segments")
                 // The rarest value of the object's own datasets, and one no row has.
                 let rarest = try database.value("""
                     SELECT v::text FROM \(table) s, unnest(s.\(column)) v

@@ -25,7 +25,7 @@ struct APIObjectSQL {
     /// The postings behind the object's filters on row-level columns (a dimension or measure
     /// inside the row arrays, which no index of the segment table can serve): the view joins
     /// each row to its posting, so such a filter is an index condition on the postings and
-    /// reads only the segments holding the value (`Postings`).
+    /// reads only the scopes holding the value (`Postings`).
     var postings: [Postings] {
         guard case .current = object.rows, let table = segmentTable, !table.flat else { return [] }
         var found: [Postings] = []
@@ -81,7 +81,7 @@ struct APIObjectSQL {
         }
         for posting in postings {
             let c = posting.column, p = "p_" + c
-            from += "\nLEFT JOIN \(posting.name) \(p) ON \(p).\(c) = u.\(c) AND \(p).scope_id = s.scope_id AND \(p).org = s.org"
+            from += "\nLEFT JOIN \(posting.name) \(p) ON \(p).\(c) = u.\(c) AND \(p).scope_id = s.scope_id"
         }
         var conditions = [condition]
         if !object.segmentDatasets.isEmpty {

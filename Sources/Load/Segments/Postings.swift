@@ -1,20 +1,24 @@
 import Transform
 
 /// The distinct values of one row-level column (a dimension or measure inside the row arrays)
-/// per current segment: `data.<table>_<column>_values (<column>, scope_id, org)`, primary key
-/// in that order. An `api` filter on such a column is an index condition on this table, which
-/// names the segments holding the value; only those are unnested (`APIObjectSQL.createView`
-/// joins each row to its posting).
+/// per scope (a dataset's period) in its current content:
+/// `data.<table>_<column>_values (<column>, scope_id)`, primary key in that order. An `api`
+/// filter on such a column is an index condition on this table, which names the scopes holding
+/// the value; only their segments are unnested (`APIObjectSQL.createView` joins each row to its
+/// posting).
 ///
-/// Why not a copy of the rows (what earlier versions kept in `data.<object>_rows`, one row per
-/// published row with a GIN index over every filter): that copy was most of the load time of
-/// the sources it served (docs/performance.md, "Row-level filters from postings"). A posting
-/// is one narrow row per segment and value, and hierarchy columns (segment-level) are not in
-/// it, so a hierarchy refresh never touches it.
+/// Why per scope and not per segment, nor a copy of the rows (docs/performance.md, "Row-level
+/// filters from postings"): a copy of every current row with a GIN index over every filter
+/// (`data.<object>_rows`, earlier versions) was most of the load time of the sources it served.
+/// Postings per segment (value, scope, practice) were as many rows as the data for these
+/// publications, where nearly every practice of a period has every metric or indicator, and
+/// made a month read hash them all; per scope they are a few rows a period, cost nothing to
+/// keep, and a filter reads the periods (and, where datasets share a table, the services) that
+/// hold the value. Hierarchy columns are segment-level, so a hierarchy refresh never touches them.
 ///
 /// Kept in the transaction that changes a scope's current edition (a load or a rollback):
-/// the scope's postings are deleted and written again from its current segments. It holds
-/// nothing but what current segments say, so it can always be rebuilt from them.
+/// the scope's postings are deleted and written again from its current segments. They hold
+/// nothing but what current segments say, so they can always be rebuilt from them.
 struct Postings: Equatable {
     let table: SegmentTable
     /// The stored row-level column.
@@ -37,12 +41,11 @@ struct Postings: Equatable {
             CREATE TABLE \(name) (
                 \(column) \(type) NOT NULL,
                 scope_id integer NOT NULL,
-                org text NOT NULL,
-                PRIMARY KEY (\(column), scope_id, org)
+                PRIMARY KEY (\(column), scope_id)
             )
             """,
             "COMMENT ON TABLE \(name) IS " + APIObjectSQL.literal(
-                "The distinct \(column) values of each current segment of \(table.name) (rebuilt per scope by the loader): the index behind api filters on \(column)"),
+                "The distinct \(column) values of each scope's current segments in \(table.name) (rebuilt per scope by the loader): the index behind api filters on \(column)"),
         ]
     }
 
@@ -59,8 +62,8 @@ struct Postings: Equatable {
 
     private func insert(where condition: String) -> String {
         """
-        INSERT INTO \(name) (\(column), scope_id, org)
-        SELECT DISTINCT v.value, s.scope_id, s.org
+        INSERT INTO \(name) (\(column), scope_id)
+        SELECT DISTINCT v.value, s.scope_id
         FROM \(table.name) s CROSS JOIN LATERAL unnest(s.\(column)) AS v(value)
         WHERE \(condition) AND v.value IS NOT NULL
         """
