@@ -7,8 +7,8 @@ import Transform
 /// - *Hierarchy*: the columns a dataset declares it takes from another (`HierarchyFill`), set on
 ///   its new current segments; and, when the activated dataset is itself a hierarchy source,
 ///   set again on every dataset filled from it whose periods it may now serve.
-/// - *Postings*: the distinct row-level values of each current segment that `api` filters read
-///   (`Postings`), written again for the activated scope.
+/// - *Postings*: the distinct row-level values of each scope's current segments that `api`
+///   filters read (`Postings`), written again for the activated scope.
 /// - *Derived tables*: the statements a source declares to run after a dataset is activated
 ///   or its hierarchy filled again.
 ///
