@@ -151,29 +151,16 @@ public final class PGConnection {
 
     // MARK: COPY
 
-    /// Runs `COPY ... FROM STDIN`; `body` writes rows through the `CopyWriter`. If `body`
-    /// throws, the COPY is aborted on the server (nothing of it is kept) and the error rethrown.
-    @discardableResult
-    public func copyIn(_ sql: String, _ body: (CopyWriter) throws -> Void) throws -> Int {
-        let writer = try startCopy(sql)
-        do {
-            try body(writer)
-        } catch {
-            abortCopy(reason: "client error")
-            throw error
-        }
-        return try writer.finish()
-    }
-
-    /// Starts a COPY FROM STDIN that the caller drives and must `finish()` or abort.
-    public func startCopy(_ sql: String) throws -> CopyWriter {
+    /// Starts `COPY ... FROM STDIN (FORMAT binary)`, which the caller drives through the
+    /// returned writer and must `finish()` or abort.
+    public func startBinaryCopy(_ sql: String) throws -> BinaryCopyWriter {
         let start = PQexec(conn, sql)
         guard let start, PQresultStatus(start) == PGRES_COPY_IN else {
             _ = try check(start)
             throw LoadError(.sql, "COPY did not start")
         }
         PQclear(start)
-        return CopyWriter(connection: self)
+        return BinaryCopyWriter(connection: self)
     }
 
     /// Ends a COPY in progress with an error so the server discards it.

@@ -365,13 +365,17 @@ final class PublicationLoader {
         // The period rule of a file whose rows carry their period, once it is recognised.
         var rowPeriods: CSVLayout.PeriodsInFile?
         var firstPeriod: (period: ReportingPeriod, line: Int32)?
-        let emit: (Segment) throws -> Void = {
+        // The writing half (hash, compare, encode, send) runs on a second thread, which alone
+        // uses the writer and its connection until the handoff is finished or stopped.
+        let handoff = SegmentHandoff { segment in
             if let stopIfKnown, try stopIfKnown(false) { throw KnownBytes() }
             if let rule = rowPeriods {
-                try self.checkPeriod(of: $0, rule: rule, first: &firstPeriod, file: name)
+                try self.checkPeriod(of: segment, rule: rule, first: &firstPeriod, file: name)
             }
-            try writer.accept($0, input: index)
+            segment.seal()
+            try writer.accept(segment, input: index)
         }
+        let emit: (Segment) throws -> Void = { try handoff.submit($0) }
         let take: (inout MappedRow) throws -> Void = { row in
             if let spill = state.spill {
                 try spill.add(&row)
@@ -434,24 +438,33 @@ final class PublicationLoader {
             try begin(record.strings, record)
         }
         defer { if index >= 0 { inputIndex = index } }
-        switch input {
-        case .csv(let stream):
-            try ReadAhead(stream).forEachChunk {
-                self.progress?.advance(bytes: $0.count)
-                try tokenizer.feed($0, onRecord)
+        do {
+            switch input {
+            case .csv(let stream):
+                try ReadAhead(stream).forEachChunk {
+                    self.progress?.advance(bytes: $0.count)
+                    try tokenizer.feed($0, onRecord)
+                }
+                try tokenizer.finish(onRecord)
+            case .sheet(let workbook, let table):
+                try workbook.forEachTableRow(sheet: table.sheet, search: table.search, onHeader: { try begin($0.names, nil) }, onRecord)
             }
-            try tokenizer.finish(onRecord)
-        case .sheet(let workbook, let table):
-            try workbook.forEachTableRow(sheet: table.sheet, search: table.search, onHeader: { try begin($0.names, nil) }, onRecord)
+            if let assembler = state.assembler {
+                if let spill = state.spill {
+                    try spill.drain(into: assembler, emit: emit)
+                } else {
+                    try assembler.finish(emit: emit)
+                }
+            }
+            try handoff.finish()
+        } catch {
+            // An error of an earlier segment, met by the writing thread, is the one a reader
+            // would have seen first.
+            throw handoff.stop() ?? error
         }
         let records = state.records
         guard let assembler = state.assembler else {
             throw TransformError(.empty, file: name, "the file is empty")
-        }
-        if let spill = state.spill {
-            try spill.drain(into: assembler, emit: emit)
-        } else {
-            try assembler.finish(emit: emit)
         }
         if let stopIfKnown, try stopIfKnown(true) { throw KnownBytes() }
         if records == 0 || assembler.rowsAdded == 0 {

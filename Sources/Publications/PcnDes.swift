@@ -18,13 +18,15 @@ import Transform
 ///
 /// The files carry no PCN, ICB or ruleset. `HierarchyFill` cannot give the PCN: it copies a
 /// segment-level column of the newest map for the organisation, while ODS memberships are rows
-/// inside a segment with start and end dates (and a practice may have moved PCN since). So the
-/// API rows are a derived table (`pcn_des_values`), rebuilt per month when the month changes,
-/// and updated in place when the memberships, the practice map or the indicator metadata change:
-/// the PCN is the ODS membership in force on the achievement date (`pcn_status` says why it is
-/// NULL), the ICB from the practice map of the month or the newest before it (HierarchyFill's
-/// rule, in SQL because the by-ruleset rows are not keyed by practice), the ruleset from the
-/// month's by-ruleset zip, else the metadata.
+/// inside a segment with start and end dates (and a practice may have moved PCN since). So
+/// api.pcn_des serves the current segments joined to small tables the loader keeps (rebuilt per
+/// month when the month changes, updated in place when the memberships, the practice map or the
+/// indicator metadata change): per practice and month, the PCN of the ODS membership in force on
+/// the achievement date (`pcn_status` says why it is NULL) and the ICB from the practice map of
+/// the month or the newest before it (HierarchyFill's rule, in SQL because the by-ruleset rows
+/// are not keyed by practice); per indicator and month, the ruleset from the month's by-ruleset
+/// zip, else the metadata. A copy of every value (1.9 M rows a national month) cost 14 s of a
+/// 21 s load.
 public struct PcnDes: SourceDeclaration {
     public let id = "pcn-des"
     public let title = "Network Contract DES (MI), NCDes"
@@ -79,7 +81,7 @@ public struct PcnDes: SourceDeclaration {
                     + "NCDes<Month><yy>.csv, else the month's NCDes<Month><yy>_By_Ruleset.zip), the current edition of each month, "
                     + "with the practice's PCN on the achievement date (ODS memberships), its ICB (practice map) and the indicator's "
                     + "ruleset (by-ruleset zip, else NCD metadata). History of the rows as published: api.pcn_des_published",
-                rows: .derived(table: "pcn_des_values"),
+                rows: .query(Self.servedView),
                 columns: [
                     APIColumn("date", .field("achievement_date"), "The achievement date as published (ACH_DATE, the last day of the month)"),
                     APIColumn("month", .field("period"), "The month of the achievement date (first day): the revision scope"),
@@ -149,12 +151,19 @@ public struct PcnDes: SourceDeclaration {
         ]
     }
 
-    // MARK: the derived rows behind api.pcn_des
+    // MARK: what api.pcn_des adds to the segments
 
     /// The ISO achievement date from the published ACH_DATE (`30/09/2024`, or ISO), over `column`.
-    /// The loader parsed the same column for the period, so it is one of the two.
+    /// The loader parsed the same column for the period, so it is one of the two. Immutable
+    /// functions only (not `to_date` or a cast): the segment tables index it for the date filter.
     static func achievementDate(_ column: String) -> String {
-        "CASE WHEN \(column) LIKE '__/__/____' THEN to_date(\(column), 'DD/MM/YYYY') ELSE \(column)::date END"
+        "CASE WHEN \(column) LIKE '__/__/____' THEN make_date(substr(\(column), 7, 4)::int, substr(\(column), 4, 2)::int, substr(\(column), 1, 2)::int) "
+            + "ELSE make_date(substr(\(column), 1, 4)::int, substr(\(column), 6, 2)::int, substr(\(column), 9, 2)::int) END"
+    }
+
+    /// The index behind the date filter on a segment table's current segments.
+    static func dateIndex(_ table: String) -> String {
+        "CREATE INDEX IF NOT EXISTS \(table)_achievement_date ON data.\(table) ((\(achievementDate("ach_date")))) WHERE valid_to IS NULL"
     }
 
     /// The first day of the financial year containing `date` (SQL).
@@ -162,110 +171,109 @@ public struct PcnDes: SourceDeclaration {
         "make_date(extract(year FROM \(date))::int - (extract(month FROM \(date))::int < 4)::int, 4, 1)"
     }
 
-    /// For each `(org, period, ach)` of `practices` (SQL), the ODS membership in force on `ach`:
-    /// from the newest snapshot that has one (snapshots keep ended memberships), the latest
-    /// started; and a status saying why there is none.
-    static func pcnOnDate(_ practices: String) -> String {
+    /// True (SQL) when the month of `period` (a column) has current rows of the single file:
+    /// then the month is served from it, else from its by-ruleset zip.
+    static func hasSingleFile(_ period: String) -> String {
+        "EXISTS (SELECT 1 FROM data.pcn_des s1 WHERE s1.valid_to IS NULL AND s1.period = \(period))"
+    }
+
+    /// The practices the API serves in the months whose period satisfies `months` (SQL after
+    /// the column, `= $1::date` or `IN (…)`), one row each: `dataset, practice, period,
+    /// achievement_date`. The single file holds one segment per practice (nothing unnested);
+    /// a by-ruleset month lists its practices inside every indicator's segment.
+    static func servedPractices(_ months: String) -> String {
         """
-        SELECT g.org, g.period, x.pcn, x.pcn_name,
+        SELECT 'pcn-des' AS dataset, s.org AS practice, s.period, \(achievementDate("s.ach_date")) AS achievement_date
+        FROM data.pcn_des s
+        WHERE s.valid_to IS NULL AND s.period \(months)
+        UNION ALL
+        (SELECT DISTINCT ON (b.period, u.practice) 'pcn-des-by-ruleset', u.practice, b.period, \(achievementDate("b.ach_date"))
+         FROM data.pcn_des_by_ruleset b
+         CROSS JOIN LATERAL unnest(b.practice) AS u(practice)
+         WHERE b.valid_to IS NULL AND b.period \(months) AND NOT \(hasSingleFile("b.period"))
+         ORDER BY b.period, u.practice, b.ach_date)
+        """
+    }
+
+    /// For each row of `practices` (SQL: `dataset, practice, period, achievement_date`), what
+    /// api.pcn_des says of the practice that month. The PCN is the ODS membership in force on the
+    /// achievement date: from the newest snapshot that has one (snapshots keep ended
+    /// memberships), the latest started; the status says why there is none. The ICB is the
+    /// newest practice map's on or before the month (as `HierarchyFill(match: .latestOnOrBefore)`
+    /// does for other sources). Per-row lookups, no joins: linear in practices whatever the
+    /// planner thinks of tables written in this transaction.
+    static func practiceFacts(_ practices: String) -> String {
+        """
+        SELECT g.period, g.practice, g.achievement_date, g.dataset, x.pcn, x.pcn_name,
                CASE WHEN x.pcn IS NOT NULL THEN 'member'
-                    WHEN EXISTS (SELECT 1 FROM data.ods_pcn_members m WHERE m.valid_to IS NULL AND m.org = g.org) THEN 'no membership at date'
+                    WHEN EXISTS (SELECT 1 FROM data.ods_pcn_members m WHERE m.valid_to IS NULL AND m.org = g.practice) THEN 'no membership at date'
                     WHEN EXISTS (SELECT 1 FROM data.ods_pcn_members m WHERE m.valid_to IS NULL) THEN 'not in ODS memberships'
-                    ELSE 'ODS not loaded' END AS status
+                    ELSE 'ODS not loaded' END AS pcn_status,
+               (SELECT h.icb FROM data.practice_map h WHERE h.valid_to IS NULL AND h.org = g.practice AND h.period <= g.period
+                ORDER BY h.period DESC LIMIT 1) AS icb
         FROM (\(practices)) g
         LEFT JOIN LATERAL (
             SELECT u.pcn, u.pcn_name
             FROM data.ods_pcn_members m
             CROSS JOIN LATERAL unnest(m.pcn, m.pcn_name, m.start_date, m.end_date) AS u(pcn, pcn_name, start_date, end_date)
-            WHERE m.valid_to IS NULL AND m.org = g.org AND u.start_date <= g.ach AND (u.end_date IS NULL OR u.end_date >= g.ach)
+            WHERE m.valid_to IS NULL AND m.org = g.practice AND u.start_date <= g.achievement_date
+              AND (u.end_date IS NULL OR u.end_date >= g.achievement_date)
             ORDER BY m.period DESC, u.start_date DESC, u.pcn
             LIMIT 1
         ) x ON true
         """
     }
 
-    /// For each `(period, indicator)` of `pairs` (SQL), the ruleset: the one the month's
-    /// by-ruleset zip filed it under, else the metadata of the month's service year, else the
-    /// nearest earlier year's, else the nearest later one's.
-    static func rulesetOf(_ pairs: String) -> String {
+    /// For each `(dataset, period, indicator)` of `indicators` (SQL), the ruleset: the one the
+    /// month's by-ruleset zip filed it under, else the metadata of the month's service year,
+    /// else the nearest earlier year's, else the nearest later one's.
+    static func indicatorFacts(_ indicators: String) -> String {
         """
-        SELECT p.period, p.indicator, coalesce(
+        SELECT p.period, p.indicator, p.dataset, coalesce(
             (SELECT r.ruleset FROM data.pcn_des_month_rulesets r WHERE r.period = p.period AND r.indicator = p.indicator),
             (SELECT i.ruleset FROM data.pcn_des_indicators i
              WHERE i.valid_to IS NULL AND i.org = p.indicator
              ORDER BY i.period > \(financialYear("p.period")), abs(i.period - \(financialYear("p.period"))), i.period
              LIMIT 1)
         ) AS ruleset
-        FROM (\(pairs)) p
+        FROM (\(indicators)) p
         """
     }
 
-    /// The current rows of month `$1` the API serves, in one shape: the single file's when the
-    /// month has one, else the by-ruleset zip's (the same rows split by ruleset).
-    static let servedRows = """
-        SELECT 'pcn-des' AS dataset, s.period, s.org AS practice, s.ach_date, s.quality_service, s.revision_id,
-               u.indicator, u.measure, u.value, u.value_raw, s.practice_name, u.line
-        FROM data.pcn_des s
-        CROSS JOIN LATERAL unnest(s.indicator, s.measure, s.value, s.value_raw, s.line) AS u(indicator, measure, value, value_raw, line)
-        WHERE s.valid_to IS NULL AND s.period = $1::date
-        UNION ALL
-        SELECT 'pcn-des-by-ruleset', b.period, u.practice, b.ach_date, b.quality_service, b.revision_id,
-               b.org, u.measure, u.value, u.value_raw, u.practice_name, u.line
-        FROM data.pcn_des_by_ruleset b
-        CROSS JOIN LATERAL unnest(b.practice, b.measure, b.value, b.value_raw, b.practice_name, b.line)
-            AS u(practice, measure, value, value_raw, practice_name, line)
-        WHERE b.valid_to IS NULL AND b.period = $1::date
-          AND NOT EXISTS (SELECT 1 FROM data.pcn_des s WHERE s.valid_to IS NULL AND s.period = $1::date)
-        """
-
-    /// For each `(practice, period)` of `pairs` (SQL), the ICB of the newest practice map on or
-    /// before the month (as `HierarchyFill(match: .latestOnOrBefore)` does for other sources).
-    static func icbOf(_ pairs: String) -> String {
-        """
-        SELECT d.practice, d.period, (
-            SELECT h.icb FROM data.practice_map h WHERE h.valid_to IS NULL AND h.org = d.practice AND h.period <= d.period
-            ORDER BY h.period DESC LIMIT 1
-        ) AS icb
-        FROM (\(pairs)) d
-        """
+    /// Rebuilds the two small tables for the months whose period satisfies `months` (SQL after
+    /// the column). The practice months go last: the upgrade's `months` are those the practice
+    /// months lack. A national month: 6,300 practice months and 66 indicator months, in place of
+    /// 1.9 M copied values and their 7 indexes.
+    static func rebuild(months: String) -> [String] {
+        [
+            "DELETE FROM data.pcn_des_indicator_months WHERE period \(months)",
+            // Segments with the same dimensions hash have the same indicator array (most
+            // practices publish the same indicators and measures in the same order): one of each
+            // is unnested, not the month's 1.9 M rows.
+            """
+            INSERT INTO data.pcn_des_indicator_months (period, indicator, dataset, ruleset)
+            \(indicatorFacts("""
+                SELECT DISTINCT 'pcn-des' AS dataset, d.period, u.indicator
+                FROM (SELECT DISTINCT ON (s.period, s.dims_hash) s.period, s.indicator FROM data.pcn_des s
+                      WHERE s.valid_to IS NULL AND s.period \(months) ORDER BY s.period, s.dims_hash) d
+                CROSS JOIN LATERAL unnest(d.indicator) AS u(indicator)
+                UNION ALL
+                SELECT DISTINCT 'pcn-des-by-ruleset', b.period, b.org FROM data.pcn_des_by_ruleset b
+                WHERE b.valid_to IS NULL AND b.period \(months) AND NOT \(hasSingleFile("b.period"))
+                """))
+            """,
+            "DELETE FROM data.pcn_des_practice_months WHERE period \(months)",
+            """
+            INSERT INTO data.pcn_des_practice_months (period, practice, achievement_date, dataset, pcn, pcn_name, pcn_status, icb)
+            \(practiceFacts(servedPractices(months)))
+            """,
+            // Readers plan their joins on these tables right after the commit.
+            "ANALYZE data.pcn_des_indicator_months, data.pcn_des_practice_months",
+        ]
     }
 
-    /// Rebuilds the month `$1` from the current segments.
-    ///
-    /// The month's segments were written in this transaction and have no statistics: the planner
-    /// takes each unnest for 10 rows and each CTE for a handful, and joins the rows to the
-    /// practices' PCN and ICB by nested loops over CTE scans, quadratic in practices × rows
-    /// (14 s for 300 practices; hours for a national month). Hash joins are what these sizes
-    /// need: the segment tables are analysed first (ANALYZE counts this transaction's own rows),
-    /// nested loops are switched off for this one statement (the LATERAL lookups, which only a
-    /// nested loop can run, still run as one; JIT, which the switch's cost penalty would set
-    /// off, too), and the per-practice and per-indicator lookups are materialised: once per
-    /// practice, not once per row. A national month (1.9 M rows): 26 s → 14 s for this statement.
-    static let monthRebuild: [String] = [
-        "DELETE FROM data.pcn_des_values WHERE period = $1::date",
-        "ANALYZE data.pcn_des, data.pcn_des_by_ruleset",
-        "SET LOCAL enable_nestloop = off",
-        "SET LOCAL jit = off",
-        """
-        WITH served AS (\(servedRows)),
-        practices AS (SELECT DISTINCT practice, period, \(achievementDate("ach_date")) AS ach FROM served),
-        pcns AS MATERIALIZED (\(pcnOnDate("SELECT practice AS org, period, ach FROM practices"))),
-        icbs AS MATERIALIZED (\(icbOf("SELECT practice, period FROM practices"))),
-        rulesets AS MATERIALIZED (\(rulesetOf("SELECT DISTINCT period, indicator FROM served")))
-        INSERT INTO data.pcn_des_values
-            (period, achievement_date, practice, practice_name, pcn, pcn_name, pcn_status, icb, ruleset, indicator, measure, value, value_raw,
-             quality_service, dataset, revision, line)
-        SELECT r.period, d.ach, r.practice, r.practice_name, p.pcn, p.pcn_name, p.status, i.icb, q.ruleset, r.indicator, r.measure, r.value,
-               r.value_raw, r.quality_service, r.dataset, r.revision_id, r.line
-        FROM served r
-        JOIN practices d ON d.practice = r.practice AND d.period = r.period
-        JOIN pcns p ON p.org = r.practice AND p.period = r.period
-        JOIN icbs i ON i.practice = r.practice AND i.period = r.period
-        LEFT JOIN rulesets q ON q.period = r.period AND q.indicator = r.indicator
-        """,
-        "SET LOCAL enable_nestloop = on",
-        "SET LOCAL jit = on",
-    ]
+    /// The month `$1` after a new edition of it (or a rollback) in either dataset.
+    static let monthRebuild = rebuild(months: "= $1::date")
 
     /// The indicator-to-ruleset assignment of month `$1` as its by-ruleset zip files it.
     static let monthRulesetsRebuild: [String] = [
@@ -277,31 +285,77 @@ public struct PcnDes: SourceDeclaration {
         """,
     ]
 
-    /// Every month's PCNs again (memberships changed), written only where they differ.
-    static let pcnUpdate = """
-        UPDATE data.pcn_des_values v SET pcn = p.pcn, pcn_name = p.pcn_name, pcn_status = p.status
-        FROM (\(pcnOnDate("SELECT DISTINCT practice AS org, period, achievement_date AS ach FROM data.pcn_des_values"))) p
-        WHERE v.practice = p.org AND v.period = p.period
-          AND (v.pcn, v.pcn_name, v.pcn_status) IS DISTINCT FROM (p.pcn, p.pcn_name, p.status)
+    /// The practice months whose period satisfies `months` again (SQL after the column: the
+    /// memberships or a practice map changed), written only where they differ.
+    static func practiceUpdate(months: String) -> String {
         """
+        UPDATE data.pcn_des_practice_months v SET pcn = n.pcn, pcn_name = n.pcn_name, pcn_status = n.pcn_status, icb = n.icb
+        FROM (\(practiceFacts("SELECT dataset, practice, period, achievement_date FROM data.pcn_des_practice_months WHERE period \(months)"))) n
+        WHERE v.practice = n.practice AND v.period = n.period
+          AND (v.pcn, v.pcn_name, v.pcn_status, v.icb) IS DISTINCT FROM (n.pcn, n.pcn_name, n.pcn_status, n.icb)
+        """
+    }
 
     /// Every month's rulesets again (metadata changed), written only where they differ.
     static let rulesetUpdate = """
-        UPDATE data.pcn_des_values v SET ruleset = q.ruleset
-        FROM (\(rulesetOf("SELECT DISTINCT period, indicator FROM data.pcn_des_values"))) q
+        UPDATE data.pcn_des_indicator_months v SET ruleset = q.ruleset
+        FROM (\(indicatorFacts("SELECT dataset, period, indicator FROM data.pcn_des_indicator_months"))) q
         WHERE v.period = q.period AND v.indicator = q.indicator AND v.ruleset IS DISTINCT FROM q.ruleset
         """
 
-    /// The ICBs of the months a new practice map (of month `$1`) may serve, written only where they differ.
-    static let icbUpdate = """
-        UPDATE data.pcn_des_values v SET icb = x.icb
-        FROM (\(icbOf("SELECT DISTINCT practice, period FROM data.pcn_des_values WHERE period >= $1::date"))) x
-        WHERE v.practice = x.practice AND v.period = x.period AND v.icb IS DISTINCT FROM x.icb
+    /// api.pcn_des: the current rows of each month's served file, joined to the two small
+    /// tables by their keys, so that each filter starts at its own index and reaches the other
+    /// side by key: practice at the single file's segments (`org`) or the practice months, date at
+    /// the segments (an index on the parsed ACH_DATE), PCN and ICB at the practice months, then
+    /// the practices' segments by `(org, period)`; indicator and ruleset at the indicator months,
+    /// then the month's segments (`(period, org)`), or the by-ruleset segment of the indicator.
+    /// The `dataset` of the small tables keeps a month to the file that serves it.
+    ///
+    /// No index of `(indicator, month, practice)` postings: it would send an indicator filter to
+    /// the segments of the practices that have the indicator, and every practice has every
+    /// indicator in a month's file (416,000 postings a national month, built for nothing).
+    static let servedView = """
+        SELECT 'pcn-des' AS dataset, s.period, \(achievementDate("s.ach_date")) AS achievement_date, s.org AS practice, s.practice_name,
+               p.pcn, p.pcn_name, p.pcn_status, p.icb, q.ruleset, u.indicator, u.measure, u.value, u.value_raw, s.quality_service,
+               s.revision_id AS revision, u.line
+        FROM data.pcn_des s
+        JOIN data.pcn_des_practice_months p ON p.practice = s.org AND p.period = s.period AND p.dataset = 'pcn-des'
+        CROSS JOIN LATERAL (SELECT unnest(s.indicator) AS indicator, unnest(s.measure) AS measure, unnest(s.value) AS value,
+                                   unnest(s.value_raw) AS value_raw, unnest(s.line) AS line) u
+        JOIN data.pcn_des_indicator_months q ON q.indicator = u.indicator AND q.period = s.period AND q.dataset = 'pcn-des'
+        WHERE s.valid_to IS NULL
+        UNION ALL
+        SELECT 'pcn-des-by-ruleset', b.period, \(achievementDate("b.ach_date")), u.practice, u.practice_name,
+               p.pcn, p.pcn_name, p.pcn_status, p.icb, q.ruleset, b.org, u.measure, u.value, u.value_raw, b.quality_service,
+               b.revision_id, u.line
+        FROM data.pcn_des_by_ruleset b
+        JOIN data.pcn_des_indicator_months q ON q.indicator = b.org AND q.period = b.period AND q.dataset = 'pcn-des-by-ruleset'
+        CROSS JOIN LATERAL (SELECT unnest(b.practice) AS practice, unnest(b.practice_name) AS practice_name, unnest(b.measure) AS measure,
+                                   unnest(b.value) AS value, unnest(b.value_raw) AS value_raw, unnest(b.line) AS line) u
+        JOIN data.pcn_des_practice_months p ON p.practice = u.practice AND p.period = b.period AND p.dataset = 'pcn-des-by-ruleset'
+        WHERE b.valid_to IS NULL
         """
+
+    /// Months with current rows that the practice months lack (a warehouse upgraded from the
+    /// per-value table, which the small tables replace).
+    static let missingMonths = """
+        IN (SELECT period FROM data.pcn_des WHERE valid_to IS NULL
+            UNION SELECT period FROM data.pcn_des_by_ruleset WHERE valid_to IS NULL
+            EXCEPT SELECT period FROM data.pcn_des_practice_months)
+        """
+
+    /// The date filter's indexes on the segment tables (one entry per segment). Until this
+    /// version api.pcn_des read `data.pcn_des_values`, a copy of every value (1.9 M rows a
+    /// national month, 14 s of its 21 s load): dropped (with the view over it, which the `api`
+    /// rebuild right after replaces), and the small tables filled for the months it held.
+    public var upgrades: [String] {
+        [Self.dateIndex(Self.achievement.table), Self.dateIndex(Self.byRuleset.table), "DROP TABLE IF EXISTS data.pcn_des_values CASCADE"]
+            + Self.rebuild(months: Self.missingMonths)
+    }
 
     public var derivedTables: [DerivedTable] {
         [
-            // Declared first: its refresh runs before the month's rows are rebuilt from it.
+            // Declared first: its refresh runs before the month is rebuilt from it.
             DerivedTable(
                 "pcn_des_month_rulesets",
                 comment: "Each month's indicator-to-ruleset assignment as its NCDes by-ruleset zip files it",
@@ -313,29 +367,37 @@ public struct PcnDes: SourceDeclaration {
                     """,
                 refreshes: [.init(after: .activated(dataset: Self.byRuleset.id), Self.monthRulesetsRebuild)]),
             DerivedTable(
-                "pcn_des_values",
-                comment: "Current NCDes values, one per published row, with PCN on the achievement date, ICB and ruleset (behind api.pcn_des)",
+                "pcn_des_indicator_months",
+                comment: "Each month's indicators as api.pcn_des serves them: the file serving the month and the indicator's ruleset",
                 definition: """
-                    CREATE TABLE data.pcn_des_values (
-                        period date NOT NULL, achievement_date date NOT NULL, practice text NOT NULL, practice_name text,
-                        pcn text, pcn_name text, pcn_status text NOT NULL, icb text, ruleset text,
-                        indicator text NOT NULL, measure text NOT NULL, value numeric, value_raw text, quality_service text,
-                        dataset text NOT NULL, revision bigint NOT NULL, line integer NOT NULL,
-                        PRIMARY KEY (practice, period, indicator, measure)
+                    CREATE TABLE data.pcn_des_indicator_months (
+                        indicator text NOT NULL, period date NOT NULL, dataset text NOT NULL, ruleset text,
+                        PRIMARY KEY (indicator, period)
                     );
-                    CREATE INDEX pcn_des_values_date ON data.pcn_des_values (achievement_date);
-                    CREATE INDEX pcn_des_values_period ON data.pcn_des_values (period);
-                    CREATE INDEX pcn_des_values_pcn ON data.pcn_des_values (pcn, period) WHERE pcn IS NOT NULL;
-                    CREATE INDEX pcn_des_values_icb ON data.pcn_des_values (icb, period) WHERE icb IS NOT NULL;
-                    CREATE INDEX pcn_des_values_ruleset ON data.pcn_des_values (ruleset, period) WHERE ruleset IS NOT NULL;
-                    CREATE INDEX pcn_des_values_indicator ON data.pcn_des_values (indicator, period);
+                    CREATE INDEX pcn_des_indicator_months_ruleset ON data.pcn_des_indicator_months (ruleset, period) WHERE ruleset IS NOT NULL;
                     """,
                 refreshes: [
+                    // One statement list for both small tables (run once per activation).
                     .init(after: .activated(dataset: Self.achievement.id), Self.monthRebuild),
                     .init(after: .activated(dataset: Self.byRuleset.id), Self.monthRebuild),
-                    .init(after: .activated(dataset: ListSizes.map.id), [Self.icbUpdate]),
-                    .init(after: .activated(dataset: Ods.members.id), [Self.pcnUpdate]),
                     .init(after: .activated(dataset: Self.indicators.id), [Self.rulesetUpdate]),
+                ]),
+            DerivedTable(
+                "pcn_des_practice_months",
+                comment: "Each month's practices as api.pcn_des serves them: achievement date, the file serving the month, "
+                    + "the PCN on that date (ODS memberships) and why it is NULL, and the ICB (practice map)",
+                definition: """
+                    CREATE TABLE data.pcn_des_practice_months (
+                        practice text NOT NULL, period date NOT NULL, achievement_date date NOT NULL, dataset text NOT NULL,
+                        pcn text, pcn_name text, pcn_status text NOT NULL, icb text,
+                        PRIMARY KEY (practice, period)
+                    );
+                    CREATE INDEX pcn_des_practice_months_pcn ON data.pcn_des_practice_months (pcn, period) WHERE pcn IS NOT NULL;
+                    CREATE INDEX pcn_des_practice_months_icb ON data.pcn_des_practice_months (icb, period) WHERE icb IS NOT NULL;
+                    """,
+                refreshes: [
+                    .init(after: .activated(dataset: ListSizes.map.id), [Self.practiceUpdate(months: ">= $1::date")]),
+                    .init(after: .activated(dataset: Ods.members.id), [Self.practiceUpdate(months: "IS NOT NULL")]),
                 ]),
         ]
     }

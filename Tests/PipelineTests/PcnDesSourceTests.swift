@@ -295,6 +295,41 @@ final class PcnDesSourceTests: PublisherSiteTestCase {
         XCTAssertEqual(try served(), try python(files: [august, septemberByRuleset, september], metadata: metadata))
     }
 
+    /// A warehouse of the version that kept every value in `data.pcn_des_values` (behind the
+    /// view) upgrades with `pipeline migrate`: the copy is dropped, the small tables are built for
+    /// the months it held (the single file's and the by-ruleset zip's), api.pcn_des serves the same
+    /// rows, and loading goes on.
+    func testAWarehouseWithThePerValueCopyUpgradesInPlace() throws {
+        let august = try siteFile("NCDesAugust24_By_Ruleset.zip"), september = try siteFile("NCDesSeptember24.zip")
+        let members = try membershipsFile()
+        XCTAssertEqual(try h.pipeline("load", "ods", members, "--period", "2026-11").status, 0)
+        for file in [august, september] { XCTAssertEqual(try h.pipeline("load", "pcn-des", file).status, 0) }
+        let expected = try python(files: [august, september], memberships: members)
+        XCTAssertEqual(try served(), expected)
+        // What that version had: the copy and a view over it; none of the small tables or indexes.
+        try h.database.psql("""
+            CREATE TABLE data.pcn_des_values AS SELECT * FROM api.pcn_des;
+            DROP VIEW api.pcn_des;
+            CREATE VIEW api.pcn_des AS SELECT * FROM data.pcn_des_values;
+            DROP TABLE data.pcn_des_practice_months, data.pcn_des_indicator_months;
+            DROP INDEX data.pcn_des_achievement_date, data.pcn_des_by_ruleset_achievement_date;
+            UPDATE etl.declared_schema SET checksum = 'the previous version';
+            """)
+        let migrate = try h.pipeline("migrate")
+        XCTAssertEqual(migrate.status, 0, migrate.stderr)
+        XCTAssertTrue(migrate.stdout.contains("created data.pcn_des_practice_months"), migrate.stdout)
+        XCTAssertEqual(try h.database.value("SELECT to_regclass('data.pcn_des_values') IS NULL"), "t", "the copy is dropped")
+        XCTAssertEqual(try h.database.value("SELECT count(*) FROM pg_indexes WHERE indexname LIKE 'pcn_des%achievement_date'"), "2")
+        XCTAssertEqual(try served(), expected)
+        XCTAssertEqual(try h.database.psql("SELECT DISTINCT date, dataset FROM api.pcn_des ORDER BY 1"),
+                       [["2024-08-31", "pcn-des-by-ruleset"], ["2024-09-30", "pcn-des"]])
+        XCTAssertEqual(try h.pipeline("migrate").stdout.hasPrefix("schema is up to date"), true)
+
+        let october = try siteFile("NCDesOctober24.zip")
+        XCTAssertEqual(try h.pipeline("load", "pcn-des", october).status, 0)
+        XCTAssertEqual(try served(), try python(files: [august, september, october], memberships: members))
+    }
+
     /// NHS England's real 2024-25 metadata: INDICATOR_ID twice in the header, 66 indicators in
     /// 11 rulesets whose names have spaces and `&`.
     func testTheRealMetadataLoadsWithItsRepeatedColumnAndRulesetNames() throws {

@@ -126,6 +126,20 @@ final class RevisionScenarioTests: XCTestCase {
         XCTAssertEqual(try h.database.value("SELECT outcome FROM etl.runs ORDER BY run_id DESC LIMIT 1"), "refused")
     }
 
+    /// Segments are compared and written on a second thread while the file is still being read
+    /// (`SegmentHandoff`): an error that thread meets on an early line is still the one
+    /// reported, not a later line's error the reader reached first, and nothing is written.
+    func testTheEarliestErrorIsReportedWhenTheWriterAndTheReaderBothFail() throws {
+        XCTAssertEqual(try h.pipeline("load", "list-sizes", october, "--published", "2025-11-13").status, 0)
+        let broken = try h.edited(october, as: "gp-reg-pat-prac-all.csv", "rows[2][1] = '2025-11-01'\nrows[5][9] = 'ab\"c'")
+        let result = try h.pipeline("load", "list-sizes", broken, "--published", "2025-11-20")
+        XCTAssertEqual(result.status, 65)
+        XCTAssertTrue(result.stderr.hasPrefix("\(broken):3: rows for 2025-10 (line 2) and 2025-11 (line 3) in one file"), result.stderr)
+        XCTAssertEqual(result.stderr.split(separator: "\n").count, 1, result.stderr)
+        XCTAssertEqual(try h.revisions().count, 1)
+        XCTAssertEqual(try h.database.value("SELECT count(*) FROM data.list_sizes"), "300", "no partial rows")
+    }
+
     // g. rollback: the previous edition is current again; the log records who and when.
     func testRollbackMakesThePreviousEditionCurrentAndRecordsWhoAndWhen() throws {
         XCTAssertEqual(try h.pipeline("load", "list-sizes", october, "--published", "2025-11-13").status, 0)

@@ -7,7 +7,8 @@ import Transform
 ///
 /// Upgrades are additive: a missing table is created, a missing column added, a missing index
 /// built; a column whose type differs from its declaration is refused (that change needs a
-/// reviewed migration). Tables are never dropped. Schema `api` holds generated objects only,
+/// reviewed migration). Tables are never dropped here (a source's own `upgrades` may drop a
+/// table it derived and no longer uses, e.g. PCN DES's per-value copy). Schema `api` holds generated objects only,
 /// so it is rebuilt whole: readers see the old objects or the new ones, never a mix.
 struct DeclaredSchema {
     let registry: SourceRegistry

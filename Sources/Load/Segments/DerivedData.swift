@@ -18,7 +18,10 @@ struct DerivedData {
     let registry: SourceRegistry
     let connection: PGConnection
 
-    func afterActivation(of spec: DatasetSpec, scopeID: Int, period: ReportingPeriod) throws {
+    /// Updates what depends on the scope just activated. Refreshes that rebuild a whole table
+    /// (`.oncePerLoad`) go to `later` when given (the writer runs each once after the load's
+    /// last activation), else run now.
+    func afterActivation(of spec: DatasetSpec, scopeID: Int, period: ReportingPeriod, later: DeferredRefreshes? = nil) throws {
         if let fill = spec.hierarchy {
             let newSegments = "l.scope_id = $1 AND l.valid_from = (SELECT current_step FROM etl.scopes WHERE scope_id = $1)"
             try hierarchyUpdate(spec, fill).apply(condition: newSegments, parameters: [String(scopeID)], on: connection)
@@ -32,14 +35,14 @@ struct DerivedData {
                 ? "l.period = $1::date"
                 : "\(update.periodEnd("l.period")) >= $1::date"
             try update.apply(condition: condition, parameters: [period.start.iso], on: connection)
-            try runRefreshes(for: .hierarchyChanged(dataset: dependent.id), period: period)
+            try runRefreshes(for: .hierarchyChanged(dataset: dependent.id), period: period, later: later)
         }
         // Postings hold row-level values only, which the hierarchy never changes: the
         // activated scope's are all that can differ.
         for postings in Postings.all(in: registry) where postings.table.spec.table == spec.table {
             for statement in postings.refreshScope { try connection.execute(statement, [String(scopeID)]) }
         }
-        try runRefreshes(for: .activated(dataset: spec.id), period: period)
+        try runRefreshes(for: .activated(dataset: spec.id), period: period, later: later)
     }
 
     func hierarchyUpdate(_ target: DatasetSpec, _ fill: HierarchyFill) -> HierarchyUpdate {
@@ -50,16 +53,33 @@ struct DerivedData {
 
     /// Runs every derived-table refresh with this trigger (each statement list once, even when
     /// two tables share it), `$1` the period's first day.
-    private func runRefreshes(for trigger: DerivedTable.Refresh.Trigger, period: ReportingPeriod) throws {
+    private func runRefreshes(for trigger: DerivedTable.Refresh.Trigger, period: ReportingPeriod, later: DeferredRefreshes?) throws {
         var ran: [[String]] = []
         for table in registry.derivedTables {
             for refresh in table.refreshes where refresh.trigger == trigger && !ran.contains(refresh.statements) {
                 ran.append(refresh.statements)
-                for statement in refresh.statements {
-                    try connection.execute(statement, statement.contains("$1") ? [period.start.iso] : [])
+                if refresh.timing == .oncePerLoad, let later {
+                    later.add(refresh.statements)
+                    continue
                 }
+                try run(refresh.statements, period: period)
             }
         }
+    }
+
+    func run(_ statements: [String], period: ReportingPeriod?) throws {
+        for statement in statements {
+            try connection.execute(statement, statement.contains("$1") ? [period?.start.iso] : [])
+        }
+    }
+}
+
+/// Whole-table refreshes a load has triggered, each kept once, in the order first met.
+final class DeferredRefreshes {
+    private(set) var lists: [[String]] = []
+
+    func add(_ statements: [String]) {
+        if !lists.contains(statements) { lists.append(statements) }
     }
 }
 

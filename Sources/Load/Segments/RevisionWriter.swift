@@ -106,7 +106,7 @@ public final class RevisionWriter {
     private let options: LoadOptions
     private var scopes: [ScopeKey: ScopeState] = [:]
     private var scopeOrder: [ScopeKey] = []
-    private var copy: (table: String, writer: CopyWriter)?
+    private var copy: (table: String, writer: BinaryCopyWriter)?
     private var inputs: [(name: String, header: [String], published: CalendarDate)] = []
     private var open = true
     /// Bytes of segment data sent to the server so far (for progress).
@@ -177,6 +177,10 @@ public final class RevisionWriter {
         self.options = options
         try connection.execute("BEGIN")
         try connection.execute("SET LOCAL enable_seqscan = off")
+        // Off with it goes JIT: a statement that can only scan a table sequentially (emptying a
+        // small derived table) is costed at 10^10 and would be JIT-compiled, optimised and
+        // inlined, 80-200 ms each for a table of a few dozen rows (docs/performance.md).
+        try connection.execute("SET LOCAL jit = off")
     }
 
     deinit { if open { abort() } }
@@ -231,10 +235,10 @@ public final class RevisionWriter {
         return try warehouse.hasFile(source: source, sha256: sha256)
     }
 
-    private func copyWriter(for table: SegmentTable) throws -> CopyWriter {
+    private func copyWriter(for table: SegmentTable) throws -> BinaryCopyWriter {
         if let copy, copy.table == table.spec.table { return copy.writer }
         try endCopy()
-        let writer = try connection.startCopy(table.copyIntoTable)
+        let writer = try connection.startBinaryCopy(table.copyIntoTable)
         copy = (table.spec.table, writer)
         return writer
     }
@@ -334,10 +338,13 @@ public final class RevisionWriter {
         }
         // Derived data reads current content across datasets (the directory joins practices,
         // PCNs and memberships): only once every scope of the publication is closed and activated.
+        let derived = DerivedData(registry: warehouse.registry, connection: connection)
+        let later = DeferredRefreshes()
         for (outcome, key) in zip(outcomes, ordered) where outcome.status == .current {
             let scope = scopes[key]!
-            try DerivedData(registry: warehouse.registry, connection: connection).afterActivation(of: scope.spec, scopeID: scope.scopeID, period: scope.period)
+            try derived.afterActivation(of: scope.spec, scopeID: scope.scopeID, period: scope.period, later: later)
         }
+        for statements in later.lists { try derived.run(statements, period: nil) }
         if options.dryRun {
             connection.rollbackQuietly()
         } else {

@@ -31,48 +31,49 @@ struct SegmentTable {
     private func type(_ field: DatasetSpec.Field) -> String { flat ? field.kind.sqlType : field.kind.sqlType + "[]" }
 
     /// COPY straight into the segment table: the content, then the hierarchy the writer looked
-    /// up for each organisation (`DerivedData` keeps it right after activation).
+    /// up for each organisation (`DerivedData` keeps it right after activation). Binary: the
+    /// server copies each array element's bytes instead of parsing its text
+    /// (`BinaryCopyWriter`; the order and types below are `columnDefinitions`').
     var copyIntoTable: String {
         let hierarchy = spec.hierarchy == nil ? "" : ", " + (hierarchyColumns + ["hierarchy_period"]).joined(separator: ", ")
-        return "COPY \(name) (\(insertColumns)\(hierarchy)) FROM STDIN"
+        return "COPY \(name) (\(insertColumns)\(hierarchy)) FROM STDIN (FORMAT binary)"
     }
 
     /// Writes one segment as a row of the segment table.
     /// `hierarchy`: the hierarchy columns' values then their source period, for a dataset that
     /// has a hierarchy (nil: not known, all NULL).
     func write(_ segment: Segment, scopeID: Int, validFrom: Int, validTo: Int?, revision: Int64, detached: Int64?,
-               hierarchy: [String?]?, to writer: CopyWriter) throws {
-        writer.plain(String(scopeID))
+               hierarchy: [String?]?, to writer: BinaryCopyWriter) throws {
+        writer.int4(scopeID)
         writer.text(spec.id)
-        writer.plain(segment.period.start.iso)
+        writer.date(segment.period.start)
         writer.text(segment.org)
-        writer.plain(String(validFrom))
-        if let validTo { writer.plain(String(validTo)) } else { writer.null() }
-        writer.plain(String(revision))
-        if let detached { writer.plain(String(detached)) } else { writer.null() }
+        writer.int4(validFrom)
+        if let validTo { writer.int4(validTo) } else { writer.null() }
+        writer.int8(revision)
+        if let detached { writer.int8(detached) } else { writer.null() }
         writer.bytea(segment.hash)
-        writer.plain(String(segment.rowCount))
+        writer.int4(segment.rowCount)
         for attribute in segment.attributes { writer.text(attribute) }
         if !flat { writer.bytea(segment.dimensionsHash) }
         if flat {
-            writer.plain(String(segment.lines[0]))
-            for m in segment.measures.indices { writer.text(segment.measures[m], row: 0) }
-            for m in spec.numericMeasures { writer.text(segment.raws[m], row: 0) }
+            writer.int4(Int(segment.lines[0]))
+            for m in segment.measures.indices { try writer.value(segment.measures[m], row: 0, kind: spec.measures[m].kind) }
+            for m in spec.numericMeasures { try writer.value(segment.raws[m], row: 0, kind: .text) }
         } else {
             writer.array(segment.lines)
-            for d in segment.dimensions.indices { writer.array(segment.dimensions[d]) }
-            for m in segment.measures.indices { writer.array(segment.measures[m]) }
+            for d in segment.dimensions.indices { try writer.array(segment.dimensions[d], kind: spec.dimensions[d].kind) }
+            for m in segment.measures.indices { try writer.array(segment.measures[m], kind: spec.measures[m].kind) }
             for m in spec.numericMeasures {
-                if segment.hasRaws(m) { writer.array(segment.raws[m]) } else { writer.null() }
+                if segment.hasRaws(m) { try writer.array(segment.raws[m], kind: .text) } else { writer.null() }
             }
             for m in spec.totalledMeasures {
-                if let total = segment.measures[m].integerSum() { writer.plain(String(total)) } else { writer.null() }
+                if let total = segment.measures[m].integerSum() { writer.int8(Int64(total)) } else { writer.null() }
             }
         }
         if spec.hierarchy != nil {
-            for i in 0...hierarchyColumns.count {
-                if let value = hierarchy?[i] { writer.text(value) } else { writer.null() }
-            }
+            for i in 0..<hierarchyColumns.count { writer.text(hierarchy?[i] ?? nil) }
+            if let period = hierarchy?[hierarchyColumns.count] ?? nil { try writer.date(iso: period) } else { writer.null() }
         }
         try writer.endRow()
     }

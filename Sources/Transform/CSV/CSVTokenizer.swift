@@ -175,9 +175,24 @@ public final class CSVTokenizer {
                             recordStarted = true
                         }
                     case .unquoted:
+                        // Copied byte by byte as it is classified: most fields are a few bytes,
+                        // for which a scan then a memcpy call cost more than the copy itself.
+                        if bufferCount + (end - p) > bufferCapacity { grow(to: bufferCount + (end - p)) }
                         let runStart = p
-                        while p < end && uclass[Int(p.pointee)] == 0 { p += 1 }
-                        if p > runStart { try append(runStart, p - runStart) }
+                        var q = buffer + bufferCount
+                        while p < end {
+                            let byte = p.pointee
+                            if uclass[Int(byte)] != 0 { break }
+                            q.pointee = byte
+                            q += 1
+                            p += 1
+                        }
+                        if p > runStart {
+                            bufferCount += p - runStart
+                            if bufferCount - fieldStartOffset > options.maxFieldBytes {
+                                throw error(.limit, column: fieldCount + 1, "field longer than \(options.maxFieldBytes) bytes")
+                            }
+                        }
                         if p == end { return }
                         switch uclass[Int(p.pointee)] {
                         case Self.comma:

@@ -159,22 +159,25 @@ public final class LayoutMapper: RecordMapper {
                 continue
             }
             let bytes = record[index]
+            // Consecutive rows usually repeat an attribute: the last one's String is reused
+            // (for a coded attribute, without building a key array to look it up again).
+            if let cached = attributeCaches[a].string(for: bytes) {
+                row.attributes[a] = cached
+                continue
+            }
             if let codes = attributeCodes[a] {
                 guard let stored = codes[Array(bytes)] else {
                     let known = codes.keys.map { String(decoding: $0, as: UTF8.self) }.sorted().joined(separator: ", ")
                     throw TransformError(.value, file: source, line: record.line, column: index + 1,
                                          "unknown code \(TransformError.shown(record.string(index))) in \(header[index]) (known: \(known))")
                 }
+                attributeCaches[a].store(bytes, stored)
                 row.attributes[a] = stored
                 continue
             }
-            if let cached = attributeCaches[a].string(for: bytes) {
-                row.attributes[a] = cached
-            } else {
-                let text = String(decoding: bytes, as: UTF8.self)
-                attributeCaches[a].store(bytes, text)
-                row.attributes[a] = text
-            }
+            let text = String(decoding: bytes, as: UTF8.self)
+            attributeCaches[a].store(bytes, text)
+            row.attributes[a] = text
         }
         try emit(&row)
     }
@@ -195,7 +198,7 @@ public final class LayoutMapper: RecordMapper {
         guard let index = periodIndex else { return fixedPeriod! }
         let bytes = record[index]
         // Every row of a file usually carries the same date: parse it once.
-        if let last = lastPeriod, bytes.elementsEqual(lastPeriodBytes) { return last }
+        if let last = lastPeriod, FieldCache.equal(bytes, lastPeriodBytes) { return last }
         guard let date = NHSDate.parse(bytes, formats: periodFormats) else {
             throw TransformError(.value, file: source, line: record.line, column: index + 1, "invalid date \(TransformError.shown(record.string(index))) in \(header[index])")
         }

@@ -64,6 +64,9 @@ struct DeclarationCheck {
                     case .activated(let d), .hierarchyChanged(let d): dataset = d
                     }
                     if datasets[dataset] == nil { problems.append("\(source.id): \(table.name) is refreshed after dataset \(dataset), which no source declares") }
+                    if refresh.timing == .oncePerLoad && refresh.statements.contains(where: { $0.contains("$1") }) {
+                        problems.append("\(source.id): \(table.name) has a once-per-load refresh that reads a period ($1)")
+                    }
                 }
             }
         }

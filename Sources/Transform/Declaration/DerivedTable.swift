@@ -20,12 +20,23 @@ public struct DerivedTable: Sendable {
             case hierarchyChanged(dataset: String)
         }
 
+        /// When the statements run.
+        public enum Timing: Sendable, Equatable {
+            /// Once per period the trigger fired for, `$1` that period's first day.
+            case perPeriod
+            /// Once per load, after every period's refreshes: a rebuild of the whole table from
+            /// current content, which a file of three months would otherwise run three times.
+            case oncePerLoad
+        }
+
         public let trigger: Trigger
         public let statements: [String]
+        public let timing: Timing
 
-        public init(after trigger: Trigger, _ statements: [String]) {
+        public init(after trigger: Trigger, _ statements: [String], timing: Timing = .perPeriod) {
             self.trigger = trigger
             self.statements = statements
+            self.timing = timing
         }
     }
 

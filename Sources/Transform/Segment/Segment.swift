@@ -38,6 +38,57 @@ public final class Segment {
     /// True when measure `measure` carries a suppression token on any row.
     public func hasRaws(_ measure: Int) -> Bool { raws[measure].hasValues }
 
+    /// Computes `hash` and `dimensionsHash`; called once the segment is complete, before it is
+    /// compared or written.
+    public func seal() {
+        hash = hashContent()
+        dimensionsHash = hashDimensions()
+    }
+
+    /// Makes this segment hold what `other` holds (the column storage is shared until either
+    /// side changes it), so `other` can be refilled while this one is written.
+    func take(from other: Segment) {
+        period = other.period
+        org = other.org
+        lines = other.lines
+        dimensions = other.dimensions
+        measures = other.measures
+        raws = other.raws
+        attributes = other.attributes
+        hash = other.hash
+        dimensionsHash = other.dimensionsHash
+    }
+
+    /// SHA-256 over an unambiguous, column-major encoding of the content: attributes
+    /// (length-prefixed, NULL marked), then each dimension, measure and token column with its
+    /// row count, null flags and end offsets. Line numbers are not content.
+    private func hashContent() -> [UInt8] {
+        var sha = SHA256()
+        for attribute in attributes {
+            if var value = attribute {
+                var n = UInt32(value.utf8.count).littleEndian
+                withUnsafeBytes(of: &n) { sha.update($0) }
+                value.withUTF8 { sha.update(UnsafeRawBufferPointer($0)) }
+            } else {
+                var marker = UInt32.max
+                withUnsafeBytes(of: &marker) { sha.update($0) }
+            }
+        }
+        for column in dimensions { column.hash(into: &sha) }
+        for m in measures.indices {
+            measures[m].hash(into: &sha)
+            raws[m].hash(into: &sha)
+        }
+        return Array(sha.finalize().prefix(16))
+    }
+
+    /// SHA-256 of the dimension columns only (the keys, in order).
+    private func hashDimensions() -> [UInt8] {
+        var sha = SHA256()
+        for column in dimensions { column.hash(into: &sha) }
+        return Array(sha.finalize().prefix(16))
+    }
+
     func reset(period: ReportingPeriod, org: String, attributes: [String?]) {
         self.period = period
         self.org = org

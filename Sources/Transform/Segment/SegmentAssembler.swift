@@ -13,7 +13,7 @@ public final class SegmentAssembler {
     // exclusivity checks, which cost ~15% of a load's CPU (docs/performance.md).
     @exclusivity(unchecked) private var open = false
     @exclusivity(unchecked) private var finished = Set<SegmentKey>()
-    @exclusivity(unchecked) private var keyRows: [Int: Int] = [:]      // hash of dimensions -> row index
+    @exclusivity(unchecked) private var keyRows = KeyTable()      // hash of dimensions -> row index
     @exclusivity(unchecked) private var firstLine = 0
     @exclusivity(unchecked) public private(set) var segmentsEmitted = 0
     @exclusivity(unchecked) public private(set) var rowsAdded = 0
@@ -57,18 +57,12 @@ public final class SegmentAssembler {
         }
         for d in row.dimensions.indices { segment.dimensions[d].append(row.dimensions[d]) }
         if !row.dimensions.isEmpty {
-            var hasher = Hasher()
-            for d in row.dimensions { hasher.combine(bytes: d) }
-            let key = hasher.finalize()
-            if let earlier = keyRows[key] {
-                if let first = firstDuplicate(of: index, candidate: earlier) {
-                    // Keep the segment consistent before refusing (the caller abandons it anyway).
-                    throw TransformError(
-                        .duplicateKey, file: source, line: row.line,
-                        "duplicate key \(row.keyDescription) (first on line \(segment.lines[first]))")
-                }
-            } else {
-                keyRows[key] = index
+            if let earlier = keyRows.firstRow(withHash: KeyTable.hash(row.dimensions), elseInsert: index),
+               let first = firstDuplicate(of: index, candidate: earlier) {
+                // Keep the segment consistent before refusing (the caller abandons it anyway).
+                throw TransformError(
+                    .duplicateKey, file: source, line: row.line,
+                    "duplicate key \(row.keyDescription) (first on line \(segment.lines[first]))")
             }
         }
         segment.lines.append(Int32(truncatingIfNeeded: row.line))
@@ -96,41 +90,11 @@ public final class SegmentAssembler {
     }
 
     private func close(_ emit: (Segment) throws -> Void) throws {
-        segment.hash = hashContent()
-        segment.dimensionsHash = hashDimensions()
+        // Hashing is left to whoever takes the segment (`Segment.seal`), which may be another
+        // thread (`SegmentHandoff`).
         finished.insert(SegmentKey(period: segment.period, org: segment.org))
-        keyRows.removeAll(keepingCapacity: true)
+        keyRows.removeAll()
         segmentsEmitted += 1
         try emit(segment)
-    }
-
-    /// SHA-256 over an unambiguous, column-major encoding of the content: attributes
-    /// (length-prefixed, NULL marked), then each dimension, measure and token column with its
-    /// row count, null flags and end offsets. Line numbers are not content.
-    private func hashContent() -> [UInt8] {
-        var sha = SHA256()
-        for attribute in segment.attributes {
-            if var value = attribute {
-                var n = UInt32(value.utf8.count).littleEndian
-                withUnsafeBytes(of: &n) { sha.update($0) }
-                value.withUTF8 { sha.update(UnsafeRawBufferPointer($0)) }
-            } else {
-                var marker = UInt32.max
-                withUnsafeBytes(of: &marker) { sha.update($0) }
-            }
-        }
-        for column in segment.dimensions { column.hash(into: &sha) }
-        for m in segment.measures.indices {
-            segment.measures[m].hash(into: &sha)
-            segment.raws[m].hash(into: &sha)
-        }
-        return Array(sha.finalize().prefix(16))
-    }
-
-    /// SHA-256 of the dimension columns only (the keys, in order).
-    private func hashDimensions() -> [UInt8] {
-        var sha = SHA256()
-        for column in segment.dimensions { column.hash(into: &sha) }
-        return Array(sha.finalize().prefix(16))
     }
 }
