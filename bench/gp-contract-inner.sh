@@ -3,6 +3,7 @@
 set -euo pipefail
 OUT="$1"
 . "$(dirname "$0")/lib.sh"
+BIN="${PIPELINE_BIN:-$BIN}"
 FILE="$OUT/Core GP Contract Q1 2023-24.csv"
 rows=$(( $(wc -l < "$FILE") - 1 ))
 echo "Core GP Contract Q1 2023-24.csv: $rows rows, $(( $(stat -c %s "$FILE") / 1048576 )) MB"

@@ -110,4 +110,47 @@ final class DeclaredSchemaTests: XCTestCase {
                    data.period_label('2026-01-01', 'survey_year'), data.period_label('2025-10-01', 'month')
             """), [["2023-04-01", "2023-04-01", "t", "2023/24", "1999/00", "2026", "2025-10"]])
     }
+
+    /// A filter on a value inside the row arrays (a metric, an indicator, a sex) is answered from
+    /// its postings: they hold exactly the distinct values of every scope's current segments, the rows
+    /// served are every current row with that value (counted here from the segments' own
+    /// arrays), and the filter is an index condition on the postings. (That the plan then reads
+    /// only the periods holding the value, at a size where that matters, is
+    /// OnlineConsultationsSourceTests.testAMetricFilterReadsOnlyTheMonthsThatPublishIt.)
+    func testRowLevelFiltersAreServedFromPostingsOfTheCurrentSegments() throws {
+        var checked = 0
+        for object in registry.apiObjects {
+            let sql = APIObjectSQL(object: object, registry: registry)
+            for postings in sql.postings {
+                let table = postings.table.name, column = postings.column
+                let filter = try XCTUnwrap(object.filters.first { object.column($0)?.value == .field(column) })
+                let datasets = object.segmentDatasets.map { "'\($0)'" }.joined(separator: ", ")
+                let values = "SELECT DISTINCT v, scope_id FROM \(table) s, unnest(s.\(column)) v WHERE s.valid_to IS NULL AND v IS NOT NULL"
+                XCTAssertEqual(try database.value("""
+                    SELECT count(*) FROM ((SELECT \(column), scope_id FROM \(postings.name) EXCEPT \(values))
+                                          UNION ALL (\(values) EXCEPT SELECT \(column), scope_id FROM \(postings.name))) d
+                    """), "0", "\(postings.name) holds the distinct values of each scope's current segments")
+                // The rarest value of the object's own datasets, and one no row has.
+                let rarest = try database.value("""
+                    SELECT v::text FROM \(table) s, unnest(s.\(column)) v
+                    WHERE s.valid_to IS NULL AND s.dataset IN (\(datasets)) AND v IS NOT NULL GROUP BY 1 ORDER BY count(*), 1 LIMIT 1
+                    """)
+                XCTAssertFalse(rarest.isEmpty, "api.\(object.name) has \(filter) values on the fixtures")
+                for literal in ["'\(rarest)'"] + (postings.type == "text" ? ["'no such value'"] : []) {
+                    XCTAssertEqual(try database.value("SELECT count(*) FROM api.\(object.name) WHERE \(filter) = \(literal)"),
+                                   try database.value("""
+                                       SELECT count(*) FROM \(table) s, unnest(s.\(column)) v WHERE s.valid_to IS NULL AND s.dataset IN (\(datasets)) AND v = \(literal)
+                                       """), "api.\(object.name) WHERE \(filter) = \(literal): every row with the value")
+                    let plan = try database.psql("SET enable_seqscan = off; EXPLAIN (COSTS OFF) SELECT * FROM api.\(object.name) WHERE \(filter) = \(literal)")
+                        .map { $0.joined() }
+                    XCTAssertTrue(plan.contains { $0.contains(" on \(postings.name.dropFirst(5)) p_\(column)") },
+                                  "api.\(object.name) WHERE \(filter): read through its postings:\n\(plan.joined(separator: "\n"))")
+                    XCTAssertTrue(plan.contains { $0.contains("Index Cond:") && $0.contains("\(column) = \(literal)") },
+                                  "api.\(object.name) WHERE \(filter): an index condition on the postings:\n\(plan.joined(separator: "\n"))")
+                }
+                checked += 1
+            }
+        }
+        XCTAssertGreaterThanOrEqual(checked, 12, "QOF, online consultations, cloud telephony and GP Contract objects")
+    }
 }

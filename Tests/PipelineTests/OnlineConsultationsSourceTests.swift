@@ -193,6 +193,122 @@ final class OnlineConsultationsSourceTests: PublisherSiteTestCase {
         XCTAssertEqual(log, [["2025-10-01", "0", "1", "0"], ["2025-11-01", "0", "2", "7"]])
     }
 
+    /// A metric filter is answered from the postings of each month's metrics: when a
+    /// republication drops a metric from one practice's month, the filter no longer finds that
+    /// practice there (and still finds every other); when it drops a metric from the whole month,
+    /// the month's posting goes and the filter finds nothing there (and still finds the other
+    /// months). Rolling the republication back finds both again.
+    func testMetricsARepublicationDropsAreNoLongerFoundByTheFilter() throws {
+        XCTAssertEqual(try h.pipeline("refresh", "online-consultations", "--period", "2025-11").status, 0)
+        let files = [try served("November 2025_north_regions.csv"), try served("November 2025_south_regions.csv")]
+        // Drops the first November practice's first metric row, and every November row of the
+        // last metric of the file; prints practice, metric, the metric dropped from the month.
+        let script = """
+            import csv, sys
+            first = list(csv.reader(open(sys.argv[1], newline='')))
+            gone = next(r for r in first[1:] if r[0] == '01/11/2025')
+            whole = [r for r in first[1:] if r[0] == '01/11/2025'][-1][12]
+            assert whole != gone[12]
+            for path in sys.argv[1:]:
+                rows = list(csv.reader(open(path, newline='')))
+                out = [rows[0]] + [r for r in rows[1:] if r != gone and not (r[0] == '01/11/2025' and r[12] == whole)]
+                csv.writer(open(path, 'w', newline=''), lineterminator='\\r\\n').writerows(out)
+            print(gone[1], gone[12], whole)
+            """
+        let edit = try Run.program("python3", ["-c", script] + files)
+        XCTAssertEqual(edit.status, 0, edit.stderr)
+        let parts = edit.stdout.split(separator: " ").map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
+        let (practice, metric, whole) = (parts[0], parts[1], parts[2])
+        let pair = "month = '2025-11-01' AND practice = '\(practice)' AND metric = '\(metric)'"
+        func count(_ condition: String) throws -> String { try h.database.value("SELECT count(*) FROM api.online_consultations WHERE \(condition)") }
+        XCTAssertEqual(try count(pair), "1")
+        let practices = try count("month = '2025-11-01' AND metric = '\(metric)'")
+        let wholeBefore = try count("month = '2025-11-01' AND metric = '\(whole)'")
+        let wholeOctober = try count("month = '2025-10-01' AND metric = '\(whole)'")
+        XCTAssertNotEqual(wholeBefore, "0")
+        XCTAssertNotEqual(wholeOctober, "0")
+
+        let republished = try h.pipeline("refresh", "online-consultations", "--period", "2025-11")
+        XCTAssertEqual(republished.status, 0, republished.stderr)
+        XCTAssertTrue(normalised(republished.lines).contains { $0.hasPrefix("online-consultations 2025-11: revision N is now current") },
+                      republished.stdout)
+        XCTAssertEqual(try count(pair), "0", "the metric dropped from the practice is not found")
+        XCTAssertEqual(try count("month = '2025-11-01' AND metric = '\(metric)'"), String(Int(practices)! - 1), "every other practice still has it")
+        XCTAssertEqual(try count("month = '2025-11-01' AND metric = '\(whole)'"), "0", "the metric dropped from the month is not found")
+        XCTAssertEqual(try count("metric = '\(whole)' AND month = '2025-10-01'"), wholeOctober, "nor lost from October")
+        XCTAssertEqual(try h.database.value("""
+            SELECT count(*) FROM data.online_consultations_metric_values v JOIN etl.scopes sc USING (scope_id)
+            WHERE sc.period = '2025-11-01' AND v.metric = '\(whole)'
+            """), "0", "November's posting of the dropped metric is gone")
+        // What the filter finds is what the files say: Python over both halves of the edition.
+        XCTAssertEqual(try python("""
+            import csv, sys
+            n = 0
+            for path in sys.argv[1:]:
+                for r in list(csv.reader(open(path, newline='')))[1:]:
+                    if r[0] == '01/11/2025' and r[12] == '\(metric)': n += 1
+            print(n)
+            """, files), [try count("month = '2025-11-01' AND metric = '\(metric)'")])
+        XCTAssertEqual(try count("month = '2025-11-01' AND practice = '\(practice)'"),
+                       try count("month = '2025-11-01' AND practice = '\(practice)' AND metric <> '\(metric)'"), "the practice's other metrics are served")
+
+        let revision = try h.database.value("SELECT current_revision FROM etl.scopes WHERE dataset = 'online-consultations' AND period = '2025-11-01'")
+        let rollback = try h.pipeline("rollback", revision)
+        XCTAssertEqual(rollback.status, 0, rollback.stderr)
+        XCTAssertEqual(try count(pair), "1", "found again after the rollback")
+        XCTAssertEqual(try count("month = '2025-11-01' AND metric = '\(metric)'"), practices)
+        XCTAssertEqual(try count("month = '2025-11-01' AND metric = '\(whole)'"), wholeBefore)
+    }
+
+    /// At a size where the plan matters (six months of 1,200 practices, bench/gen_sources.py's
+    /// national-shaped files), a metric only the newest month publishes is found through its
+    /// postings: the plan reads the table of segments once, by that month's scope (not a
+    /// sequential scan, not the other months' segments), and serves that month's rows
+    /// (Python's count of the files), with or without sequential scans enabled.
+    func testAMetricFilterReadsOnlyTheMonthsThatPublishIt() throws {
+        let directory = try TemporaryDirectory("oc-months")
+        let generated = try Run.program("python3", [Fixtures.root.appendingPathComponent("bench/gen_sources.py").path, "oc", "1200", "6", directory.path])
+        XCTAssertEqual(generated.status, 0, generated.stderr)
+        let files = ["north", "south"].map { directory.path + "/Submissions via OC Systems in General Practice - November 2025_\($0)_regions.csv" }
+        // OC_CAPABILITY left out of every month but November; prints how many rows have it.
+        let counted = try python("""
+            import csv, sys
+            n = 0
+            for path in sys.argv[1:]:
+                rows = list(csv.reader(open(path, newline='')))
+                out = [rows[0]] + [r for r in rows[1:] if not (r[12] == 'OC_CAPABILITY' and r[0] != '01/11/2025')]
+                n += sum(1 for r in out[1:] if r[12] == 'OC_CAPABILITY')
+                csv.writer(open(path, 'w', newline=''), lineterminator='\\r\\n').writerows(out)
+            print(n)
+            """, files)
+        XCTAssertEqual(counted, ["1200"])
+        let load = try h.pipeline(["load", "online-consultations"] + files + ["--published", "2025-12-11"])
+        XCTAssertEqual(load.status, 0, load.stderr)
+        try h.database.psql("ANALYZE")
+        XCTAssertEqual(try h.database.value("SELECT count(*) FROM data.online_consultations WHERE valid_to IS NULL"), "7200")
+        for settings in ["", "SET enable_seqscan = off;"] {
+            let plan = try h.database.psql("""
+                \(settings) EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF) SELECT * FROM api.online_consultations WHERE metric = 'OC_CAPABILITY'
+                """).map { $0.joined() }
+            let text = plan.joined(separator: "\n")
+            XCTAssertTrue(plan.contains { $0.contains("Index Cond: (metric = 'OC_CAPABILITY'::text)") } || settings.isEmpty, text)
+            XCTAssertEqual(plan.first?.firstMatch(of: /actual rows=(\d+) loops=1/).map { String($0.1) }, "1200", text)
+            // The one read of the segments, and the conditions under it.
+            let start = try XCTUnwrap(plan.firstIndex { $0.contains(" on online_consultations s ") }, text)
+            XCTAssertEqual(plan.filter { $0.contains(" on online_consultations s ") }.count, 1, text)
+            XCTAssertFalse(plan[start].contains("Seq Scan"), text)
+            XCTAssertTrue(plan[start].contains("(actual rows=1200 loops=1)"), text)
+            let indent = plan[start].prefix { $0 == " " }.count
+            let under = plan[(start + 1)...].prefix { $0.prefix { $0 == " " }.count > indent }
+            XCTAssertTrue(under.contains { $0.contains("Cond: (scope_id = p_metric.scope_id)") || $0.contains("Cond: ((scope_id = p_metric.scope_id)") }, text)
+            // Other months' segments are not read (a block range of the history index may hold a few).
+            let skipped = under.compactMap { $0.firstMatch(of: /Rows Removed by (?:Index Recheck|Filter): (\d+)/).map { Int($0.1)! } }.reduce(0, +)
+            XCTAssertLessThan(skipped, 6000, text)
+        }
+        XCTAssertEqual(try h.database.value("SELECT count(*) FROM api.online_consultations WHERE metric = 'OC_CAPABILITY' AND month = '2025-11-01'"), "1200")
+        XCTAssertEqual(try h.database.value("SELECT count(*) FROM api.online_consultations WHERE metric = 'OC_CAPABILITY' AND month = '2025-10-01'"), "0")
+    }
+
     func testARenamedColumnOrANewDateStyleIsRefusedAndNothingOfThePublicationIsVisible() throws {
         let south = try served("November 2025_south_regions.csv")
         let original = try String(contentsOfFile: south, encoding: .utf8)

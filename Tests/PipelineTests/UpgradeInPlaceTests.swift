@@ -1,5 +1,6 @@
 import Foundation
-import Load
+@testable import Load
+import Publications
 import TestSupport
 import Transform
 import XCTest
@@ -83,5 +84,52 @@ final class UpgradeInPlaceTests: XCTestCase {
             """), "0", demo.stdout)
         XCTAssertEqual(try h.pipeline("demo").stdout.contains("demo: nothing new"), true)
         try h.assertIntegrity()
+    }
+
+    /// A warehouse from before postings kept the current rows of every object filtered inside its
+    /// rows in `data.<object>_rows`, with the view reading that copy: `pipeline migrate` drops
+    /// the copies, builds the postings from the current segments, and every such object serves
+    /// the same rows as before; loading goes on.
+    func testRowCopiesOfEarlierVersionsGiveWayToPostingsBuiltFromTheSegments() throws {
+        let database = try LoadedWarehouse.copy()
+        let cache = try TemporaryDirectory("cache")
+        let registry = try SourceRegistry(Publications.all)
+        let objects = registry.apiObjects.map { APIObjectSQL(object: $0, registry: registry) }.filter { !$0.postings.isEmpty }
+        XCTAssertGreaterThanOrEqual(objects.count, 8, objects.map(\.object.name).joined(separator: ", "))
+        // What the earlier version had: the rows copied, the views over the copies, no postings.
+        try database.psql("CREATE SCHEMA before")
+        for object in objects {
+            let name = object.object.name
+            try database.psql("CREATE TABLE before.\(name) AS SELECT * FROM api.\(name)")
+            try database.psql("DROP VIEW api.\(name) CASCADE")
+            try database.psql("CREATE TABLE \(object.formerRowsTable) AS SELECT 0 AS scope_id, * FROM before.\(name)")
+            try database.psql("CREATE VIEW api.\(name) AS SELECT * FROM \(object.formerRowsTable)")
+        }
+        for postings in Postings.all(in: registry) { try database.psql("DROP TABLE \(postings.name)") }
+        try database.psql("UPDATE etl.declared_schema SET checksum = 'before postings'")
+
+        let environment = ["DATABASE_URL": database.url, "PIPELINE_CACHE_DIR": cache.path]
+        let migrate = try Run.pipeline(["migrate"], environment: environment)
+        XCTAssertEqual(migrate.status, 0, migrate.stderr)
+        XCTAssertTrue(migrate.stdout.contains("dropped data.online_consultations_rows"), migrate.stdout)
+        XCTAssertTrue(migrate.stdout.contains("created data.online_consultations_metric_values"), migrate.stdout)
+        for object in objects {
+            let name = object.object.name
+            XCTAssertEqual(try database.value("SELECT to_regclass('\(object.formerRowsTable)') IS NULL"), "t", "\(object.formerRowsTable) is dropped")
+            let columns = try database.value("SELECT string_agg(quote_ident(attname), ', ' ORDER BY attnum) FROM pg_attribute WHERE attrelid = 'before.\(name)'::regclass AND attnum > 0")
+            XCTAssertEqual(try database.value("""
+                SELECT count(*) FROM ((SELECT \(columns) FROM before.\(name) EXCEPT ALL SELECT \(columns) FROM api.\(name))
+                                      UNION ALL (SELECT \(columns) FROM api.\(name) EXCEPT ALL SELECT \(columns) FROM before.\(name))) d
+                """), "0", "api.\(name) serves the same rows after the upgrade")
+            XCTAssertNotEqual(try database.value("SELECT count(*) FROM before.\(name)"), "0", "api.\(name) has rows to compare")
+        }
+        for postings in Postings.all(in: registry) {
+            let values = "SELECT DISTINCT v, scope_id FROM \(postings.table.name) s, unnest(s.\(postings.column)) v WHERE s.valid_to IS NULL AND v IS NOT NULL"
+            XCTAssertEqual(try database.value("""
+                SELECT count(*) FROM ((SELECT \(postings.column), scope_id FROM \(postings.name) EXCEPT \(values))
+                                      UNION ALL (\(values) EXCEPT SELECT \(postings.column), scope_id FROM \(postings.name))) d
+                """), "0", "\(postings.name) is built from the current segments")
+        }
+        XCTAssertEqual(try Run.pipeline(["migrate"], environment: environment).stdout, "schema is up to date (version \(Migrations.all.last!.version))\n")
     }
 }

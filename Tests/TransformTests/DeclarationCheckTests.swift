@@ -81,7 +81,7 @@ final class DeclarationCheckTests: XCTestCase {
         XCTAssertEqual(problems([Toy(), other]), ["other: api.toy_counts is declared twice"])
     }
 
-    func testAFilterInsideTheRowsIsAcceptedAndItsRowsTableNameReserved() {
+    func testAFilterInsideTheRowsIsAcceptedAndItsTableNamesReserved() {
         var toy = Toy()
         toy.datasets = [DatasetSpec(id: "toy-counts", source: "toy", title: "Counts", table: "toy_counts", periodKind: .month,
                                     dimensions: [.init("category")], measures: [.init("count", .integer)], attributes: [.init("pcn")])]
@@ -93,6 +93,12 @@ final class DeclarationCheckTests: XCTestCase {
         toy.datasets = [DatasetSpec(id: "toy-counts", source: "toy", title: "Counts", table: "toy_rows", periodKind: .month,
                                     dimensions: [], measures: [.init("count", .integer)], attributes: [.init("pcn")])]
         XCTAssertEqual(problems([toy]), ["api.toy: table toy_rows is reserved for its rows"])
+        // The postings of a row-level column are data.<table>_<column>_values.
+        toy.datasets = [DatasetSpec(id: "toy-counts", source: "toy", title: "Counts", table: "toy_counts", periodKind: .month,
+                                    dimensions: [.init("category")], measures: [.init("count", .integer)], attributes: [.init("pcn")]),
+                        DatasetSpec(id: "toy-other", source: "toy", title: "Other", table: "toy_counts_category_values", periodKind: .month,
+                                    dimensions: [], measures: [.init("count", .integer)], attributes: [.init("pcn")])]
+        XCTAssertEqual(problems([toy]), ["table toy_counts_category_values is reserved for the postings of toy_counts.category"])
     }
 
     func testEveryProblemIsReportedAtOnce() {

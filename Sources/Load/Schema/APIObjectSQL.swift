@@ -22,28 +22,29 @@ struct APIObjectSQL {
 
     // MARK: the view
 
-    /// True when a filter reads a value inside the row arrays (a dimension or measure): no index
-    /// of the segment table can serve it, so the object's current rows are kept in a table of
-    /// their own, one row per published row, with one GIN index over every filter column
-    /// (`materialisedTable`), rebuilt per scope in the transaction that changes the scope.
-    var isMaterialised: Bool {
-        guard let table = segmentTable else { return false }
-        return object.filters.contains { filter in
-            if case .field(let name) = object.column(filter)?.value { return !table.isSegmentLevel(name) }
-            return false
+    /// The postings behind the object's filters on row-level columns (a dimension or measure
+    /// inside the row arrays, which no index of the segment table can serve): the view joins
+    /// each row to its posting, so such a filter is an index condition on the postings and
+    /// reads only the scopes holding the value (`Postings`).
+    var postings: [Postings] {
+        guard case .current = object.rows, let table = segmentTable, !table.flat else { return [] }
+        var found: [Postings] = []
+        for filter in object.filters {
+            guard case .field(let name) = object.column(filter)?.value, !table.isSegmentLevel(name) else { continue }
+            let postings = Postings(table: table, column: name)
+            if !found.contains(postings) { found.append(postings) }
         }
+        return found
     }
 
-    /// `data.<object>_rows`: the current rows of a materialised object.
-    var materialisedTable: String { "data.\(object.name)_rows" }
+    /// `data.<object>_rows`: where versions before postings copied a filtered object's current
+    /// rows (dropped on upgrade; the name stays reserved, `DeclarationCheck`).
+    var formerRowsTable: String { "data.\(object.name)_rows" }
 
     var createView: String {
-        if isMaterialised {
-            return "CREATE VIEW \(viewName) AS\nSELECT \(object.columns.map(\.name).joined(separator: ", "))\nFROM \(materialisedTable)"
-        }
         switch object.rows {
         case .current, .currentSegments:
-            return "CREATE VIEW \(viewName) AS\n" + selectFromSegments(where: "s.valid_to IS NULL")
+            return "CREATE VIEW \(viewName) AS\n" + selectFromSegments(where: "s.valid_to IS NULL", postings: postings)
         case .derived(let table):
             return "CREATE VIEW \(viewName) AS\nSELECT \(selectList)\nFROM data.\(table) s"
         case .query(let sql):
@@ -51,13 +52,23 @@ struct APIObjectSQL {
         }
     }
 
-    var selectList: String {
-        object.columns.map { "\(expression(for: $0.value)) AS \($0.name)" }.joined(separator: ",\n       ")
+    var selectList: String { selectList(posted: []) }
+
+    /// The select list, with the columns in `posted` read from their postings (alias
+    /// `p_<column>`): a filter on the posting's column is an index condition on its key, and
+    /// turns the outer join into an inner one (a row whose value is NULL has no posting; the
+    /// posting's column is then NULL too, as the row's value).
+    func selectList(posted: Set<String>) -> String {
+        object.columns.map { column in
+            if case .field(let name) = column.value, posted.contains(name) { return "p_\(name).\(name) AS \(column.name)" }
+            return "\(expression(for: column.value)) AS \(column.name)"
+        }.joined(separator: ",\n       ")
     }
 
     /// The object's columns over segments chosen by `condition` (alias `s`; the dataset
     /// restriction is added when other datasets share the table). `extra` columns go first.
-    func selectFromSegments(where condition: String, extra: [String] = []) -> String {
+    /// `postings`: row-level columns served from their postings (the current view only).
+    func selectFromSegments(where condition: String, extra: [String] = [], postings: [Postings] = []) -> String {
         let table = segmentTable!
         var from = "FROM \(table.name) s"
         let unnested = rowLevelColumns(in: table)
@@ -68,6 +79,10 @@ struct APIObjectSQL {
             // ms (docs/performance.md, "Reading at history size").
             from += "\nCROSS JOIN LATERAL (SELECT \(unnested.map { "unnest(s.\($0)) AS \($0)" }.joined(separator: ", "))) AS u"
         }
+        for posting in postings {
+            let c = posting.column, p = "p_" + c
+            from += "\nLEFT JOIN \(posting.name) \(p) ON \(p).\(c) = u.\(c) AND \(p).scope_id = s.scope_id"
+        }
         var conditions = [condition]
         if !object.segmentDatasets.isEmpty {
             let datasets = object.segmentDatasets
@@ -76,7 +91,7 @@ struct APIObjectSQL {
                 conditions.append("s.dataset IN (\(datasets.map { Self.literal($0) }.joined(separator: ", ")))")
             }
         }
-        return "SELECT \((extra + [selectList]).joined(separator: ", "))\n\(from)\nWHERE \(conditions.joined(separator: " AND "))"
+        return "SELECT \((extra + [selectList(posted: Set(postings.map(\.column)))]).joined(separator: ", "))\n\(from)\nWHERE \(conditions.joined(separator: " AND "))"
     }
 
     // MARK: history functions
@@ -158,29 +173,6 @@ struct APIObjectSQL {
             """
     }
 
-    // MARK: materialised rows
-
-    /// The table (created empty, its column types those of the view's expressions) and its index.
-    var createMaterialised: [String] {
-        let table = object.name + "_rows"
-        let indexed = ["scope_id"] + object.filters
-        return [
-            "CREATE TABLE \(materialisedTable) AS\n" + selectFromSegments(where: "false", extra: ["s.scope_id"]) + "\nWITH NO DATA",
-            "CREATE INDEX \(table)_filters ON \(materialisedTable) USING gin (\(indexed.joined(separator: ", ")))",
-            "COMMENT ON TABLE \(materialisedTable) IS " + Self.literal("Current rows of api.\(object.name), one per published row (rebuilt per scope by the loader)"),
-        ]
-    }
-
-    /// Replaces the materialised rows of the scopes whose segments match `condition` (over
-    /// `s`, with `$1`… as the caller binds them): deletes theirs, inserts what is current.
-    func refreshMaterialised(scopes condition: String) -> [String] {
-        let table = segmentTable!
-        return [
-            "DELETE FROM \(materialisedTable) m WHERE m.scope_id IN (SELECT DISTINCT s.scope_id FROM \(table.name) s WHERE \(condition))",
-            "INSERT INTO \(materialisedTable)\n" + selectFromSegments(where: "s.valid_to IS NULL AND \(condition)", extra: ["s.scope_id"]),
-        ]
-    }
-
     /// The row arrays a view over a segment table must unnest: those its columns read, and
     /// `line` always (one output row per published row, whichever columns are chosen).
     func rowLevelColumns(in table: SegmentTable) -> [String] {
@@ -241,7 +233,7 @@ struct APIObjectSQL {
     /// The index each filter of a `.current` object needs on its segment table (tables a source
     /// derives carry the indexes its own definition declares).
     var filterIndexes: [(name: String, sql: String)] {
-        guard let table = segmentTable, !isMaterialised else { return [] }
+        guard let table = segmentTable else { return [] }
         var indexes: [(name: String, sql: String)] = []
         for filter in object.filters {
             guard let column = object.column(filter) else { continue }

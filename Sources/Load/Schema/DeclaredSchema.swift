@@ -92,9 +92,10 @@ struct DeclaredSchema {
         parts += indexes.map(\.sql)
         for derived in registry.derivedTables { parts.append(derived.definition) }
         parts += registry.sources.flatMap(\.upgrades)
+        parts += Postings.all(in: registry).flatMap(\.createStatements)
         parts += Self.dataFunctions + Self.coreAPI
         for object in apiObjects {
-            parts += (object.isMaterialised ? object.createMaterialised : []) + [object.createView] + (object.createSearch.map { [$0] } ?? []) + object.comments
+            parts += [object.createView] + (object.createSearch.map { [$0] } ?? []) + object.comments
             if object.segmentTable != nil { parts += [object.createAsPublished, object.createChanges(types: [:])] }
         }
         parts += tableComments
@@ -130,7 +131,7 @@ struct DeclaredSchema {
             try connection.executeScript(derived.definition)
             done.append("created data.\(derived.name)")
         }
-        done += try applyMaterialised(on: connection)
+        done += try applyPostings(on: connection)
         for source in registry.sources {
             for statement in source.upgrades { try connection.execute(statement) }
         }
@@ -183,33 +184,20 @@ struct DeclaredSchema {
         return done
     }
 
-    /// Materialised objects' tables: created (and filled from current content) when missing or
-    /// when their columns no longer match the declaration. They hold nothing but a copy of
-    /// current segments, so replacing one loses nothing. Their GIN index over several columns
-    /// needs `btree_gin` (a trusted extension: created here when this login may, else by an
-    /// owner once, like `pg_trgm`).
-    private func applyMaterialised(on connection: PGConnection) throws -> [String] {
-        let objects = apiObjects.filter(\.isMaterialised)
-        guard !objects.isEmpty else { return [] }
-        try connection.execute("CREATE EXTENSION IF NOT EXISTS btree_gin SCHEMA ext")
+    /// Postings tables: created and filled from current segments when missing. The row copies
+    /// earlier versions kept for the same filters (`data.<object>_rows`) are dropped: they held
+    /// nothing but a copy of current segments, and nothing would keep them up to date now.
+    private func applyPostings(on connection: PGConnection) throws -> [String] {
         var done: [String] = []
-        for object in objects {
-            let wanted = ["scope_id"] + object.object.columns.map(\.name)
-            if try exists(object.materialisedTable, on: connection) {
-                let found = try connection.execute("""
-                    SELECT attname FROM pg_catalog.pg_attribute WHERE attrelid = $1::regclass AND attnum > 0 AND NOT attisdropped ORDER BY attnum
-                    """, [object.materialisedTable])
-                let columns = (0..<found.rowCount).map { found.string($0, 0)! }
-                let index = try connection.execute("SELECT pg_catalog.pg_get_indexdef(to_regclass($1))", [object.materialisedTable + "_filters"])
-                if columns == wanted && index.string(0, 0)?.contains("(" + (["scope_id"] + object.object.filters).joined(separator: ", ") + ")") == true {
-                    continue
-                }
-                try connection.execute("DROP TABLE \(object.materialisedTable) CASCADE")
-            }
-            for statement in object.createMaterialised { try connection.execute(statement) }
-            let table = object.segmentTable!
-            try connection.execute("INSERT INTO \(object.materialisedTable)\n" + object.selectFromSegments(where: "s.valid_to IS NULL", extra: ["s.scope_id"]))
-            done.append("materialised api.\(object.object.name) from \(table.name)")
+        for object in apiObjects where object.segmentTable != nil {
+            guard try exists(object.formerRowsTable, on: connection) else { continue }
+            try connection.execute("DROP TABLE \(object.formerRowsTable) CASCADE")
+            done.append("dropped \(object.formerRowsTable) (its filters are served from postings)")
+        }
+        for postings in Postings.all(in: registry) where try !exists(postings.name, on: connection) {
+            for statement in postings.createStatements { try connection.execute(statement) }
+            try connection.execute(postings.fillAll)
+            done.append("created \(postings.name) from the current segments of \(postings.table.name)")
         }
         return done
     }

@@ -7,6 +7,8 @@ import Transform
 /// - *Hierarchy*: the columns a dataset declares it takes from another (`HierarchyFill`), set on
 ///   its new current segments; and, when the activated dataset is itself a hierarchy source,
 ///   set again on every dataset filled from it whose periods it may now serve.
+/// - *Postings*: the distinct row-level values of each scope's current segments that `api`
+///   filters read (`Postings`), written again for the activated scope.
 /// - *Derived tables*: the statements a source declares to run after a dataset is activated
 ///   or its hierarchy filled again.
 ///
@@ -33,22 +35,14 @@ struct DerivedData {
                 ? "l.period = $1::date"
                 : "\(update.periodEnd("l.period")) >= $1::date"
             try update.apply(condition: condition, parameters: [period.start.iso], on: connection)
-            try refreshMaterialised(dataset: dependent.id, condition: condition.replacingOccurrences(of: "l.", with: "s."), parameters: [period.start.iso])
             try runRefreshes(for: .hierarchyChanged(dataset: dependent.id), period: period, later: later)
         }
-        try refreshMaterialised(dataset: spec.id, condition: "s.scope_id = $1::int", parameters: [String(scopeID)])
-        try runRefreshes(for: .activated(dataset: spec.id), period: period, later: later)
-    }
-
-    /// Rebuilds the current rows of materialised `api` objects over `dataset` (or any dataset
-    /// sharing its table) for the scopes whose segments match `condition`.
-    private func refreshMaterialised(dataset: String, condition: String, parameters: [String?]) throws {
-        guard let table = registry.dataset(dataset)?.table else { return }
-        for object in registry.apiObjects {
-            let sql = APIObjectSQL(object: object, registry: registry)
-            guard sql.isMaterialised, sql.segmentTable?.spec.table == table else { continue }
-            for statement in sql.refreshMaterialised(scopes: condition) { try connection.execute(statement, parameters) }
+        // Postings hold row-level values only, which the hierarchy never changes: the
+        // activated scope's are all that can differ.
+        for postings in Postings.all(in: registry) where postings.table.spec.table == spec.table {
+            for statement in postings.refreshScope { try connection.execute(statement, [String(scopeID)]) }
         }
+        try runRefreshes(for: .activated(dataset: spec.id), period: period, later: later)
     }
 
     func hierarchyUpdate(_ target: DatasetSpec, _ fill: HierarchyFill) -> HierarchyUpdate {

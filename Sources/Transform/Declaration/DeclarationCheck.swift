@@ -72,12 +72,19 @@ struct DeclarationCheck {
         }
         var objects = Set<String>()
         let tables = Set(tableOwner.keys).union(derived)
+        // Postings of a row-level column are kept in data.<table>_<column>_values.
+        for (table, spec) in tableOwner.sorted(by: { $0.key < $1.key }) where !spec.dimensions.isEmpty {
+            for field in spec.dimensions + spec.measures where tables.contains("\(table)_\(field.name)_values") {
+                problems.append("table \(table)_\(field.name)_values is reserved for the postings of \(table).\(field.name)")
+            }
+        }
         for source in sources {
             for object in source.apiObjects {
                 let name = "api.\(object.name)"
                 if !objects.insert(object.name).inserted { problems.append("\(source.id): \(name) is declared twice") }
                 if !Self.isIdentifier(object.name) { problems.append("\(source.id): \(name) is not a lower-case SQL identifier") }
-                // A materialised object keeps its rows in data.<name>_rows.
+                // Versions before postings kept a filtered object's rows in data.<name>_rows,
+                // which an upgrade drops: no source may own a table of that name.
                 if tables.contains(object.name + "_rows") { problems.append("\(name): table \(object.name)_rows is reserved for its rows") }
                 let columns = Set(object.columns.map(\.name))
                 if columns.count != object.columns.count { problems.append("\(name) has two columns of one name") }
