@@ -26,16 +26,4 @@ declare -a shapes=(
   "a metric in a month|SELECT * FROM api.online_consultations WHERE month = make_date(2025, :m, 1) AND metric = $metric"
   "unfiltered count|SELECT count(*) FROM api.online_consultations"
 )
-: > "$OUT/plans.txt"
-printf "%-32s %8s %10s\n" shape queries "avg ms"
-for shape in "${shapes[@]}"; do
-  label=${shape%%|*}; sql=${shape#*|}
-  printf '%s\n%s;\n' "$vars" "$sql" > "$OUT/shape.sql"
-  pgbench -n -c 1 -T 2 -f "$OUT/shape.sql" "$DATABASE_URL" >/dev/null 2>&1   # warm the cache
-  result=$(pgbench -n -c 1 -T "$DURATION" -f "$OUT/shape.sql" "$DATABASE_URL" 2>&1)
-  n=$(echo "$result" | sed -n 's/^number of transactions actually processed: \([0-9]*\).*/\1/p')
-  avg=$(echo "$result" | sed -n 's/^latency average = \([0-9.]*\) ms/\1/p')
-  printf "%-32s %8s %10s\n" "$label" "$n" "$avg"
-  example=$(echo "$sql" | sed -e "s/:m/6/g" -e "s/:p/1234/g" -e "s/:x/3/g")
-  { echo "== $label"; q "EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) $example"; echo; } >> "$OUT/plans.txt"
-done
+time_read_shapes "$vars" 's/:m/6/g; s/:p/1234/g; s/:x/3/g' "${shapes[@]}"

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Read shapes of api.online_consultations after the 9-month back-series of bench/sources.sh
 # (OC_PRACTICES practices x OC_MONTHS months x 9 metrics), timed with pgbench (one client,
-# warm cache, DURATION seconds each): a practice, a month, a metric, a metric in a month, and
+# warm cache, DURATION seconds each; p50 and p95): a practice, a month, a metric, a metric in a month, and
 # an unfiltered count. Plans (EXPLAIN ANALYZE, BUFFERS) go to OUTDIR/oc-reads/plans.txt.
 # PIPELINE_BIN compares builds (e.g. an earlier version's binary) on the same files.
 #   bench/oc-reads.sh [OUTDIR]       OC_PRACTICES=6500 OC_MONTHS=9 DURATION=10

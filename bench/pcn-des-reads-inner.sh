@@ -40,18 +40,5 @@ declare -a shapes=(
   "practice, indicator, every month|SELECT * FROM api.pcn_des WHERE practice = $practice AND indicator = $indicator"
   "date (a whole month, count)|SELECT count(*), sum(value) FROM api.pcn_des WHERE date = ($month + interval '1 month' - interval '1 day')::date"
 )
-: > "$OUT/plans.txt"
-printf "%-36s %8s %9s %9s %8s\n" shape queries "p50 ms" "p95 ms" "rows"
-for shape in "${shapes[@]}"; do
-  label=${shape%%|*}; sql=${shape#*|}
-  printf '%s\n%s;\n' "$vars" "$sql" > "$OUT/shape.sql"
-  rm -f "$OUT"/pgbench_log.*
-  pgbench -n -c 1 -t 2 -f "$OUT/shape.sql" "$DATABASE_URL" >/dev/null 2>&1   # warm the cache
-  (cd "$OUT" && pgbench -n -c 1 -T "$DURATION" -l -f "$OUT/shape.sql" "$DATABASE_URL" >/dev/null 2>&1)
-  # An example of the shape: the first month, practice 0, PCN 0, ICB 0, indicator 1.
-  example=$(echo "$sql" | sed -e "s/:m/$last/g; s/:p/0/g; s/:q/0/g; s/:i/0/g; s/:n/1/g")
-  rows=$(q "SELECT count(*) FROM ($example) x")
-  { echo "== $label"; q "EXPLAIN (ANALYZE, BUFFERS) $example"; echo; } >> "$OUT/plans.txt"
-  cat "$OUT"/pgbench_log.* | awk '{print $3 / 1000}' | sort -n | awk -v label="$label" -v rows="$rows" '{a[NR]=$1} END {
-    printf "%-36s %8d %9.1f %9.1f %8d\n", label, NR, a[int((NR + 1) / 2)], a[int(NR * 0.95 + 0.999)], rows }'
-done
+# An example of each shape: the first month, practice 0, PCN 0, ICB 0, indicator 1.
+time_read_shapes "$vars" "s/:m/$last/g; s/:p/0/g; s/:q/0/g; s/:i/0/g; s/:n/1/g" "${shapes[@]}"

@@ -50,19 +50,4 @@ declare -a shapes=(
   "count, ICB-month (segment metadata)|SELECT sum(row_count), sum(appointments) FROM api.gp_appointments_practice_months WHERE month = $month AND icb = 'QH' || :i"
   "count, sub-ICB-month (segment metadata)|SELECT sum(row_count), sum(appointments) FROM api.gp_appointments_practice_months WHERE month = $month AND sub_icb = lpad(:s::text, 2, '0') || substr('ABCDEFGHJK', :s % 10 + 1, 1)"
 )
-: > "$OUT/plans.txt"
-printf "%-42s %8s %8s %8s %8s\n" shape queries "p50 ms" "p95 ms" "rows"
-for shape in "${shapes[@]}"; do
-  label=${shape%%|*}; sql=${shape#*|}
-  printf '%s\n%s;\n' "$vars" "$sql" > "$OUT/shape.sql"
-  rm -f "$OUT"/pgbench_log.*
-  pgbench -n -c 1 -T 2 -f "$OUT/shape.sql" "$DATABASE_URL" >/dev/null 2>&1   # warm the cache
-  (cd "$OUT" && pgbench -n -c 1 -T "$DURATION" -l -f "$OUT/shape.sql" "$DATABASE_URL" >/dev/null 2>&1)
-  # One example of the shape with fixed values, for its plan and its row count.
-  example=$(echo "$sql" | sed -e 's/:m/6/g; s/:p/3150/g; s/:q/630/g; s/:s/42/g; s/:i/17/g; s/:k/170/g')
-  n=$(q "SELECT count(*) FROM ($example) x")
-  { echo "== $label"; echo "$example;"; q "EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) $example"; echo; } >> "$OUT/plans.txt"
-  cat "$OUT"/pgbench_log.* | awk '{print $3 / 1000}' | sort -n |
-    awk -v l="$label" -v n="$n" '{a[NR]=$1} END {p = int(NR * 0.95) + 1; if (p > NR) p = NR; printf "%-42s %8d %8.2f %8.2f %8s\n", l, NR, a[int(NR * 0.5) + 1], a[p], n}'
-done
-echo "plans: $OUT/plans.txt"
+time_read_shapes "$vars" 's/:m/6/g; s/:p/3150/g; s/:q/630/g; s/:s/42/g; s/:i/17/g; s/:k/170/g' "${shapes[@]}"

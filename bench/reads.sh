@@ -26,20 +26,6 @@ for m in $(seq 1 "$MONTHS"); do
   sed "2,\$s/^01JAN2025,/01${upper}20$(( 25 + (m - 1) / 12 )),/" "$OUT/base-$ROWS.csv" > "$f"
 done
 # The practice map for the practices gen_appointments.py writes (ICB and region per sub-ICB).
-python3 - "$OUT/gp-reg-pat-prac-map.csv" <<'PY'
-import sys
-with open(sys.argv[1], "w") as f:
-    f.write("PUBLICATION,EXTRACT_DATE,PRACTICE_CODE,PRACTICE_NAME,PRACTICE_POSTCODE,PCN_CODE,PCN_NAME,ONS_SUB_ICB_LOCATION_CODE,"
-            "SUB_ICB_LOCATION_CODE,SUB_ICB_LOCATION_NAME,ONS_ICB_CODE,ICB_CODE,ICB_NAME,ONS_COMM_REGION_CODE,COMM_REGION_CODE,"
-            "COMM_REGION_NAME,SUPPLIER_NAME\n")
-    for p in range(6300):
-        code = "%s%05d" % ("ABCDEFGHJKLMNPY"[p % 15], 81000 + p)
-        s = p % 100
-        sub = "%02d%s" % (s, "ABCDEFGHJK"[p % 10])
-        pcn = "U%05d" % (10000 + p // 5)
-        f.write(",".join(["GP_PRAC_PAT_LIST", "01Jan2025", code, "PRACTICE " + code, "LS1 1AA", pcn, "PCN " + pcn,
-                          "E38%06d" % (100 + s), sub, "SUB-ICB " + sub, "E54%06d" % (s % 42), "QH%d" % (s % 42), "ICB QH%d" % (s % 42),
-                          "E40%06d" % (s % 7), "Y6%d" % (s % 7), "REGION Y6%d" % (s % 7), "EMIS"]) + "\n")
-PY
+python3 bench/gen_practice_map.py "$OUT/gp-reg-pat-prac-map.csv" 01Jan2025 appointments
 sleep 2  # older than the fingerprint store's racy window, as any downloaded file is
 ETL_TEST_PG_OPTIONS="-c fsync=on -c max_wal_size=8GB -c shared_buffers=1GB" exec Tests/with-postgres.sh bench/reads-inner.sh "$OUT"
