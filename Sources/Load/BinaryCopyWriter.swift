@@ -1,6 +1,7 @@
 import Transform
 
-/// Writes rows in PostgreSQL's binary COPY format, buffered into large `PQputCopyData` calls.
+/// Writes rows in PostgreSQL's binary COPY format, in chunks of about 256 KB that a
+/// `CopySender` sends from a thread of its own.
 ///
 /// Why binary: once the client worked in two stages, a load waited on the server's COPY, and
 /// a third of that was parsing array text (`array_in` with `int4in`, `int8in`, `textin` per
@@ -16,6 +17,7 @@ import Transform
 /// element encodings of `int4send`, `int8send`, `date_send`, `numeric_send`, `array_send`.
 public final class BinaryCopyWriter {
     private let connection: PGConnection
+    private let sender: CopySender
     // Hot-path state of a single-threaded object: `@exclusivity(unchecked)` drops Swift's dynamic
     // exclusivity checks (docs/performance.md).
     @exclusivity(unchecked) private var buffer: UnsafeMutablePointer<UInt8>
@@ -39,10 +41,12 @@ public final class BinaryCopyWriter {
         static let numeric: UInt32 = 1700
     }
 
-    init(connection: PGConnection) {
+    init(connection: PGConnection) throws {
         self.connection = connection
-        capacity = Self.flushSize * 2
-        buffer = .allocate(capacity: capacity)
+        sender = CopySender(connection: connection, chunkCapacity: Self.flushSize * 2)
+        let chunk = try sender.take()
+        buffer = chunk.base
+        capacity = chunk.capacity
         // Signature, flags, header extension length.
         let signature: [UInt8] = [80, 71, 67, 79, 80, 89, 10, 255, 13, 10, 0]
         let p = reserve(signature.count + 8)
@@ -53,7 +57,10 @@ public final class BinaryCopyWriter {
         beginRow()
     }
 
-    deinit { buffer.deallocate() }
+    deinit {
+        if !finished { sender.stop() }
+        buffer.deallocate()
+    }
 
     // MARK: bytes
 
@@ -234,10 +241,14 @@ public final class BinaryCopyWriter {
         beginRow()
     }
 
+    /// Queues the buffer for the sender and continues in a free chunk.
     private func flush() throws {
         guard count > 0 else { return }
-        try connection.putCopyData(UnsafeRawBufferPointer(start: buffer, count: count))
+        try sender.send(.init(base: buffer, count: count, capacity: capacity))
         bytesSent += count
+        let next = try sender.take()
+        buffer = next.base
+        capacity = next.capacity
         count = 0
     }
 
@@ -247,8 +258,23 @@ public final class BinaryCopyWriter {
         finished = true
         count = rowStart  // the row begun after the last one has no fields
         put16(UInt16.max)  // -1: the trailer
-        try flush()
+        do {
+            try flush()
+            try sender.finish()
+        } catch {
+            sender.stop()
+            throw error
+        }
         return try connection.endCopy()
+    }
+
+    /// Ends the COPY with an error so the server discards it (what was queued is not sent).
+    public func abandon(reason: String) {
+        if !finished {
+            finished = true
+            sender.stop()
+        }
+        connection.abortCopy(reason: reason)
     }
 
     // MARK: element encodings

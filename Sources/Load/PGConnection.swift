@@ -160,7 +160,7 @@ public final class PGConnection {
             throw LoadError(.sql, "COPY did not start")
         }
         PQclear(start)
-        return BinaryCopyWriter(connection: self)
+        return try BinaryCopyWriter(connection: self)
     }
 
     /// Ends a COPY in progress with an error so the server discards it.

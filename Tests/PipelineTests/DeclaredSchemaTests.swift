@@ -38,13 +38,33 @@ final class DeclaredSchemaTests: XCTestCase {
             let written = SegmentTable(datasets[0]).insertColumns.split(separator: ", ").map(String.init)
             XCTAssertEqual(Set(written).subtracting(types.keys), [], "data.\(table): columns the loader writes")
             XCTAssertEqual(try database.value("""
-                SELECT count(*) FROM pg_constraint WHERE conname = '\(table)_one_current' AND contype = 'x' AND condeferred
+                SELECT count(*) FROM pg_constraint WHERE conname = '\(table)_one_current' AND contype = 'u' AND condeferred
                 """), "1", "data.\(table) keeps at most one current segment per scope and organisation")
             XCTAssertFalse(try database.value("SELECT obj_description('data.\(table)'::regclass)").isEmpty, "data.\(table) is commented")
         }
         for derived in registry.derivedTables {
             XCTAssertEqual(try database.value("SELECT to_regclass('data.\(derived.name)') IS NOT NULL"), "t", derived.name)
         }
+    }
+
+    /// `one_current` refuses, at commit, a second current segment for a scope and organisation
+    /// (a load writes the new one first and closes the old one before commit), and allows it
+    /// once the first is closed.
+    func testASecondCurrentSegmentForAnOrganisationIsRefusedAtCommit() throws {
+        let table = "data.list_sizes"
+        let one = "(SELECT ctid FROM \(table) WHERE valid_to IS NULL ORDER BY scope_id, org LIMIT 1)"
+        let copy = "INSERT INTO \(table) SELECT * FROM \(table) WHERE ctid = \(one)"
+        let before = try database.value("SELECT count(*) FROM \(table)")
+        XCTAssertThrowsError(try database.psql("BEGIN; \(copy); COMMIT")) { error in
+            XCTAssertTrue("\(error)".contains("list_sizes_one_current"), "\(error)")
+        }
+        XCTAssertEqual(try database.value("SELECT count(*) FROM \(table)"), before, "nothing of the refused transaction is kept")
+        // The same, with the first closed before commit, as a republication does it.
+        try database.psql("BEGIN; \(copy); UPDATE \(table) SET valid_to = valid_from + 1 WHERE ctid = \(one); COMMIT")
+        XCTAssertEqual(try database.value("""
+            SELECT count(*) FROM (SELECT 1 FROM \(table) WHERE valid_to IS NULL GROUP BY scope_id, org HAVING count(*) > 1) d
+            """), "0")
+        XCTAssertEqual(try database.value("SELECT count(*) FROM \(table)"), String(Int(before)! + 1))
     }
 
     func testEveryAPIObjectHasItsDeclaredColumnsCommentsAndKey() throws {

@@ -120,6 +120,7 @@ struct DeclaredSchema {
         for table in segmentTables {
             if try exists(table.name, on: connection) {
                 done += try reconcileColumns(of: table, on: connection)
+                done += try replaceExclusion(of: table, on: connection)
             } else {
                 for statement in table.createStatements { try connection.execute(statement) }
                 done.append("created \(table.name)")
@@ -204,6 +205,20 @@ struct DeclaredSchema {
 
     private func exists(_ qualifiedName: String, on connection: PGConnection) throws -> Bool {
         try connection.execute("SELECT to_regclass($1) IS NOT NULL", [qualifiedName]).bool(0, 0) == true
+    }
+
+    /// Replaces the exclusion constraint earlier versions declared as `one_current` with the
+    /// unique constraint (`SegmentTable.oneCurrent`) that keeps the same rule at a third of the
+    /// cost per inserted segment. Building it checks every stored segment.
+    private func replaceExclusion(of table: SegmentTable, on connection: PGConnection) throws -> [String] {
+        let constraint = table.oneCurrent
+        let found = try connection.execute(
+            "SELECT 1 FROM pg_catalog.pg_constraint WHERE conrelid = $1::regclass AND conname = $2 AND contype = 'x'",
+            [table.name, constraint.name])
+        guard found.rowCount == 1 else { return [] }
+        try connection.execute("ALTER TABLE \(table.name) DROP CONSTRAINT \(constraint.name)")
+        try connection.execute(constraint.sql)
+        return ["replaced \(table.name)'s one_current exclusion constraint with a unique constraint"]
     }
 
     /// Adds declared columns an existing table lacks; refuses one whose type differs.

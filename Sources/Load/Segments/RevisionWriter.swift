@@ -535,9 +535,9 @@ public final class RevisionWriter {
 
     /// Takes back everything written since `checkpoint` (rows, scopes opened, counts).
     public func rollback(to checkpoint: Checkpoint) throws {
-        if copy != nil {
+        if let active = copy {
             copy = nil
-            connection.abortCopy(reason: "input taken back to be regrouped")
+            active.writer.abandon(reason: "input taken back to be regrouped")
         }
         try connection.execute("ROLLBACK TO SAVEPOINT \(checkpoint.savepoint)")
         scopeOrder = checkpoint.scopeOrder
@@ -560,9 +560,9 @@ public final class RevisionWriter {
     }
 
     public func abort() {
-        if copy != nil {
+        if let active = copy {
             copy = nil
-            connection.abortCopy(reason: "load abandoned")
+            active.writer.abandon(reason: "load abandoned")
         }
         connection.rollbackQuietly()
         open = false
