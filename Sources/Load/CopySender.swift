@@ -1,4 +1,5 @@
 import Foundation
+import Transform
 
 /// Sends a COPY's data to the server from a thread of its own, through a queue of chunks, so
 /// the thread that encodes rows never waits for the server while there is room in the queue.
@@ -38,9 +39,7 @@ final class CopySender: @unchecked Sendable {
         self.connection = connection
         self.depth = depth
         self.chunkCapacity = chunkCapacity
-        let thread = Thread { [self] in run() }
-        thread.name = "copy sender"
-        thread.start()
+        DedicatedThread.start("copy sender") { [self] in run() }
     }
 
     deinit {

@@ -15,7 +15,7 @@ public final class BackgroundDigest: @unchecked Sendable {
     /// Starts hashing `source` (which nobody else reads) to its end.
     public init(_ source: any ByteSource) {
         self.source = source
-        DispatchQueue.global().async { [self] in
+        DedicatedThread.start("file digest") { [self] in
             outcome = Result { try HashingSource.digest(of: self.source) }
             finished.set()
             done.signal()

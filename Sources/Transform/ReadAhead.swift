@@ -35,7 +35,7 @@ public final class ReadAhead: @unchecked Sendable {
     /// Calls `body` with each chunk, in order, until the source ends or fails.
     public func forEachChunk(_ body: (UnsafeRawBufferPointer) throws -> Void) throws {
         let count = slots.count
-        DispatchQueue.global().async { [self] in
+        DedicatedThread.start("read-ahead") { [self] in
             var index = 0
             while true {
                 free.wait()

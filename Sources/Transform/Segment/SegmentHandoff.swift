@@ -112,7 +112,7 @@ public final class SegmentHandoff: @unchecked Sendable {
     private func start() {
         started = true
         batches = (0..<batchCount).map { _ in Batch() }
-        DispatchQueue.global().async { [self] in
+        DedicatedThread.start("segment writer") { [self] in
             var index = 0
             while true {
                 filled.wait()
