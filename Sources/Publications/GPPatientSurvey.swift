@@ -63,15 +63,17 @@ public struct GPPatientSurvey: SourceDeclaration {
         """
     }
 
-    /// Practices' total registered patients in the list sizes of the month `$1` (the practice
-    /// rows of gp-reg-pat-prac-all: sex and age ALL).
-    static let listTotals = """
-        SELECT l.org, sum(u.patients)::bigint AS patients
-        FROM data.list_sizes l CROSS JOIN LATERAL unnest(l.sex, l.age, l.patients) AS u(sex, age, patients)
-        WHERE l.valid_to IS NULL AND l.period = $1::date AND l.dataset = 'list-sizes-all' AND l.org_type = 'GP'
-          AND u.sex = 'ALL' AND u.age = 'ALL'
-        GROUP BY l.org
+    /// A practice's total registered patients in the list sizes of month `period` (the practice
+    /// rows of gp-reg-pat-prac-all: sex and age ALL), as a scalar subquery over `org` and
+    /// `period` (SQL expressions): NULL when that month is not loaded or lacks the practice.
+    static func listTotal(org: String, period: String) -> String {
         """
+        (SELECT sum(u.patients)::bigint
+         FROM data.list_sizes l CROSS JOIN LATERAL unnest(l.sex, l.age, l.patients) AS u(sex, age, patients)
+         WHERE l.valid_to IS NULL AND l.org = \(org) AND l.period = \(period) AND l.dataset = 'list-sizes-all' AND l.org_type = 'GP'
+           AND u.sex = 'ALL' AND u.age = 'ALL')
+        """
+    }
 
     public var apiObjects: [APIObject] {
         [
@@ -79,87 +81,84 @@ public struct GPPatientSurvey: SourceDeclaration {
                 "gp_patient_survey",
                 comment: "GP Patient Survey results per practice, survey year and published column (weighted practice data CSV), "
                     + "stored long; question numbers and column names change between years (new questionnaire from 2024), so compare a measure across years only where its wording is the same",
-                rows: .derived(table: "gp_patient_survey_banded"),
+                rows: .current(datasets: [Self.practices.id]),
                 columns: [
-                    APIColumn("year", .field("year"), "The survey year (2025): fieldwork January–April of that year, published about July"),
-                    APIColumn("period", .field("period"), "The first day of the survey year (1 January)"),
-                    APIColumn("practice", .field("practice"), "Practice ODS code (Practice_Code; ad_practicecode from 2024)"),
+                    APIColumn("year", .periodLabel, "The survey year (2025): fieldwork January–April of that year, published about July"),
+                    APIColumn("period", .period, "The first day of the survey year (1 January)"),
+                    APIColumn("practice", .org, "Practice ODS code (Practice_Code; ad_practicecode from 2024)"),
                     APIColumn("practice_name", .field("practice_name"), "Practice name as published"),
                     APIColumn("pcn", .field("pcn"), "PCN code from the practice map in force at the end of the survey year (the newest loaded on or before its December; the survey files name no PCN); NULL when no map is loaded for it"),
                     APIColumn("sub_icb", .field("sub_icb"), "Sub-ICB location (formerly CCG) code as published (CCG_Code; ad_subicbcode from 2024, NULL when the file has none)"),
                     APIColumn("ics", .field("ics"), "ICB code as published (ICS_Code in 2022–23, STP_Code before, ad_icbcode from 2024)"),
                     APIColumn("region", .field("region"), "NHS England region code as published (CR_Code; ad_regioncode from 2024)"),
-                    APIColumn("list_patients", .field("list_patients"), "The practice's registered patients in the survey year's January list sizes (Patients Registered at a GP Practice); NULL when that month is not loaded or lacks the practice"),
-                    APIColumn("list_band", .field("list_band"), "Band of list_patients: one of \(Self.bandComment) (lower bound inclusive); NULL when list_patients is"),
+                    APIColumn("list_patients", .lookup(table: Self.bandsTable, column: "list_patients"), "The practice's registered patients in the survey year's January list sizes (Patients Registered at a GP Practice); NULL when that month is not loaded or lacks the practice"),
+                    APIColumn("list_band", .lookup(table: Self.bandsTable, column: "list_band"), "Band of list_patients: one of \(Self.bandComment) (lower bound inclusive); NULL when list_patients is"),
                     APIColumn("measure", .field("measure"), "The published column's name (Q28_12pct, Q28base, received, overallexp.pcteval, …): *pct / .pct fractions 0–1, *base / .base* respondent bases, as published"),
                     APIColumn("value", .field("value"), "The published number; NULL when the file had a negative sentinel (result suppressed: fewer than 10 respondents, or a small count in a small practice; or not applicable)"),
                     APIColumn("value_raw", .field("value_raw"), "The negative sentinel as published (-97, -98, -99, -999, or any other negative number) when value is NULL because of one; NULL otherwise"),
-                    APIColumn("revision", .field("revision"), "The revision whose file this value was read from"),
+                    APIColumn("revision", .revision, "The revision whose file this value was read from"),
                 ],
                 filters: ["year", "practice", "pcn", "ics", "region", "list_band"],
                 key: ["year", "practice", "measure"]),
         ]
     }
 
-    /// The survey's current rows, one per practice, year and column, with the practice's list
-    /// size band: kept as a table (not a view over the segments) because the band comes from
-    /// another source's dataset and every API filter, the band included, must be one indexed read.
+    static let bandsTable = "gp_patient_survey_bands"
+
+    /// Each practice's list size band per survey year, joined to the survey's segments: one row
+    /// per practice and year, so a `list_band` filter starts at this table's index and reaches
+    /// the practices' segments by organisation and year. Until this version the object read a
+    /// copy of every value with the band beside it (`gp_patient_survey_banded`: 3.6 M rows and
+    /// seven indexes for a national year, 53 of a 55 s load), dropped on upgrade.
     public var derivedTables: [DerivedTable] {
         [
             DerivedTable(
-                "gp_patient_survey_banded",
-                comment: "GP Patient Survey current rows per practice, survey year and published column, with the practice's list size band",
+                Self.bandsTable,
+                comment: "Each GP Patient Survey practice's registered patients and list size band in the survey year's January list sizes",
                 definition: """
-                    CREATE TABLE data.gp_patient_survey_banded (
-                        period date NOT NULL, year text NOT NULL, practice text NOT NULL, practice_name text, pcn text, sub_icb text,
-                        ics text, region text, list_patients bigint, list_band text, measure text NOT NULL, value numeric, value_raw text,
-                        revision bigint NOT NULL,
-                        PRIMARY KEY (practice, period, measure)
+                    CREATE TABLE data.\(Self.bandsTable) (
+                        period date NOT NULL, org text NOT NULL, list_patients bigint, list_band text,
+                        PRIMARY KEY (org, period)
                     );
-                    CREATE INDEX gp_patient_survey_banded_year ON data.gp_patient_survey_banded (year);
-                    CREATE INDEX gp_patient_survey_banded_period ON data.gp_patient_survey_banded (period);
-                    CREATE INDEX gp_patient_survey_banded_pcn ON data.gp_patient_survey_banded (pcn, period) WHERE pcn IS NOT NULL;
-                    CREATE INDEX gp_patient_survey_banded_ics ON data.gp_patient_survey_banded (ics, period) WHERE ics IS NOT NULL;
-                    CREATE INDEX gp_patient_survey_banded_region ON data.gp_patient_survey_banded (region, period) WHERE region IS NOT NULL;
-                    CREATE INDEX gp_patient_survey_banded_list_band ON data.gp_patient_survey_banded (list_band, period) WHERE list_band IS NOT NULL;
+                    CREATE INDEX \(Self.bandsTable)_list_band ON data.\(Self.bandsTable) (list_band, period) WHERE list_band IS NOT NULL;
                     """,
                 refreshes: [
-                    // A survey year loaded (or rolled back): its rows again, banded by its January's list sizes.
+                    // A survey year loaded (or rolled back): its practices, banded by its January's list sizes.
                     .init(after: .activated(dataset: Self.practices.id), [
-                        "DELETE FROM data.gp_patient_survey_banded WHERE period = $1::date",
+                        "DELETE FROM data.\(Self.bandsTable) WHERE period = $1::date",
                         """
-                        INSERT INTO data.gp_patient_survey_banded
-                            (period, year, practice, practice_name, pcn, sub_icb, ics, region, list_patients, list_band, measure, value, value_raw, revision)
-                        SELECT s.period, extract(year FROM s.period)::int::text, s.org, s.practice_name, s.pcn, s.sub_icb, s.ics, s.region,
-                               t.patients, \(Self.band("t.patients")), u.measure, u.value, u.value_raw, s.revision_id
-                        FROM data.gp_patient_survey s
-                        CROSS JOIN LATERAL unnest(s.measure, s.value, s.value_raw) AS u(measure, value, value_raw)
-                        LEFT JOIN (\(Self.listTotals)) t ON t.org = s.org
-                        WHERE s.valid_to IS NULL AND s.period = $1::date
-                        """,
-                    ]),
-                    // A practice map changed PCNs for the years ending on or after its month ($1).
-                    .init(after: .hierarchyChanged(dataset: Self.practices.id), [
-                        """
-                        UPDATE data.gp_patient_survey_banded r SET pcn = s.pcn
-                        FROM data.gp_patient_survey s
-                        WHERE s.valid_to IS NULL AND s.org = r.practice AND s.period = r.period
-                          AND (s.period + interval '11 months')::date >= $1::date AND r.pcn IS DISTINCT FROM s.pcn
+                        INSERT INTO data.\(Self.bandsTable) (period, org, list_patients, list_band)
+                        SELECT b.period, b.org, b.patients, \(Self.band("b.patients"))
+                        FROM (SELECT s.period, s.org, \(Self.listTotal(org: "s.org", period: "s.period")) AS patients
+                              FROM data.gp_patient_survey s WHERE s.valid_to IS NULL AND s.period = $1::date) b
                         """,
                     ]),
                     // A January's list sizes loaded: that survey year's bands (other months band nothing).
                     .init(after: .activated(dataset: "list-sizes-all"), [
                         """
-                        UPDATE data.gp_patient_survey_banded r SET list_patients = b.patients, list_band = \(Self.band("b.patients"))
-                        FROM (
-                            SELECT p.practice, t.patients
-                            FROM (SELECT DISTINCT practice FROM data.gp_patient_survey_banded WHERE period = $1::date) p
-                            LEFT JOIN (\(Self.listTotals)) t ON t.org = p.practice
-                        ) b
-                        WHERE r.period = $1::date AND r.practice = b.practice AND r.list_patients IS DISTINCT FROM b.patients
+                        UPDATE data.\(Self.bandsTable) r SET list_patients = b.patients, list_band = \(Self.band("b.patients"))
+                        FROM (SELECT x.org, \(Self.listTotal(org: "x.org", period: "x.period")) AS patients
+                              FROM data.\(Self.bandsTable) x WHERE x.period = $1::date) b
+                        WHERE r.period = $1::date AND r.org = b.org AND r.list_patients IS DISTINCT FROM b.patients
                         """,
                     ]),
                 ]),
+        ]
+    }
+
+    /// The per-value copy earlier versions served the object from is dropped (with the view over
+    /// it, which the `api` rebuild right after replaces), and the bands filled for the years the
+    /// warehouse holds.
+    public var upgrades: [String] {
+        [
+            "DROP TABLE IF EXISTS data.gp_patient_survey_banded CASCADE",
+            """
+            INSERT INTO data.\(Self.bandsTable) (period, org, list_patients, list_band)
+            SELECT b.period, b.org, b.patients, \(Self.band("b.patients"))
+            FROM (SELECT s.period, s.org, \(Self.listTotal(org: "s.org", period: "s.period")) AS patients
+                  FROM data.gp_patient_survey s WHERE s.valid_to IS NULL) b
+            ON CONFLICT (org, period) DO NOTHING
+            """,
         ]
     }
 

@@ -169,6 +169,19 @@ final class GPPatientSurveySourceTests: PublisherSiteTestCase {
         let band = try h.database.value("SELECT list_band FROM api.gp_patient_survey WHERE year = '2026' AND list_band IS NOT NULL ORDER BY practice LIMIT 1")
         XCTAssertEqual(try h.database.value("SELECT count(*) FROM api.gp_patient_survey WHERE year = '2026' AND list_band = '\(band)'"),
                        try h.database.value("SELECT count(*) * 11 FROM (SELECT DISTINCT practice FROM api.gp_patient_survey WHERE year = '2026' AND list_band = '\(band)') p"))
+        // A warehouse of an earlier version served the object from a copy of every value with its
+        // band (data.gp_patient_survey_banded): `migrate` drops the copy and fills the bands for
+        // every year it holds, which the object then serves as before.
+        let before = try h.database.psql("SELECT year, practice, coalesce(list_band, '-'), count(*) FROM api.gp_patient_survey GROUP BY 1, 2, 3 ORDER BY 1, 2")
+        try h.database.psql("""
+            CREATE TABLE data.gp_patient_survey_banded AS SELECT * FROM api.gp_patient_survey;
+            DELETE FROM data.gp_patient_survey_bands;
+            UPDATE etl.declared_schema SET checksum = 'before the bands';
+            """)
+        let migrate = try h.pipeline("migrate")
+        XCTAssertEqual(migrate.status, 0, migrate.stderr)
+        XCTAssertEqual(try h.database.value("SELECT to_regclass('data.gp_patient_survey_banded') IS NULL"), "t", "the per-value copy is dropped")
+        XCTAssertEqual(try h.database.psql("SELECT year, practice, coalesce(list_band, '-'), count(*) FROM api.gp_patient_survey GROUP BY 1, 2, 3 ORDER BY 1, 2"), before)
     }
 
     /// Python's count of what changes between two files of a year, by practice and column.

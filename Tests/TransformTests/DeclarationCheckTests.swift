@@ -61,6 +61,15 @@ final class DeclarationCheckTests: XCTestCase {
         XCTAssertEqual(problems([toy]), ["api.toy_counts: column icb reads icb, which dataset toy-counts does not store"])
     }
 
+    func testALookupOfATableNoSourceDerivesIsRefused() {
+        var toy = Toy()
+        let o = toy.apiObjects[0]
+        toy.apiObjects = [APIObject(o.name, comment: o.comment, rows: o.rows,
+                                    columns: o.columns + [APIColumn("band", .lookup(table: "toy_bands", column: "band"), "Band")],
+                                    filters: ["band"], key: o.key)]
+        XCTAssertEqual(problems([toy]), ["api.toy_counts: column band looks up table toy_bands, which no source derives"])
+    }
+
     func testTwoDatasetsClaimingOneTableAreRefused() {
         var other = Toy()
         other.id = "other"

@@ -83,6 +83,10 @@ struct APIObjectSQL {
             let c = posting.column, p = "p_" + c
             from += "\nLEFT JOIN \(posting.name) \(p) ON \(p).\(c) = u.\(c) AND \(p).scope_id = s.scope_id"
         }
+        for table in lookupTables {
+            let l = Self.lookupAlias(table)
+            from += "\nLEFT JOIN data.\(table) \(l) ON \(l).org = s.org AND \(l).period = s.period"
+        }
         var conditions = [condition]
         if !object.segmentDatasets.isEmpty {
             let datasets = object.segmentDatasets
@@ -189,6 +193,17 @@ struct APIObjectSQL {
         return arrays.filter(used.contains)
     }
 
+    /// The small tables the object's `.lookup` columns read, in column order.
+    var lookupTables: [String] {
+        var tables: [String] = []
+        for column in object.columns {
+            if case .lookup(let table, _) = column.value, !tables.contains(table) { tables.append(table) }
+        }
+        return tables
+    }
+
+    static func lookupAlias(_ table: String) -> String { "l_" + table }
+
     /// The SQL for one column's value (`s`: the segment or table row; `u`: the unnested row).
     func expression(for value: APIColumn.Value) -> String {
         let table = segmentTable
@@ -209,6 +224,7 @@ struct APIObjectSQL {
             guard let table, !table.isSegmentLevel(name) else { return "s.\(name)" }
             return "u.\(name)"
         case .expression(let sql, let type): return "(\(sql))::\(type)"
+        case .lookup(let table, let column): return "\(Self.lookupAlias(table)).\(column)"
         }
     }
 

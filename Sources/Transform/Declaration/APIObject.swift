@@ -99,6 +99,12 @@ public struct APIColumn: Sendable {
         case total(String)
         /// A hand-written SQL expression over `s` and `u`, with its type.
         case expression(String, type: String)
+        /// A column of a small table the source derives with one row per organisation and
+        /// period (`org`, `period`), joined to each segment: a value that comes from another
+        /// dataset (a practice's list size band) without a copy of every row. A filter on it is
+        /// served by the small table's own index, which reaches the segments by organisation
+        /// and period.
+        case lookup(table: String, column: String)
     }
 
     public init(_ name: String, _ value: Value, _ comment: String) {

@@ -116,6 +116,11 @@ struct DeclarationCheck {
                             problems.append("\(name): column \(column.name) reads \(field), which dataset \(first.id) does not store")
                         }
                     }
+                    for column in object.columns {
+                        if case .lookup(let table, _) = column.value, !derived.contains(table) {
+                            problems.append("\(name): column \(column.name) looks up table \(table), which no source derives")
+                        }
+                    }
                     for filter in object.filters {
                         if case .expression = object.column(filter)?.value {
                             problems.append("\(name): filter \(filter) is a computed column, which no index serves")
@@ -142,6 +147,13 @@ struct DeclarationCheck {
                     if !derived.contains(table) { problems.append("\(name) reads table \(table), which no source derives") }
                 case .query:
                     break
+                }
+                if object.segmentDatasets.isEmpty {
+                    for column in object.columns {
+                        if case .lookup = column.value {
+                            problems.append("\(name): column \(column.name) is a lookup, which only an object of current segments joins")
+                        }
+                    }
                 }
             }
         }
