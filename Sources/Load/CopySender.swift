@@ -35,7 +35,7 @@ final class CopySender: @unchecked Sendable {
 
     /// `depth` chunks of `chunkCapacity` bytes at most are allocated (4 MB by default):
     /// a bounded memory cost whatever the file.
-    init(connection: PGConnection, depth: Int = 16, chunkCapacity: Int) {
+    init(connection: PGConnection, depth: Int = Int(ProcessInfo.processInfo.environment["EXP_DEPTH"] ?? "16")!, chunkCapacity: Int) {
         self.connection = connection
         self.depth = depth
         self.chunkCapacity = chunkCapacity

@@ -44,7 +44,8 @@ final class UpgradeInPlaceTests: XCTestCase {
         XCTAssertTrue(migrate.stdout.contains("applied migration 7 declared schema"), migrate.stdout)
         XCTAssertTrue(migrate.stdout.contains("declared schema: api objects generated for list-sizes, ods, gp-appointments, qof, nhs-payments"), migrate.stdout)
         // v0.2.0 kept one current segment per organisation with exclusion constraints: now unique ones.
-        XCTAssertTrue(migrate.stdout.contains("replaced data.gp_appointments's one_current exclusion constraint with a unique constraint"), migrate.stdout)
+        XCTAssertTrue(migrate.stdout.contains("replaced data.gp_appointments's one_current (an exclusion constraint) with UNIQUE NULLS NOT DISTINCT (org, scope_id, valid_to, detached_revision)"), migrate.stdout)
+        XCTAssertTrue(migrate.stdout.contains("dropped index data.gp_appointments_org"), migrate.stdout)
         XCTAssertEqual(try db.value("SELECT count(*) FROM pg_constraint WHERE conname LIKE '%_one_current' AND contype = 'x'"), "0")
 
         for view in views {

@@ -254,8 +254,8 @@ struct APIObjectSQL {
         for filter in object.filters {
             guard let column = object.column(filter) else { continue }
             switch column.value {
-            case .period: indexes.append(table.baseIndexes[2])
-            case .org: indexes.append(table.baseIndexes[1])
+            case .period: indexes.append(table.periodIndex)
+            case .org: break  // one_current's index: organisation first
             case .periodLabel: indexes.append(table.periodLabelIndex(function: "\(Self.periodLabelFunction)") )
             case .field(let name) where table.isSegmentLevel(name): indexes.append(table.filterIndex(name))
             default: break

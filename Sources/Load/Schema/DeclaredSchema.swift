@@ -120,7 +120,7 @@ struct DeclaredSchema {
         for table in segmentTables {
             if try exists(table.name, on: connection) {
                 done += try reconcileColumns(of: table, on: connection)
-                done += try replaceExclusion(of: table, on: connection)
+                done += try replaceOneCurrent(of: table, on: connection)
             } else {
                 for statement in table.createStatements { try connection.execute(statement) }
                 done.append("created \(table.name)")
@@ -146,7 +146,7 @@ struct DeclaredSchema {
                     "SELECT 1 FROM pg_catalog.pg_index WHERE indexrelid = to_regclass($1) AND indrelid = $2::regclass", [index, table.name])
                 guard onTable.rowCount == 1 else { continue }
                 try connection.execute("DROP INDEX \(index)")
-                done.append("dropped index \(index) (superseded by \(table.name)'s period_org)")
+                done.append("dropped index \(index) (superseded by \(table.name)'s _current index and one_current)")
             }
         }
         // Schema `api` is rebuilt whole: generated objects only.
@@ -207,18 +207,19 @@ struct DeclaredSchema {
         try connection.execute("SELECT to_regclass($1) IS NOT NULL", [qualifiedName]).bool(0, 0) == true
     }
 
-    /// Replaces the exclusion constraint earlier versions declared as `one_current` with the
-    /// unique constraint (`SegmentTable.oneCurrent`) that keeps the same rule at a third of the
-    /// cost per inserted segment. Building it checks every stored segment.
-    private func replaceExclusion(of table: SegmentTable, on connection: PGConnection) throws -> [String] {
+    /// Replaces a `one_current` constraint of an earlier version (an exclusion constraint on
+    /// the current rows, or a unique one in another column order) with the declared one
+    /// (`SegmentTable.oneCurrent`). Building it checks every stored segment.
+    private func replaceOneCurrent(of table: SegmentTable, on connection: PGConnection) throws -> [String] {
         let constraint = table.oneCurrent
         let found = try connection.execute(
-            "SELECT 1 FROM pg_catalog.pg_constraint WHERE conrelid = $1::regclass AND conname = $2 AND contype = 'x'",
+            "SELECT contype, pg_catalog.pg_get_constraintdef(oid) FROM pg_catalog.pg_constraint WHERE conrelid = $1::regclass AND conname = $2",
             [table.name, constraint.name])
-        guard found.rowCount == 1 else { return [] }
-        try connection.execute("ALTER TABLE \(table.name) DROP CONSTRAINT \(constraint.name)")
+        if found.rowCount == 1 && found.string(0, 1) == constraint.definition { return [] }
+        let was = found.rowCount == 0 ? "none" : found.string(0, 0) == "x" ? "an exclusion constraint" : "a unique constraint in another order"
+        if found.rowCount == 1 { try connection.execute("ALTER TABLE \(table.name) DROP CONSTRAINT \(constraint.name)") }
         try connection.execute(constraint.sql)
-        return ["replaced \(table.name)'s one_current exclusion constraint with a unique constraint"]
+        return ["replaced \(table.name)'s one_current (\(was)) with \(constraint.definition)"]
     }
 
     /// Adds declared columns an existing table lacks; refuses one whose type differs.

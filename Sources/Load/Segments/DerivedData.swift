@@ -23,7 +23,7 @@ struct DerivedData {
     /// last activation), else run now.
     func afterActivation(of spec: DatasetSpec, scopeID: Int, period: ReportingPeriod, later: DeferredRefreshes? = nil) throws {
         if let fill = spec.hierarchy {
-            let newSegments = "l.scope_id = $1 AND l.valid_from = (SELECT current_step FROM etl.scopes WHERE scope_id = $1)"
+            let newSegments = SegmentTable.scope("l.") + " AND l.valid_from = (SELECT current_step FROM etl.scopes WHERE scope_id = $1)"
             try hierarchyUpdate(spec, fill).apply(condition: newSegments, parameters: [String(scopeID)], on: connection)
         }
         // Datasets whose hierarchy this one gives: rows whose best source may now be this period.

@@ -53,7 +53,7 @@ struct Postings: Equatable {
     var refreshScope: [String] {
         [
             "DELETE FROM \(name) WHERE scope_id = $1::int",
-            insert(where: "s.scope_id = $1::int AND s.valid_to IS NULL"),
+            insert(where: SegmentTable.scope("s.") + " AND s.valid_to IS NULL"),
         ]
     }
 

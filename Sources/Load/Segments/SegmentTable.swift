@@ -93,12 +93,12 @@ struct SegmentTable {
     /// `org, seg_hash (hex), row_count, dims_hash (hex), ctid` of the scope's current
     /// segments. $1 scope.
     var currentHashes: String {
-        "SELECT org, encode(seg_hash, 'hex'), row_count, \(flat ? "''" : "encode(dims_hash, 'hex')"), ctid FROM \(name) WHERE scope_id = $1 AND valid_to IS NULL"
+        "SELECT org, encode(seg_hash, 'hex'), row_count, \(flat ? "''" : "encode(dims_hash, 'hex')"), ctid FROM \(name) WHERE \(Self.scope()) AND valid_to IS NULL"
     }
 
     /// `org, ctid` of the segments revision $2 wrote in scope $1 at step $3 (0: detached).
     func writtenSegments(detached: Bool) -> String {
-        "SELECT org, ctid FROM \(name) WHERE scope_id = $1 AND \(detached ? "valid_to = 0" : "valid_to IS NULL") AND valid_from = $3 AND revision_id = $2"
+        "SELECT org, ctid FROM \(name) WHERE \(Self.scope()) AND \(detached ? "valid_to = 0" : "valid_to IS NULL") AND valid_from = $3 AND revision_id = $2"
     }
 
     // MARK: counting what a new edition changes
@@ -197,7 +197,7 @@ struct SegmentTable {
     /// Removes what revision $2 wrote in scope $1 at step $3 (0: detached): a file that turned
     /// out to be known.
     func deleteWritten(detached: Bool) -> String {
-        "DELETE FROM \(name) WHERE scope_id = $1 AND \(detached ? "valid_to = 0" : "valid_to IS NULL") AND valid_from = $3 AND revision_id = $2"
+        "DELETE FROM \(name) WHERE \(Self.scope()) AND \(detached ? "valid_to = 0" : "valid_to IS NULL") AND valid_from = $3 AND revision_id = $2"
     }
 
     // MARK: history
@@ -219,7 +219,7 @@ struct SegmentTable {
         [
             """
             UPDATE \(name) t SET valid_to = $3
-            WHERE t.scope_id = $1 AND t.valid_to IS NULL AND t.valid_from > $2
+            WHERE \(Self.scope("t.")) AND t.valid_to IS NULL AND t.valid_from > $2
             """,
             """
             INSERT INTO \(name) (\(insertColumns))
@@ -232,7 +232,7 @@ struct SegmentTable {
 
     /// Closes every current segment of scope $1 at step $2 (rolling back the only edition).
     var closeAll: String {
-        "UPDATE \(name) SET valid_to = $2 WHERE scope_id = $1 AND valid_to IS NULL"
+        "UPDATE \(name) SET valid_to = $2 WHERE \(Self.scope()) AND valid_to IS NULL"
     }
 
     /// The row-level differences between two contents of scope $1. Each row: org, the
