@@ -194,7 +194,7 @@ final class ListSizesSourceTests: XCTestCase {
                 """)
             // Partial on the current segments, or with valid_to among its keys (one_current leads
             // with the organisation): either way `valid_to IS NULL` is an index condition.
-            XCTAssertEqual(leading, "1", "an index of current segments leads with data.\(filter.table).\(filter.column)")
+            XCTAssertGreaterThanOrEqual(Int(leading) ?? 0, 1, "an index of current segments leads with data.\(filter.table).\(filter.column)")
         }
         try h.database.psql("ANALYZE data.list_sizes; ANALYZE data.practice_map")
         let queries = [

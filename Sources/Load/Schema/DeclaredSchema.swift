@@ -25,7 +25,10 @@ struct DeclaredSchema {
     var indexes: [(name: String, sql: String)] {
         var seen = Set<String>()
         var all: [(name: String, sql: String)] = []
-        for index in segmentTables.flatMap(\.baseIndexes) + apiObjects.flatMap(\.filterIndexes) where seen.insert(index.name).inserted {
+        let hierarchySources = registry.segmentTables.filter { $0.datasets.contains { registry.givesHierarchy($0.id) } }
+            .map { SegmentTable($0.datasets[0]).orgIndex }
+        for index in segmentTables.flatMap(\.baseIndexes) + hierarchySources + apiObjects.flatMap(\.filterIndexes)
+        where seen.insert(index.name).inserted {
             all.append(index)
         }
         return all
@@ -140,8 +143,9 @@ struct DeclaredSchema {
             try connection.execute(index.sql)
             done.append("built index data.\(index.name)")
         }
+        let declared = Set(indexes.map { "data." + $0.name })
         for table in segmentTables {
-            for index in table.supersededIndexes {
+            for index in table.supersededIndexes where !declared.contains(index) {
                 let onTable = try connection.execute(
                     "SELECT 1 FROM pg_catalog.pg_index WHERE indexrelid = to_regclass($1) AND indrelid = $2::regclass", [index, table.name])
                 guard onTable.rowCount == 1 else { continue }

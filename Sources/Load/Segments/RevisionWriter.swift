@@ -177,6 +177,12 @@ public final class RevisionWriter {
         self.options = options
         try connection.execute("BEGIN")
         try connection.execute("SET LOCAL enable_seqscan = off")
+        // Nor bitmap scans: the history BRIN (scope, step) can only be read through one, and on a
+        // table just written its ranges are not yet summarised, so it hands back every page
+        // written since the last vacuum; with statistics from before the COPY it still looked
+        // cheapest for a scope's current segments (100-330 ms each, a backfill's month after
+        // month). Every statement of a load reads one scope through a btree.
+        try connection.execute("SET LOCAL enable_bitmapscan = off")
         // Off with it goes JIT: a statement that can only scan a table sequentially (emptying a
         // small derived table) is costed at 10^10 and would be JIT-compiled, optimised and
         // inlined, 80-200 ms each for a table of a few dozen rows (docs/performance.md).

@@ -105,6 +105,14 @@ extension SegmentTable {
     /// The index behind a filter on the period.
     var periodIndex: (name: String, sql: String) { baseIndexes[1] }
 
+    /// `(org, period)` of the current segments, on a table another dataset takes its hierarchy
+    /// from (the practice map): a fill finds an organisation's newest map on or before a month
+    /// with one backward probe, where `one_current` would give every map of the practice
+    /// (24 heap visits a practice with two years loaded, 240 ms a month of a backfill).
+    var orgIndex: (name: String, sql: String) {
+        ("\(spec.table)_org", "CREATE INDEX IF NOT EXISTS \(spec.table)_org ON \(name) (org, period) WHERE valid_to IS NULL")
+    }
+
     /// Indexes earlier versions built that `baseIndexes` and `one_current` now replace (dropped
     /// on upgrade).
     var supersededIndexes: [String] { ["data.\(spec.table)_period", "data.\(spec.table)_org", "data.\(spec.table)_period_org"] }
