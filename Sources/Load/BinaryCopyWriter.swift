@@ -26,6 +26,9 @@ public final class BinaryCopyWriter {
     @exclusivity(unchecked) private var rowStart = 0
     @exclusivity(unchecked) private var fieldsInRow = 0
     @exclusivity(unchecked) private var finished = false
+    /// False between handing `buffer` to the sender and taking the next chunk (a failed take
+    /// leaves the writer holding no chunk of its own).
+    @exclusivity(unchecked) private var ownsBuffer = true
     /// Rows written so far.
     @exclusivity(unchecked) public private(set) var rows = 0
     /// Bytes handed to libpq so far.
@@ -59,7 +62,7 @@ public final class BinaryCopyWriter {
 
     deinit {
         if !finished { sender.stop() }
-        buffer.deallocate()
+        if ownsBuffer { buffer.deallocate() }
     }
 
     // MARK: bytes
@@ -245,11 +248,13 @@ public final class BinaryCopyWriter {
     private func flush() throws {
         guard count > 0 else { return }
         try sender.send(.init(base: buffer, count: count, capacity: capacity))
+        ownsBuffer = false
         bytesSent += count
+        count = 0
         let next = try sender.take()
         buffer = next.base
         capacity = next.capacity
-        count = 0
+        ownsBuffer = true
     }
 
     /// Sends what is left and the trailer, ends the COPY; returns the server's row count.

@@ -176,10 +176,14 @@ final class PublicationLoader {
                     let started = Date()
                     let digest = try knownSHA == nil ? BackgroundDigest(FileInput(path: file.path)) : nil
                     // Asked between segments (once the digest is ready) and, if not yet, at the end of
-                    // the file: either way bytes loaded before write nothing and say so.
+                    // the file: either way bytes loaded before write nothing and say so. Not asked
+                    // between segments while they are being written: known bytes write nothing
+                    // (their segments usually match the current ones), and the question would make the
+                    // load wait for the server to take in everything queued.
                     var asked = false
                     let stopIfKnown: (_ atEnd: Bool) throws -> Bool = { atEnd in
                         guard !asked, !options.force, !file.rereadIfKnown, let digest else { return false }
+                        if !atEnd && writer.isWriting { return false }
                         guard let sha = atEnd ? try digest.wait().sha256 : digest.ready?.sha256 else { return false }
                         asked = true
                         return try writer.knowsFile(sha256: sha)

@@ -21,7 +21,10 @@ struct DerivedData {
     /// Updates what depends on the scope just activated. Refreshes that rebuild a whole table
     /// (`.oncePerLoad`) go to `later` when given (the writer runs each once after the load's
     /// last activation), else run now.
-    func afterActivation(of spec: DatasetSpec, scopeID: Int, period: ReportingPeriod, later: DeferredRefreshes? = nil) throws {
+    /// `samples`: one organisation per distinct key list of the scope's current segments, when
+    /// the caller knows them (a load), for postings of key columns.
+    func afterActivation(of spec: DatasetSpec, scopeID: Int, period: ReportingPeriod, later: DeferredRefreshes? = nil,
+                         samples: [String]? = nil) throws {
         if let fill = spec.hierarchy {
             let newSegments = SegmentTable.scope("l.") + " AND l.valid_from = (SELECT current_step FROM etl.scopes WHERE scope_id = $1)"
             try hierarchyUpdate(spec, fill).apply(condition: newSegments, parameters: [String(scopeID)], on: connection)
@@ -40,6 +43,11 @@ struct DerivedData {
         // Postings hold row-level values only, which the hierarchy never changes: the
         // activated scope's are all that can differ.
         for postings in Postings.all(in: registry) where postings.table.spec.table == spec.table {
+            if let samples, let statements = postings.refreshScopeFromSamples {
+                try connection.execute(statements[0], [String(scopeID)])
+                try connection.execute(statements[1], [String(scopeID), PGArray.literal(samples)])
+                continue
+            }
             for statement in postings.refreshScope { try connection.execute(statement, [String(scopeID)]) }
         }
         try runRefreshes(for: .activated(dataset: spec.id), period: period, later: later)

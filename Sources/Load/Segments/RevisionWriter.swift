@@ -151,6 +151,9 @@ public final class RevisionWriter {
         var totals = EditionTotals()
         /// The hierarchy columns written with each organisation's segment (`HierarchyUpdate.lookup`).
         var hierarchy: [String: [String?]]?
+        /// One organisation per distinct key list (`dims_hash`) among the segments the edition
+        /// holds (written or unchanged): where postings of key columns read their values.
+        var keySamples: [Hash128: String] = [:]
 
         init(spec: DatasetSpec, period: ReportingPeriod, scopeID: Int, currentStep: Int, currentRevision: Int64?,
              currentPublished: CalendarDate?, current: [String: CurrentSegment], revision: Int64, published: CalendarDate) {
@@ -212,6 +215,10 @@ public final class RevisionWriter {
         scope.inputs.insert(input)
         scope.rows += segment.rowCount
         if segment.spec.gate != nil { scope.totals.add(segment) }
+        if !segment.spec.dimensions.isEmpty {
+            let keys = Hash128(segment.dimensionsHash)
+            if scope.keySamples[keys] == nil { scope.keySamples[keys] = segment.org }
+        }
         if let current = scope.current[segment.org] {
             if current.hash == Hash128(segment.hash) {
                 scope.unchangedRows += segment.rowCount
@@ -240,6 +247,10 @@ public final class RevisionWriter {
         try endCopy()
         return try warehouse.hasFile(source: source, sha256: sha256)
     }
+
+    /// True while segments are being sent (a COPY is open): asking anything of the server now
+    /// first waits for it to take in everything queued.
+    public var isWriting: Bool { copy != nil }
 
     private func copyWriter(for table: SegmentTable) throws -> BinaryCopyWriter {
         if let copy, copy.table == table.spec.table { return copy.writer }
@@ -348,7 +359,8 @@ public final class RevisionWriter {
         let later = DeferredRefreshes()
         for (outcome, key) in zip(outcomes, ordered) where outcome.status == .current {
             let scope = scopes[key]!
-            try derived.afterActivation(of: scope.spec, scopeID: scope.scopeID, period: scope.period, later: later)
+            try derived.afterActivation(of: scope.spec, scopeID: scope.scopeID, period: scope.period, later: later,
+                                        samples: scope.spec.dimensions.isEmpty ? nil : scope.keySamples.values.sorted())
         }
         for statements in later.lists { try derived.run(statements, period: nil) }
         if options.dryRun {
@@ -515,6 +527,7 @@ public final class RevisionWriter {
         let aligned: [String]
         let alignedRows: Int
         let misaligned: [String]
+        let keySamples: [Hash128: String]
     }
 
     /// Marks the point before an input (a savepoint in the transaction and the writer's counts).
@@ -527,7 +540,7 @@ public final class RevisionWriter {
         for (key, scope) in scopes {
             states[key] = Snapshot(seen: scope.seen, inputs: scope.inputs, unchangedRows: scope.unchangedRows, writtenSegments: scope.writtenSegments,
                                    rows: scope.rows, addedRows: scope.addedRows, aligned: scope.aligned, alignedRows: scope.alignedRows,
-                                   misaligned: scope.misaligned)
+                                   misaligned: scope.misaligned, keySamples: scope.keySamples)
         }
         return Checkpoint(savepoint: name, scopeOrder: scopeOrder, states: states)
     }
@@ -561,6 +574,7 @@ public final class RevisionWriter {
             scope.addedRows = state.addedRows
             scope.aligned = state.aligned
             scope.alignedRows = state.alignedRows
+            scope.keySamples = state.keySamples
             scope.misaligned = state.misaligned
         }
     }
@@ -613,7 +627,7 @@ struct RowAddress {
 }
 
 /// A 16-byte truncated SHA-256 held as two integers (no heap allocation).
-struct Hash128: Equatable {
+struct Hash128: Hashable {
     let high: UInt64
     let low: UInt64
 
