@@ -8,8 +8,8 @@ import Transform
 /// socket, and a Unix socket holds about 200 KB. The encoding thread then alternated with
 /// the backend instead of running beside it: loading a 9-month back-series of 58,500 small
 /// segments, the two machine cores were 42 % idle and the server waited on the client a third
-/// of the time (docs/performance.md, "A queue before the socket"). With up to `depth` chunks queued
-/// the server always has the next rows waiting.
+/// of the time (docs/performance.md, "A queue before the socket"). With up to `depth` chunks
+/// queued the server always has the next rows waiting.
 ///
 /// Only the sender's thread uses the connection between `init` and `finish` or `stop`; the
 /// caller may use it again once either returns.
@@ -33,9 +33,9 @@ final class CopySender: @unchecked Sendable {
     private var exited = false
     private var failure: (any Error)?
 
-    /// `depth` chunks of `chunkCapacity` bytes at most are allocated (4 MB by default):
-    /// a bounded memory cost whatever the file.
-    init(connection: PGConnection, depth: Int = Int(ProcessInfo.processInfo.environment["EXP_DEPTH"] ?? "16")!, chunkCapacity: Int) {
+    /// At most `depth` chunks of `chunkCapacity` bytes are allocated (the writer fills each to
+    /// about half, so about 4 MB are queued at most): a bounded memory cost whatever the file.
+    init(connection: PGConnection, depth: Int = 16, chunkCapacity: Int) {
         self.connection = connection
         self.depth = depth
         self.chunkCapacity = chunkCapacity
