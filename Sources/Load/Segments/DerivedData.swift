@@ -43,12 +43,9 @@ struct DerivedData {
         // Postings hold row-level values only, which the hierarchy never changes: the
         // activated scope's are all that can differ.
         for postings in Postings.all(in: registry) where postings.table.spec.table == spec.table {
-            if let samples, let statements = postings.refreshScopeFromSamples {
-                try connection.execute(statements[0], [String(scopeID)])
-                try connection.execute(statements[1], [String(scopeID), PGArray.literal(samples)])
-                continue
+            for statement in postings.refresh(scope: scopeID, samples: samples) {
+                try connection.execute(statement.sql, statement.parameters)
             }
-            for statement in postings.refreshScope { try connection.execute(statement, [String(scopeID)]) }
         }
         try runRefreshes(for: .activated(dataset: spec.id), period: period, later: later)
     }

@@ -49,34 +49,31 @@ struct Postings: Equatable {
         ]
     }
 
-    /// Replaces the postings of scope $1 with the distinct non-NULL values of its current segments.
-    var refreshScope: [String] {
-        [
-            "DELETE FROM \(name) WHERE scope_id = $1::int",
-            insert(where: SegmentTable.scope("s.") + " AND s.valid_to IS NULL"),
-        ]
-    }
-
-    /// The same for a load, which knows one organisation per distinct key list (`dims_hash`)
-    /// among the scope's current segments ($2, text[]): a dimension's values are read from those
-    /// segments alone, each found by period, organisation and scope on `_current`, instead of
-    /// from every segment of the scope (a month of 6,500 practices with one key list: one
-    /// segment read instead of 6,500, ~6 ms). A measure column has no such shortcut.
-    var refreshScopeFromSamples: [String]? {
-        guard table.dimensionColumns.contains(column) else { return nil }
-        return [
-            "DELETE FROM \(name) WHERE scope_id = $1::int",
-            """
+    /// Replaces the postings of a scope with the distinct non-NULL values of its current
+    /// segments: statements with their parameters.
+    ///
+    /// `samples`: one organisation per distinct key list (`dims_hash`) among the scope's current
+    /// segments, which a load knows. A dimension's values are then read from those segments
+    /// alone, each found by period, organisation and scope on `_current`, instead of from every
+    /// segment of the scope (a month of 6,500 practices with one key list: one segment read
+    /// instead of 6,500, ~6 ms). Without them (a rollback), or for a measure column, every
+    /// current segment of the scope is read.
+    func refresh(scope: Int, samples: [String]?) -> [(sql: String, parameters: [String?])] {
+        let id = String(scope)
+        let delete = (sql: "DELETE FROM \(name) WHERE scope_id = $1::int", parameters: [id] as [String?])
+        guard let samples, table.dimensionColumns.contains(column) else {
+            return [delete, (insert(where: SegmentTable.scope("s.") + " AND s.valid_to IS NULL"), [id])]
+        }
+        let fromSamples = """
             INSERT INTO \(name) (\(column), scope_id)
             SELECT DISTINCT v.value, $1::int
             FROM unnest($2::text[]) AS o(org)
             CROSS JOIN LATERAL (SELECT s.\(column) FROM \(table.name) s
-                                WHERE s.period = (SELECT period FROM etl.scopes WHERE scope_id = $1::int) AND s.org = o.org
-                                  AND s.scope_id = $1::int AND s.valid_to IS NULL LIMIT 1) AS d
+                                WHERE \(SegmentTable.scope("s.")) AND s.org = o.org AND s.valid_to IS NULL LIMIT 1) AS d
             CROSS JOIN LATERAL unnest(d.\(column)) AS v(value)
             WHERE v.value IS NOT NULL
-            """,
-        ]
+            """
+        return [delete, (fromSamples, [id, PGArray.literal(samples)])]
     }
 
     /// Writes the postings of every current segment (a table created on upgrade).
