@@ -215,16 +215,14 @@ public final class RevisionWriter {
         scope.inputs.insert(input)
         scope.rows += segment.rowCount
         if segment.spec.gate != nil { scope.totals.add(segment) }
-        if !segment.spec.dimensions.isEmpty {
-            let keys = Hash128(segment.dimensionsHash)
-            if scope.keySamples[keys] == nil { scope.keySamples[keys] = segment.org }
-        }
+        let keys = segment.spec.dimensions.isEmpty ? nil : Hash128(segment.dimensionsHash)
+        if let keys, scope.keySamples[keys] == nil { scope.keySamples[keys] = segment.org }
         if let current = scope.current[segment.org] {
             if current.hash == Hash128(segment.hash) {
                 scope.unchangedRows += segment.rowCount
                 return
             }
-            if !segment.spec.dimensions.isEmpty && current.dimensionsHash != Hash128(segment.dimensionsHash) {
+            if let keys, current.dimensionsHash != keys {
                 scope.misaligned.append(segment.org)
             } else {
                 scope.aligned.append(segment.org)
